@@ -1,0 +1,526 @@
+"""Config flow: an SMS account (checked before it is saved), its options and its contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+import logging
+import re
+from typing import Any, override
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio
+
+from . import FIRST_CREDIT
+from .const import (
+    CODING_AUTO,
+    CONF_ACCOUNT,
+    CONF_CODING,
+    CONF_ENDPOINT,
+    CONF_FLASH,
+    CONF_LOGIN,
+    CONF_LOW_CREDIT_THRESHOLD,
+    CONF_MAX_PARTS,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_REPLACE_CHARACTERS,
+    CONF_SENDER,
+    DEFAULT_LOW_CREDIT_THRESHOLD,
+    DOMAIN,
+    REPLACE_AND_DROP,
+    REPLACE_LOOKALIKES,
+    REPLACE_OFF,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from .http2sms import (
+    DEFAULT_ENDPOINT,
+    MAX_PARTS,
+    Credentials,
+    Encoding,
+    Http2SmsAuthenticationError,
+    Http2SmsClient,
+    Http2SmsConfigurationError,
+    Http2SmsConnectionError,
+    Http2SmsResponseError,
+    Http2SmsSenderNotFoundError,
+    Http2SmsServiceError,
+    Http2SmsTimeoutError,
+    ProbeResult,
+    SmsRequest,
+    validate_endpoint,
+)
+from .phone import InvalidPhoneNumber, to_http2sms_number
+from .sender import is_valid_sender
+
+_LOGGER = logging.getLogger(__name__)
+
+CONF_TEST_NUMBER = "test_number"
+ACCOUNT_PATTERN = re.compile(r"^sms-[a-z]{2}\d+-\d+$", re.IGNORECASE)
+TEST_MESSAGE = "Home Assistant: OVHcloud SMS is set up. / OVHcloud SMS est configuré."
+
+_TEXT = TextSelector()
+_PASSWORD = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+)
+_USERNAME = TextSelector(TextSelectorConfig(autocomplete="username"))
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL, autocomplete="tel"))
+
+
+def _account_schema(*, advanced: bool, reconfigure: bool = False) -> probatio.Schema:
+    """Build the account form; on reconfigure the account is fixed and a blank password kept."""
+    schema: dict[probatio.Marker, Any] = (
+        {} if reconfigure else {probatio.Required(CONF_ACCOUNT): _TEXT}
+    )
+    schema |= {
+        probatio.Required(CONF_LOGIN): _USERNAME,
+        (probatio.Optional if reconfigure else probatio.Required)(
+            CONF_PASSWORD
+        ): _PASSWORD,
+        probatio.Required(CONF_SENDER): _TEXT,
+    }
+    if advanced:
+        schema[probatio.Optional(CONF_ENDPOINT)] = _URL
+    return probatio.Schema(schema)
+
+
+def _format_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """Check what can be checked without the service, field by field."""
+    errors: dict[str, str] = {}
+    if not ACCOUNT_PATTERN.fullmatch(data[CONF_ACCOUNT].strip()):
+        errors[CONF_ACCOUNT] = "invalid_account"
+    if not data[CONF_LOGIN].strip() or any(
+        char.isspace() for char in data[CONF_LOGIN].strip()
+    ):
+        errors[CONF_LOGIN] = "invalid_login"
+    if not is_valid_sender(data[CONF_SENDER].strip()):
+        errors[CONF_SENDER] = "invalid_sender"
+    if endpoint := data.get(CONF_ENDPOINT):
+        try:
+            validate_endpoint(endpoint)
+        except Http2SmsConfigurationError:
+            errors[CONF_ENDPOINT] = "invalid_endpoint"
+    return errors
+
+
+def _cleaned(data: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = {
+        CONF_ACCOUNT: data[CONF_ACCOUNT].strip().lower(),
+        CONF_LOGIN: data[CONF_LOGIN].strip(),
+        CONF_PASSWORD: data[CONF_PASSWORD],
+        CONF_SENDER: data[CONF_SENDER].strip(),
+    }
+    if endpoint := (data.get(CONF_ENDPOINT) or "").strip():
+        cleaned[CONF_ENDPOINT] = endpoint
+    return cleaned
+
+
+def _unique_id(data: Mapping[str, Any]) -> str:
+    return f"{data[CONF_ACCOUNT]}_{data[CONF_LOGIN]}".lower()
+
+
+def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> Http2SmsClient:
+    return Http2SmsClient(
+        async_get_clientsession(hass),
+        Credentials(data[CONF_ACCOUNT], data[CONF_LOGIN], data[CONF_PASSWORD]),
+        endpoint=data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
+    )
+
+
+def _error_key(err: Exception) -> tuple[str, str]:
+    """Map an error of the probe or the test SMS to (field, translation key)."""
+    match err:
+        case Http2SmsAuthenticationError():
+            return "base", "invalid_auth"
+        case Http2SmsSenderNotFoundError():
+            return CONF_SENDER, "sender_not_found"
+        case Http2SmsServiceError():
+            return "base", "rejected"
+        case Http2SmsTimeoutError():
+            return "base", "timeout_connect"
+        case Http2SmsConnectionError():
+            return "base", "cannot_connect"
+        case Http2SmsResponseError():
+            return "base", "invalid_response"
+    _LOGGER.error("Unexpected error while checking the SMS account", exc_info=err)
+    return "base", "unknown"
+
+
+async def _async_probe(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[dict[str, str], ProbeResult | None, str]:
+    """Ask http2sms what it can say about the account without sending anything."""
+    try:
+        probe = await _client(hass, data).probe()
+    except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+        field, key = _error_key(err)
+        reason = err.reason if isinstance(err, Http2SmsServiceError) else ""
+        return {field: key}, None, reason
+    return {}, probe, ""
+
+
+class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add an SMS account: an OVH SMS account and one of its SMS users."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing."""
+        self._data: dict[str, Any] = {}
+        self._reason = ""
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Contacts are subentries of their account."""
+        return {SUBENTRY_TYPE_RECIPIENT: ContactSubentryFlow}
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> Http2SmsOptionsFlow:
+        """Account-wide sending policy."""
+        return Http2SmsOptionsFlow()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the account, check its format, then probe it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _format_errors(user_input)
+            if not errors:
+                data = _cleaned(user_input)
+                await self.async_set_unique_id(_unique_id(data))
+                self._abort_if_unique_id_configured()
+                errors, probe, self._reason = await _async_probe(self.hass, data)
+                if probe is not None:
+                    self._data = data
+                    if probe.credentials_verified:
+                        return await self.async_step_test_sms()
+                    return await self.async_step_test_sms_unverified()
+        return self._async_show_user_form(errors, user_input)
+
+    @callback
+    def _async_show_user_form(
+        self, errors: dict[str, str], user_input: Mapping[str, Any] | None
+    ) -> ConfigFlowResult:
+        suggested = {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(advanced=self.show_advanced_options), suggested
+            ),
+            errors=errors,
+            description_placeholders={"reason": self._reason or "-"},
+        )
+
+    async def async_step_test_sms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer a test SMS; the probe already proved the login and password."""
+        return await self._async_test_sms("test_sms", user_input)
+
+    async def async_step_test_sms_unverified(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer a test SMS; only it can prove the login and password on this service."""
+        return await self._async_test_sms("test_sms_unverified", user_input)
+
+    async def _async_test_sms(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if not (typed := (user_input.get(CONF_TEST_NUMBER) or "").strip()):
+                return self._async_create()
+            try:
+                number = await self.hass.async_add_executor_job(
+                    to_http2sms_number, typed, self.hass.config.country
+                )
+            except InvalidPhoneNumber:
+                errors[CONF_TEST_NUMBER] = "invalid_phone_number"
+            else:
+                try:
+                    result = await _client(self.hass, self._data).send(
+                        SmsRequest(
+                            recipients=(number,),
+                            message=TEST_MESSAGE,
+                            sender=self._data[CONF_SENDER],
+                            coding=Encoding.UNICODE,
+                        )
+                    )
+                except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                    field, key = _error_key(err)
+                    self._reason = (
+                        err.reason if isinstance(err, Http2SmsServiceError) else ""
+                    )
+                    if key in ("invalid_auth", "sender_not_found"):
+                        return self._async_show_user_form({field: key}, self._data)
+                    errors["base"] = key
+                else:
+                    if result.credits_left is not None:
+                        self._remember_credit(result.credits_left)
+                    return self._async_create()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=probatio.Schema({probatio.Optional(CONF_TEST_NUMBER): _PHONE}),
+            errors=errors,
+            description_placeholders={"reason": self._reason or "-"},
+        )
+
+    def _remember_credit(self, credits_left: Decimal) -> None:
+        if self.unique_id:
+            self.hass.data.setdefault(FIRST_CREDIT, {})[self.unique_id] = credits_left
+
+    @callback
+    def _async_create(self) -> ConfigFlowResult:
+        return self.async_create_entry(title=self._data[CONF_ACCOUNT], data=self._data)
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """OVH refused the login: ask for the password again."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Check the new password before saving it."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            errors, _probe, self._reason = await _async_probe(self.hass, data)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
+            errors=errors,
+            description_placeholders={
+                "account": entry.data[CONF_ACCOUNT],
+                "reason": self._reason or "-",
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the SMS user, the sender or the endpoint of an account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            merged = {
+                **user_input,
+                CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
+                CONF_PASSWORD: user_input.get(CONF_PASSWORD)
+                or entry.data[CONF_PASSWORD],
+            }
+            errors = _format_errors(merged)
+            if not errors:
+                data = _cleaned(merged)
+                await self.async_set_unique_id(_unique_id(data))
+                if self.unique_id != entry.unique_id:
+                    self._abort_if_unique_id_configured()
+                errors, _probe, self._reason = await _async_probe(self.hass, data)
+                if not errors:
+                    return self.async_update_reload_and_abort(
+                        entry, unique_id=self.unique_id, data=data
+                    )
+        suggested = {
+            k: v for k, v in (user_input or entry.data).items() if k != CONF_PASSWORD
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(advanced=self.show_advanced_options, reconfigure=True),
+                suggested,
+            ),
+            errors=errors,
+            description_placeholders={
+                "account": entry.data[CONF_ACCOUNT],
+                "reason": self._reason or "-",
+            },
+        )
+
+
+class Http2SmsOptionsFlow(OptionsFlow):
+    """The account's sending policy: encoding, character replacement, limits, warnings."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and save the options."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={
+                    **user_input,
+                    CONF_MAX_PARTS: int(user_input[CONF_MAX_PARTS]),
+                    CONF_LOW_CREDIT_THRESHOLD: float(
+                        user_input[CONF_LOW_CREDIT_THRESHOLD]
+                    ),
+                }
+            )
+        options = self.config_entry.options
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_CODING, default=options.get(CONF_CODING, CODING_AUTO)
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            CODING_AUTO,
+                            *(encoding.value for encoding in Encoding),
+                        ],
+                        mode=SelectSelectorMode.DROPDOWN,
+                        translation_key=CONF_CODING,
+                    )
+                ),
+                probatio.Required(
+                    CONF_REPLACE_CHARACTERS,
+                    default=options.get(CONF_REPLACE_CHARACTERS, REPLACE_OFF),
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[REPLACE_OFF, REPLACE_LOOKALIKES, REPLACE_AND_DROP],
+                        mode=SelectSelectorMode.LIST,
+                        translation_key=CONF_REPLACE_CHARACTERS,
+                    )
+                ),
+                probatio.Required(
+                    CONF_MAX_PARTS, default=options.get(CONF_MAX_PARTS, MAX_PARTS)
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=1, max=MAX_PARTS, step=1, mode=NumberSelectorMode.SLIDER
+                    )
+                ),
+                probatio.Required(
+                    CONF_LOW_CREDIT_THRESHOLD,
+                    default=options.get(
+                        CONF_LOW_CREDIT_THRESHOLD, DEFAULT_LOW_CREDIT_THRESHOLD
+                    ),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0, max=100000, step=1, mode=NumberSelectorMode.BOX
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)
+
+
+class ContactSubentryFlow(ConfigSubentryFlow):
+    """Add or edit a contact: a name, a phone number and how SMS should reach it."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a contact."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors, number = await self._async_check(user_input, current=None)
+            if not errors:
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME].strip(),
+                    data=self._contact_data(user_input),
+                    unique_id=number,
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _contact_schema(), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit a contact."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors, number = await self._async_check(
+                user_input, current=subentry.subentry_id
+            )
+            if not errors:
+                return self.async_update_and_abort(
+                    self._get_entry(),
+                    subentry,
+                    title=user_input[CONF_NAME].strip(),
+                    data=self._contact_data(user_input),
+                    unique_id=number,
+                )
+        suggested = user_input or {CONF_NAME: subentry.title, **subentry.data}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _contact_schema(), suggested
+            ),
+            errors=errors,
+        )
+
+    @staticmethod
+    def _contact_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            CONF_PHONE_NUMBER: user_input[CONF_PHONE_NUMBER].strip(),
+            CONF_FLASH: user_input.get(CONF_FLASH, False),
+            CONF_NO_STOP: user_input.get(CONF_NO_STOP, True),
+        }
+
+    async def _async_check(
+        self, user_input: Mapping[str, Any], *, current: str | None
+    ) -> tuple[dict[str, str], str]:
+        """Validate the number; refuse one that another contact of this account has."""
+        if not user_input[CONF_NAME].strip():
+            return {CONF_NAME: "invalid_name"}, ""
+        try:
+            number = await self.hass.async_add_executor_job(
+                to_http2sms_number,
+                user_input[CONF_PHONE_NUMBER],
+                self.hass.config.country,
+            )
+        except InvalidPhoneNumber:
+            return {CONF_PHONE_NUMBER: "invalid_phone_number"}, ""
+        for subentry in self._get_entry().subentries.values():
+            if subentry.unique_id == number and subentry.subentry_id != current:
+                return {CONF_PHONE_NUMBER: "already_configured"}, ""
+        return {}, number
+
+
+def _contact_schema() -> probatio.Schema:
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_NAME): _TEXT,
+            probatio.Required(CONF_PHONE_NUMBER): _PHONE,
+            probatio.Required(CONF_FLASH, default=False): BooleanSelector(),
+            probatio.Required(CONF_NO_STOP, default=True): BooleanSelector(),
+        }
+    )

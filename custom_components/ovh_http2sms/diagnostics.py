@@ -1,0 +1,44 @@
+"""Diagnostics for an SMS account, with the secrets and the phone numbers redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+
+from . import Http2SmsConfigEntry
+from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER
+
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_LOGIN,
+    CONF_ACCOUNT,
+    CONF_PHONE_NUMBER,
+    "unique_id",
+    "title",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: Http2SmsConfigEntry
+) -> dict[str, Any]:
+    """Return what helps to debug an account, and nothing that identifies or unlocks it."""
+    sender = entry.runtime_data
+    return {
+        "entry": async_redact_data(
+            {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
+        ),
+        "contacts": [
+            async_redact_data(
+                {"subentry_type": subentry.subentry_type, "data": dict(subentry.data)},
+                TO_REDACT,
+            )
+            for subentry in entry.subentries.values()
+        ],
+        "endpoint": str(sender.client.endpoint),
+        "credits_left": str(sender.credits_left)
+        if sender.credits_left is not None
+        else None,
+    }

@@ -1,0 +1,64 @@
+"""One notify entity per contact, so notify.send_message reaches a phone by SMS."""
+
+from __future__ import annotations
+
+from typing import override
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify.const import NotifyEntityFeature
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import Http2SmsConfigEntry
+from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
+from .entity import contact_device_info
+from .sender import SmsOrder
+
+# Sends are paced by the account's SmsSender, not by the entity platform.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: Http2SmsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one notify entity per contact."""
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
+            async_add_entities(
+                [ContactNotifyEntity(entry, subentry)],
+                config_subentry_id=subentry.subentry_id,
+            )
+
+
+class ContactNotifyEntity(NotifyEntity):
+    """A contact: its phone number and how SMS should reach it (flash, STOP mention)."""
+
+    _attr_has_entity_name = True
+    _attr_name = None
+    _attr_translation_key = "contact"
+    _attr_supported_features = NotifyEntityFeature.TITLE
+
+    def __init__(self, entry: Http2SmsConfigEntry, subentry: ConfigSubentry) -> None:
+        """Describe the contact from its subentry."""
+        self._sender = entry.runtime_data
+        self.phone_number: str = subentry.data[CONF_PHONE_NUMBER]
+        self._flash: bool = subentry.data.get(CONF_FLASH, False)
+        self._no_stop: bool = subentry.data.get(CONF_NO_STOP, True)
+        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
+        self._attr_device_info = contact_device_info(entry, subentry)
+
+    @override
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send one SMS to this contact (the title, if any, on its own first line)."""
+        await self._sender.async_send(
+            SmsOrder(
+                numbers=[self.phone_number],
+                message=message,
+                title=title,
+                flash=self._flash,
+                no_stop=self._no_stop,
+            )
+        )

@@ -1,0 +1,80 @@
+"""The credit sensor: what OVH said was left after the last SMS, kept across restarts."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import override
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import Http2SmsConfigEntry
+from .entity import account_device_info
+
+# The sensor is pushed from send replies; it never polls.
+PARALLEL_UPDATES = 0
+
+CREDITS_DESCRIPTION = SensorEntityDescription(
+    key="credits",
+    translation_key="credits",
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=1,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: Http2SmsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the account's credit sensor."""
+    async_add_entities([CreditSensor(entry)])
+
+
+class CreditSensor(RestoreSensor):
+    """
+    Credit left on the SMS account, as read from the last http2sms reply.
+
+    http2sms reports the credit only in the reply to an SMS, so the sensor is unknown until the
+    first SMS after installation, and restored from the last figure after a restart.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description = CREDITS_DESCRIPTION
+
+    def __init__(self, entry: Http2SmsConfigEntry) -> None:
+        """Attach the sensor to its account."""
+        self._sender = entry.runtime_data
+        self._attr_unique_id = f"{entry.entry_id}_{CREDITS_DESCRIPTION.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Restore the last figure, unless this run already has a fresher one."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._sender.async_add_listener(self._async_credit_changed)
+        )
+        if self._sender.credits_left is not None:
+            self._sender.async_set_credit(self._sender.credits_left)
+            return
+        last = await self.async_get_last_sensor_data()
+        if last is None or last.native_value is None:
+            return
+        try:
+            credit = Decimal(str(last.native_value))
+        except InvalidOperation:
+            return
+        if credit.is_finite():
+            self._sender.async_set_credit(credit)
+
+    @callback
+    def _async_credit_changed(self) -> None:
+        self._attr_native_value = self._sender.credits_left
+        self.async_write_ha_state()

@@ -1,0 +1,130 @@
+"""The `send_sms` action: everything http2sms can do that notify.send_message cannot say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    service,
+)
+import probatio
+
+from .const import CONF_FLASH, CONF_NO_STOP, DOMAIN
+from .http2sms import Encoding
+from .sender import SmsOrder
+
+SERVICE_SEND_SMS = "send_sms"
+ATTR_RECIPIENTS = "recipients"
+ATTR_CONTACTS = "contacts"
+ATTR_MESSAGE = "message"
+ATTR_TITLE = "title"
+ATTR_DEFERRED = "deferred"
+ATTR_TAG = "tag"
+ATTR_SENDER = "sender"
+ATTR_SENDER_FOR_RESPONSE = "sender_for_response"
+ATTR_CODING = "coding"
+
+# Only types here: every check whose message the user must read in their language (a bad
+# number, a tag too long, a message too long) is made by the sender and raised translated.
+SEND_SMS_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Optional(ATTR_RECIPIENTS, default=list): probatio.All(
+            cv.ensure_list, [cv.string]
+        ),
+        probatio.Optional(ATTR_CONTACTS, default=list): cv.entity_ids,
+        probatio.Required(ATTR_MESSAGE): cv.string,
+        probatio.Optional(ATTR_TITLE): cv.string,
+        probatio.Optional(CONF_FLASH, default=False): cv.boolean,
+        probatio.Optional(CONF_NO_STOP, default=True): cv.boolean,
+        probatio.Optional(ATTR_DEFERRED): cv.datetime,
+        probatio.Optional(ATTR_TAG): cv.string,
+        probatio.Optional(ATTR_SENDER): cv.string,
+        probatio.Optional(ATTR_SENDER_FOR_RESPONSE, default=False): cv.boolean,
+        probatio.Optional(ATTR_CODING, default="auto"): probatio.In(
+            ["auto", *(encoding.value for encoding in Encoding)]
+        ),
+    }
+)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the action once, for every account."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_SMS,
+        _async_send_sms,
+        schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
+    """Send one SMS to every recipient and contact, in one request when possible."""
+    hass = call.hass
+    entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    if entry_id is None and call.data[ATTR_CONTACTS]:
+        contact = er.async_get(hass).async_get(call.data[ATTR_CONTACTS][0])
+        entry_id = (
+            contact.config_entry_id if contact and contact.platform == DOMAIN else None
+        )
+    entry = service.async_get_config_entry(hass, DOMAIN, entry_id)
+    numbers = list(call.data[ATTR_RECIPIENTS])
+    numbers += _contact_numbers(hass, entry.entry_id, call.data[ATTR_CONTACTS])
+    coding = call.data[ATTR_CODING]
+    receipt = await entry.runtime_data.async_send(
+        SmsOrder(
+            numbers=numbers,
+            message=call.data[ATTR_MESSAGE],
+            title=call.data.get(ATTR_TITLE),
+            flash=call.data[CONF_FLASH],
+            no_stop=call.data[CONF_NO_STOP],
+            deferred=call.data.get(ATTR_DEFERRED),
+            tag=call.data.get(ATTR_TAG),
+            sender=call.data.get(ATTR_SENDER),
+            sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
+            coding=None if coding == "auto" else coding,
+        )
+    )
+    response: dict[str, Any] = receipt.as_response()
+    return response
+
+
+def _contact_numbers(
+    hass: HomeAssistant, entry_id: str, entity_ids: list[str]
+) -> list[str]:
+    """Return the phone numbers of contact entities, which must belong to the chosen account."""
+    registry = er.async_get(hass)
+    numbers: list[str] = []
+    for entity_id in entity_ids:
+        registry_entry = registry.async_get(entity_id)
+        if (
+            registry_entry is None
+            or registry_entry.platform != DOMAIN
+            or registry_entry.domain != NOTIFY_DOMAIN
+            or registry_entry.config_entry_id != entry_id
+            or registry_entry.config_subentry_id is None
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_contact",
+                translation_placeholders={"entity_id": entity_id},
+            )
+        entry = hass.config_entries.async_get_known_entry(entry_id)
+        numbers.append(
+            entry.subentries[registry_entry.config_subentry_id].data["phone_number"]
+        )
+    return numbers

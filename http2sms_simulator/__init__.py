@@ -1,0 +1,45 @@
+"""A local stand-in for OVH's http2sms gateway, faithful enough for every test to talk to it."""
+
+from .app import HTTP2SMS_PATH, STATE_KEY, create_app
+from .gateway import Reply, process
+from .parts import Coding, PartCount, count_parts
+from .render import ContentType, render
+from .state import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+    Account,
+    Fault,
+    FaultKind,
+    HtmlLayout,
+    RequestRecord,
+    SentSms,
+    SimulatorState,
+    SmsUser,
+)
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "DEFAULT_LOGIN",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_SENDER",
+    "HTTP2SMS_PATH",
+    "STATE_KEY",
+    "Account",
+    "Coding",
+    "ContentType",
+    "Fault",
+    "FaultKind",
+    "HtmlLayout",
+    "PartCount",
+    "Reply",
+    "RequestRecord",
+    "SentSms",
+    "SimulatorState",
+    "SmsUser",
+    "count_parts",
+    "create_app",
+    "process",
+    "render",
+]

@@ -1,0 +1,190 @@
+"""
+Command line: serve a simulator until SIGINT or SIGTERM.
+
+python -m http2sms_simulator --host 127.0.0.1 --port 8765 [--account ... --login ... --password ...
+--sender ... --credit ... --allowed-ip ...] [--config accounts.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+import signal
+import sys
+from typing import TextIO
+
+from .config import load_config
+from .state import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_CREDIT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+    Account,
+    HtmlLayout,
+    SimulatorState,
+    SmsUser,
+    to_decimal,
+)
+from .testing import RunningSimulator, is_loopback, run_simulator
+
+ACCOUNT_FLAGS = (
+    "account",
+    "login",
+    "password",
+    "sender",
+    "credit",
+    "allowed_ip",
+    "rate",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m http2sms_simulator",
+        description="A local stand-in for OVH's http2sms gateway, for tests and demos.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (loopback)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port, 0 for any free one"
+    )
+    parser.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        help="really listen on a non-loopback address (the simulator has no security)",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="JSON file with accounts and options"
+    )
+    parser.add_argument("--account", help=f"SMS account (default {DEFAULT_ACCOUNT})")
+    parser.add_argument("--login", help=f"SMS user (default {DEFAULT_LOGIN})")
+    parser.add_argument("--password", help="SMS user's password")
+    parser.add_argument(
+        "--sender",
+        action="append",
+        help=f"declared sender, repeatable (default {DEFAULT_SENDER})",
+    )
+    parser.add_argument("--credit", help=f"credit (default {DEFAULT_CREDIT})")
+    parser.add_argument(
+        "--allowed-ip", action="append", help="IP allowed for the SMS user, repeatable"
+    )
+    parser.add_argument(
+        "--rate",
+        action="append",
+        help="PREFIX=CREDIT per part, e.g. 0044=0.5, repeatable",
+    )
+    parser.add_argument(
+        "--missing-after-auth",
+        action="store_true",
+        help="check login/password before reporting a missing from/to/message",
+    )
+    parser.add_argument(
+        "--json-ids-key", choices=["SmsIds", "smsIds"], default="SmsIds"
+    )
+    parser.add_argument(
+        "--html-layout",
+        choices=[layout.value for layout in HtmlLayout],
+        default="xhtml",
+    )
+    return parser
+
+
+def _rates(items: Sequence[str]) -> dict[str, Decimal]:
+    rates = {}
+    for item in items:
+        prefix, separator, rate = item.partition("=")
+        if not separator or not prefix:
+            raise ValueError(f"--rate wants PREFIX=CREDIT, not {item!r}")
+        rates[prefix] = to_decimal(rate)
+    return rates
+
+
+def state_from_args(args: argparse.Namespace) -> SimulatorState:
+    """Build the state from --config, or from the single-account flags."""
+    if args.config is not None:
+        if any(getattr(args, flag) is not None for flag in ACCOUNT_FLAGS):
+            raise ValueError("use either --config or the account flags, not both")
+        state = load_config(args.config)
+    else:
+        account = Account(
+            name=args.account or DEFAULT_ACCOUNT,
+            credit=to_decimal(
+                args.credit if args.credit is not None else DEFAULT_CREDIT
+            ),
+            users={
+                args.login or DEFAULT_LOGIN: SmsUser(
+                    password=args.password
+                    if args.password is not None
+                    else DEFAULT_PASSWORD,
+                    allowed_ips=list(args.allowed_ip or []),
+                )
+            },
+            senders=list(args.sender or [DEFAULT_SENDER]),
+            rates=_rates(args.rate or []),
+        )
+        state = SimulatorState([account])
+    if args.missing_after_auth:
+        state.missing_before_auth = False
+    state.json_ids_key = args.json_ids_key
+    state.html_layout = HtmlLayout(args.html_layout)
+    return state
+
+
+async def serve(
+    args: argparse.Namespace,
+    *,
+    stop: asyncio.Event | None = None,
+    out: TextIO = sys.stdout,
+    on_ready: Callable[[RunningSimulator], None] | None = None,
+) -> None:
+    """Serve until stop is set; without one, until SIGINT or SIGTERM."""
+    state = state_from_args(args)
+    loop = asyncio.get_running_loop()
+    handle_signals = stop is None
+    stop = stop or asyncio.Event()
+    async with run_simulator(
+        state,
+        host=args.host,
+        port=args.port,
+        allow_non_loopback=args.allow_non_loopback,
+    ) as simulator:
+        if handle_signals:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+        out.write(f"http2sms endpoint: {simulator.endpoint}\n")
+        out.write(f"outbox page: {simulator.outbox_url}\n")
+        out.flush()
+        if on_ready is not None:
+            on_ready(simulator)
+        try:
+            await stop.wait()
+        finally:
+            if handle_signals:
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse argv and serve; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.allow_non_loopback and not is_loopback(args.host):
+        parser.error(
+            f"{args.host} is not a loopback address; add --allow-non-loopback to insist"
+        )
+    try:
+        state_from_args(args)
+    except (ValueError, TypeError, OSError) as err:
+        parser.error(str(err))
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

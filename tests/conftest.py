@@ -1,0 +1,26 @@
+"""Shared test set-up: Home Assistant finds this repository's custom_components."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+import pytest
+
+# Without this import Home Assistant's loader looks for custom integrations in the test
+# plugin's own testing_config instead of this repository.
+import custom_components  # noqa: F401
+
+# "ci" keeps the default run fast; "thorough" is the 10 000-example run of the README.
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let every test load the integration from custom_components."""

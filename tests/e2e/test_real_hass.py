@@ -1,0 +1,161 @@
+"""End to end: a real Home Assistant process sends SMS through the http2sms simulator.
+
+No mocks: `python -m homeassistant` runs with the integration from this repository, configured
+through the same HTTP APIs the frontend uses, and the simulator records what it would have sent.
+Run with `scripts/run pytest tests/e2e -m e2e`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.e2e.harness import (
+    DOMAIN,
+    Client,
+    HomeAssistant,
+    Person,
+    Simulator,
+    onboard,
+    onboarding_status,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+
+ALICE = {"name": "Alice", "phone_number": "06 12 34 56 78", "flash": False, "no_stop": True}
+ALICE_AS_SENT = "0033612345678"  # what OVH expects: 00 + country code + number
+# Not 07700 900xxx (Ofcom's drama range): phonenumbers calls those invalid and so does the integration.
+BOB_AS_TYPED, BOB_AS_SENT = "+44 7911 123456", "00447911123456"
+CLAUDE_AS_TYPED, CLAUDE_AS_SENT = "+33 6 98 76 54 32", "0033698765432"
+
+
+def test_home_assistant_starts_offline_and_is_onboarded_through_its_api(
+    home_assistant: HomeAssistant, owner: Person
+) -> None:
+    """The harness alone: start without installing anything, onboard, serve the UI, stop cleanly."""
+    assert not any(onboarding_status(home_assistant.base_url).values())
+
+    user = onboard(home_assistant.base_url, owner)
+    user.wait_running()
+
+    assert all(onboarding_status(home_assistant.base_url).values())
+    assert user.get("/api/")["message"] == "API running."
+    assert user.get("/api/config")["time_zone"] == "Europe/Paris"
+    assert owner.name in [person["name"] for person in user.ws({"type": "person/list"})["storage"]]
+    page = requests.get(f"{home_assistant.base_url}/", timeout=10)
+    assert page.status_code == 200
+    assert "<title>Home Assistant</title>" in page.text
+
+    assert home_assistant.stop() == 0
+    assert home_assistant.unexpected_problems() == []
+
+
+def test_an_owner_sets_up_ovh_sms_and_texts_people(
+    simulator: Simulator, home_assistant: HomeAssistant, owner: Person
+) -> None:
+    """The user story, from a fresh Home Assistant to SMS on (simulated) phones."""
+    started = time.monotonic()
+
+    # A new Home Assistant: its owner creates their account.
+    user = onboard(home_assistant.base_url, owner)
+    user.wait_running()
+
+    # They add "OVHcloud SMS (http2sms)" with their SMS account, pointed at the simulator.
+    entry = user.config_flow(
+        DOMAIN,
+        {
+            "account": simulator.account,
+            "login": simulator.login,
+            "password": simulator.password,
+            "sender": simulator.sender,
+            "endpoint": simulator.endpoint,
+        },
+    )
+    assert entry["type"] == "create_entry", entry
+    entry_id = entry["result"]["entry_id"]
+    assert [e["entry_id"] for e in user.config_entries(DOMAIN)] == [entry_id]
+    # Checking the account sent no SMS.
+    assert simulator.outbox() == []
+
+    # They add Alice as a contact: she becomes a notify entity.
+    contact = user.subentry_flow(entry_id, "recipient", ALICE)
+    assert contact["type"] == "create_entry", contact
+    alice_notify = _notify_entity_of(user, entry_id, "Alice")
+
+    # An automation (here: the owner, through the API) notifies Alice.
+    user.call(
+        "notify",
+        "send_message",
+        {"entity_id": alice_notify, "message": "The washing machine is done."},
+    )
+    (sms,) = simulator.outbox()
+    assert sms["recipient"] == ALICE_AS_SENT
+    assert sms["message"] == "The washing machine is done."
+    assert sms["sender"] == simulator.sender
+    assert sms["flash"] is False
+
+    # They send one SMS to two numbers with the integration's own action, and read its response.
+    response = user.call(
+        DOMAIN,
+        "send_sms",
+        {"recipients": [CLAUDE_AS_TYPED, BOB_AS_TYPED], "message": "Dinner at 8?"},
+        return_response=True,
+    )
+    outbox = simulator.outbox()
+    assert len(outbox) == 3
+    assert sorted(sms["recipient"] for sms in outbox[1:]) == sorted([CLAUDE_AS_SENT, BOB_AS_SENT])
+    assert {sms["message"] for sms in outbox[1:]} == {"Dinner at 8?"}
+    assert sorted(response["sms_ids"]) == sorted(str(sms["id"]) for sms in outbox[1:])
+    assert response["credits_left"] == simulator.credit()
+    assert response["parts"] == 1
+    assert response["encoding"]
+    assert sorted(response["recipients"]) == sorted([CLAUDE_AS_SENT, BOB_AS_SENT])
+
+    # The account's credit sensor shows what OVH said was left.
+    credit_sensor = _credit_sensor_of(user, entry_id)
+    credit_before_restart = simulator.credit()
+    assert float(user.state(credit_sensor)["state"]) == credit_before_restart
+
+    # Home Assistant restarts (same configuration folder): the credit is restored from the
+    # last figure before any new SMS, i.e. without asking OVH anything.
+    requests_before_restart = len(simulator.requests_log())
+    home_assistant.restart()
+    user.wait_running()
+    restored = user.wait_for_state(credit_sensor, lambda s: s["state"] not in ("unknown", "unavailable"))
+    assert float(restored["state"]) == credit_before_restart
+    assert len(simulator.requests_log()) == requests_before_restart
+
+    # After the restart, sending works and the sensor follows the new credit.
+    user.call("notify", "send_message", {"entity_id": alice_notify, "message": "Back online."})
+    assert simulator.outbox()[-1]["recipient"] == ALICE_AS_SENT
+    assert simulator.outbox()[-1]["message"] == "Back online."
+    credit_now = simulator.credit()
+    assert credit_now < credit_before_restart
+    moved = user.wait_for_state(credit_sensor, lambda s: s["state"] != restored["state"])
+    assert float(moved["state"]) == credit_now
+
+    # Nothing went wrong behind the scenes: no error, no package installed at run time, and no
+    # warning about the integration in either run of Home Assistant.
+    assert home_assistant.stop() == 0
+    assert home_assistant.unexpected_problems() == []
+    assert home_assistant.records_about(DOMAIN) == []
+    print(f"user story: {time.monotonic() - started:.1f}s, starts: {home_assistant.start_durations}")
+
+
+def _notify_entity_of(user: Client, entry_id: str, contact_name: str) -> str:
+    """The notify entity of a contact, found through its subentry, not by guessing its id."""
+    (subentry,) = [s for s in user.subentries(entry_id) if s["title"] == contact_name]
+    deadline = time.monotonic() + 30
+    while not (found := user.entity_ids(DOMAIN, "notify", config_subentry_id=subentry["subentry_id"])):
+        assert time.monotonic() < deadline, f"no notify entity for {contact_name}"
+        time.sleep(0.2)
+    (entity_id,) = found
+    return entity_id
+
+
+def _credit_sensor_of(user: Client, entry_id: str) -> str:
+    """The account's credit sensor, found in the entity registry."""
+    (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+    return entity_id

@@ -1,0 +1,92 @@
+"""Fixtures for the integration tests: a real simulator on loopback, entries pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from custom_components.ovh_http2sms.const import (
+    CONF_ACCOUNT,
+    CONF_ENDPOINT,
+    CONF_FLASH,
+    CONF_LOGIN,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+from http2sms_simulator import SimulatorState
+from http2sms_simulator.testing import RunningSimulator, run_simulator
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+ACCOUNT = "sms-ab1234-1"
+LOGIN = "homeassistant"
+PASSWORD = "Secr3t42"
+SENDER = "HomeAssist"
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[RunningSimulator]:
+    """Serve a fresh simulator with the default account (100 credits)."""
+    async with run_simulator(SimulatorState()) as running:
+        yield running
+
+
+def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
+    """Entry data for the simulator's default account."""
+    return {
+        CONF_ACCOUNT: ACCOUNT,
+        CONF_LOGIN: LOGIN,
+        CONF_PASSWORD: PASSWORD,
+        CONF_SENDER: SENDER,
+        CONF_ENDPOINT: simulator.endpoint,
+        **changes,
+    }
+
+
+def contact(
+    title: str, number: str, *, flash: bool = False, no_stop: bool = True, unique_id: str
+) -> ConfigSubentryData:
+    """A contact subentry as the subentry flow stores it."""
+    return ConfigSubentryData(
+        subentry_type=SUBENTRY_TYPE_RECIPIENT,
+        title=title,
+        unique_id=unique_id,
+        data={CONF_PHONE_NUMBER: number, CONF_FLASH: flash, CONF_NO_STOP: no_stop},
+    )
+
+
+@pytest.fixture
+def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
+    """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT,
+        unique_id=f"{ACCOUNT}_{LOGIN}",
+        data=account_data(simulator),
+        subentries_data=[
+            contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
+            contact(
+                "Bob", "+44 7911 123456", flash=True, no_stop=False, unique_id="00447911123456"
+            ),
+        ],
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the account in a Home Assistant whose country is France."""
+    await hass.config.async_update(country="FR")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

@@ -1,0 +1,71 @@
+"""notify.send_message on a contact sends one SMS to that contact, as the contact is set."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE, SERVICE_SEND_MESSAGE
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+
+async def test_send_message_reaches_the_contact(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    assert hass.states.get("notify.alice").state == STATE_UNKNOWN
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.alice", ATTR_TITLE: "Alarm", ATTR_MESSAGE: "Water leak"},
+        blocking=True,
+    )
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033612345678"
+    assert sms.message == "Alarm\rWater leak"
+    assert sms.sender == "HomeAssist"
+    assert not sms.flash
+    assert sms.no_stop
+    assert hass.states.get("notify.alice").state != STATE_UNKNOWN
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
+
+
+async def test_flash_contact_gets_class_0_with_stop_mention(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.bob", ATTR_MESSAGE: "Intruder in the garage"},
+        blocking=True,
+    )
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "00447911123456"
+    assert sms.flash
+    assert not sms.no_stop
+
+
+async def test_failed_send_reaches_the_caller(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN,
+            SERVICE_SEND_MESSAGE,
+            {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Freezer at -5 °C"},
+            blocking=True,
+        )
+
+    assert raised.value.translation_key == "http_error"
+    assert simulator.outbox == []
+    assert hass.states.get("notify.alice").state == STATE_UNKNOWN
