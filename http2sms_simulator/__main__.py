@@ -85,12 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check login/password before reporting a missing from/to/message",
     )
     parser.add_argument(
-        "--json-ids-key", choices=["SmsIds", "smsIds"], default="SmsIds"
+        "--json-ids-key", choices=["SmsIds", "smsIds"], help="id key of JSON replies"
     )
     parser.add_argument(
         "--html-layout",
         choices=[layout.value for layout in HtmlLayout],
-        default="xhtml",
+        help="layout of text/html replies",
     )
     return parser
 
@@ -131,20 +131,22 @@ def state_from_args(args: argparse.Namespace) -> SimulatorState:
         state = SimulatorState([account])
     if args.missing_after_auth:
         state.missing_before_auth = False
-    state.json_ids_key = args.json_ids_key
-    state.html_layout = HtmlLayout(args.html_layout)
+    if args.json_ids_key is not None:
+        state.json_ids_key = args.json_ids_key
+    if args.html_layout is not None:
+        state.html_layout = HtmlLayout(args.html_layout)
     return state
 
 
 async def serve(
     args: argparse.Namespace,
+    state: SimulatorState,
     *,
     stop: asyncio.Event | None = None,
     out: TextIO = sys.stdout,
     on_ready: Callable[[RunningSimulator], None] | None = None,
 ) -> None:
     """Serve until stop is set; without one, until SIGINT or SIGTERM."""
-    state = state_from_args(args)
     loop = asyncio.get_running_loop()
     handle_signals = stop is None
     stop = stop or asyncio.Event()
@@ -179,10 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.host} is not a loopback address; add --allow-non-loopback to insist"
         )
     try:
-        state_from_args(args)
+        state = state_from_args(args)
     except (ValueError, TypeError, OSError) as err:
         parser.error(str(err))
-    asyncio.run(serve(args))
+    try:
+        asyncio.run(serve(args, state))
+    except OSError as err:
+        sys.stderr.write(f"cannot listen on {args.host}:{args.port}: {err}\n")
+        return 1
     return 0
 
 

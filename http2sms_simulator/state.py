@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 import time
-from typing import Literal
+from typing import Literal, cast
 
 from .parts import Coding
 
@@ -24,6 +24,7 @@ DEFAULT_FIRST_SMS_ID = 10867690
 # GUESS: the 5-digit short code used with senderForResponse=1; OVH picks one per account.
 DEFAULT_SHORT_CODE = "36111"
 MASKED = "***"
+type ResetPoint = Literal["headers", "body"]
 
 
 def to_decimal(value: Decimal | float | str) -> Decimal:
@@ -212,7 +213,7 @@ class Fault:
     # MALFORMED: the body to send instead of the first half of the real one.
     body: str | None = None
     # RESET: whether the connection closes inside the headers or inside the body.
-    reset_in: Literal["headers", "body"] = "body"
+    reset_in: ResetPoint = "body"
     # RATE_LIMIT: more than limit requests within window seconds are refused.
     limit: int = 1
     window: float = 1.0
@@ -260,7 +261,7 @@ class Fault:
                 http_status=_optional_int(data.get("http_status")),
                 status=_optional_int(data.get("status")),
                 body=None if data.get("body") is None else str(data["body"]),
-                reset_in="headers" if data.get("reset_in") == "headers" else "body",
+                reset_in=cast("ResetPoint", str(data.get("reset_in", "body"))),
                 limit=int(str(data.get("limit", 1))),
                 window=float(str(data.get("window", 1.0))),
             )

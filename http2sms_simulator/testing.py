@@ -97,7 +97,11 @@ async def run_simulator(
     port: int = 0,
     allow_non_loopback: bool = False,
 ) -> AsyncIterator[RunningSimulator]:
-    """Serve a simulator on host:port (0 picks a free port) until the block ends."""
+    """
+    Serve a simulator on host:port (0 picks a free port) until the block ends.
+
+    host is an IP address or "localhost"; anything but loopback needs allow_non_loopback.
+    """
     if not allow_non_loopback and not is_loopback(host):
         raise ValueError(f"refusing to listen on {host}: not a loopback address")
     if host == "localhost":
@@ -113,11 +117,7 @@ async def run_simulator(
     await runner.setup()
     try:
         sock = _bound_socket(host, port)
-        try:
-            await web.SockSite(runner, sock).start()
-        except BaseException:
-            sock.close()
-            raise
+        await web.SockSite(runner, sock).start()
         yield RunningSimulator(state=state, host=host, port=sock.getsockname()[1])
     finally:
         await runner.cleanup()

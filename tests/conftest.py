@@ -16,7 +16,10 @@ settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
-    "thorough", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+    "thorough",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 

@@ -35,7 +35,7 @@ type Http2SmsConfigEntry = ConfigEntry[SmsSender]
 
 # The credit read by the config flow's test SMS, handed to the entry it creates (by unique id)
 # so the credit sensor starts with a figure.
-FIRST_CREDIT: HassKey[dict[str, Decimal]] = HassKey(f"{DOMAIN}_first_credit")
+FIRST_CREDIT: HassKey[dict[str, Decimal | None]] = HassKey(f"{DOMAIN}_first_credit")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 import logging
 import re
 from typing import Any, override
@@ -18,6 +17,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -77,7 +77,10 @@ from .sender import is_valid_sender
 _LOGGER = logging.getLogger(__name__)
 
 CONF_TEST_NUMBER = "test_number"
+SECTION_ADVANCED = "advanced"
 ACCOUNT_PATTERN = re.compile(r"^sms-[a-z]{2}\d+-\d+$", re.IGNORECASE)
+# A person waits in front of the form: give up sooner than a send from an automation would.
+CHECK_TIMEOUT = 15.0
 TEST_MESSAGE = "Home Assistant: OVHcloud SMS is set up. / OVHcloud SMS est configuré."
 
 _TEXT = TextSelector()
@@ -89,7 +92,7 @@ _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL, autocomplete="tel"))
 
 
-def _account_schema(*, advanced: bool, reconfigure: bool = False) -> probatio.Schema:
+def _account_schema(*, reconfigure: bool = False) -> probatio.Schema:
     """Build the account form; on reconfigure the account is fixed and a blank password kept."""
     schema: dict[probatio.Marker, Any] = (
         {} if reconfigure else {probatio.Required(CONF_ACCOUNT): _TEXT}
@@ -100,10 +103,27 @@ def _account_schema(*, advanced: bool, reconfigure: bool = False) -> probatio.Sc
             CONF_PASSWORD
         ): _PASSWORD,
         probatio.Required(CONF_SENDER): _TEXT,
+        probatio.Required(SECTION_ADVANCED): section(
+            probatio.Schema({probatio.Optional(CONF_ENDPOINT): _URL}),
+            {"collapsed": True},
+        ),
     }
-    if advanced:
-        schema[probatio.Optional(CONF_ENDPOINT)] = _URL
     return probatio.Schema(schema)
+
+
+def _flattened(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Take the endpoint out of its collapsed section: the entry keeps flat data."""
+    data = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
+    if endpoint := user_input.get(SECTION_ADVANCED, {}).get(CONF_ENDPOINT):
+        data[CONF_ENDPOINT] = endpoint
+    return data
+
+
+def _form_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Suggested values for the form: never the password, the endpoint in its section."""
+    values = {k: v for k, v in data.items() if k not in (CONF_PASSWORD, CONF_ENDPOINT)}
+    values[SECTION_ADVANCED] = {CONF_ENDPOINT: data.get(CONF_ENDPOINT) or ""}
+    return values
 
 
 def _format_errors(data: Mapping[str, Any]) -> dict[str, str]:
@@ -146,6 +166,7 @@ def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> Http2SmsClient:
         async_get_clientsession(hass),
         Credentials(data[CONF_ACCOUNT], data[CONF_LOGIN], data[CONF_PASSWORD]),
         endpoint=data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
+        timeout=CHECK_TIMEOUT,
     )
 
 
@@ -173,7 +194,7 @@ async def _async_probe(
 ) -> tuple[dict[str, str], ProbeResult | None, str]:
     """Ask http2sms what it can say about the account without sending anything."""
     try:
-        probe = await _client(hass, data).probe()
+        probe = await _client(hass, data).probe(data[CONF_SENDER])
     except Exception as err:  # noqa: BLE001 - every failure becomes a form error
         field, key = _error_key(err)
         reason = err.reason if isinstance(err, Http2SmsServiceError) else ""
@@ -213,6 +234,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the account, check its format, then probe it."""
         errors: dict[str, str] = {}
         if user_input is not None:
+            user_input = _flattened(user_input)
             errors = _format_errors(user_input)
             if not errors:
                 data = _cleaned(user_input)
@@ -230,11 +252,10 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_show_user_form(
         self, errors: dict[str, str], user_input: Mapping[str, Any] | None
     ) -> ConfigFlowResult:
-        suggested = {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(advanced=self.show_advanced_options), suggested
+                _account_schema(), _form_values(user_input or {})
             ),
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
@@ -284,8 +305,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return self._async_show_user_form({field: key}, self._data)
                     errors["base"] = key
                 else:
-                    if result.credits_left is not None:
-                        self._remember_credit(result.credits_left)
+                    self.hass.data.setdefault(FIRST_CREDIT, {})[str(self.unique_id)] = (
+                        result.credits_left
+                    )
                     return self._async_create()
         return self.async_show_form(
             step_id=step_id,
@@ -293,10 +315,6 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
         )
-
-    def _remember_credit(self, credits_left: Decimal) -> None:
-        if self.unique_id:
-            self.hass.data.setdefault(FIRST_CREDIT, {})[self.unique_id] = credits_left
 
     @callback
     def _async_create(self) -> ConfigFlowResult:
@@ -339,7 +357,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             merged = {
-                **user_input,
+                **_flattened(user_input),
                 CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
                 CONF_PASSWORD: user_input.get(CONF_PASSWORD)
                 or entry.data[CONF_PASSWORD],
@@ -355,14 +373,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_update_reload_and_abort(
                         entry, unique_id=self.unique_id, data=data
                     )
-        suggested = {
-            k: v for k, v in (user_input or entry.data).items() if k != CONF_PASSWORD
-        }
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(advanced=self.show_advanced_options, reconfigure=True),
-                suggested,
+                _account_schema(reconfigure=True),
+                _form_values(_flattened(user_input) if user_input else entry.data),
             ),
             errors=errors,
             description_placeholders={

@@ -78,9 +78,9 @@ def without_last(segments: tuple[str, ...], count: int) -> tuple[str, ...]:
 
 def test_basic_table_has_127_characters_and_the_escape() -> None:
     assert len(BASIC) == 127  # 128 codes, 0x1B being the escape
-    assert encoding._GSM7_BASIC == set(BASIC.values())
+    assert set(BASIC.values()) == encoding._GSM7_BASIC
     assert [encoding._BASIC_TABLE.index(char) for char in BASIC.values()] == list(BASIC)
-    assert encoding._GSM7_EXTENSION == set(EXTENSION.values())
+    assert set(EXTENSION.values()) == encoding._GSM7_EXTENSION
 
 
 @pytest.mark.parametrize(
@@ -328,7 +328,9 @@ def test_gsm7_accented_letters_are_kept() -> None:
 
 def test_gsm7_text_is_returned_untouched() -> None:
     text = "Alerte : porte d'entrée ouverte à 22:15 (15 €) {ok}"
-    assert transliterate(text, drop_unencodable=True) == encoding.Transliteration(text, (), ())
+    assert transliterate(text, drop_unencodable=True) == encoding.Transliteration(
+        text, (), ()
+    )
 
 
 def test_replaced_pairs_are_listed_once_in_first_seen_order() -> None:
@@ -354,14 +356,18 @@ def test_characters_without_twin_keep_the_whole_text_when_not_dropped() -> None:
 
 
 def test_drop_removes_emoji_and_tidies_spacing() -> None:
-    result = transliterate("🔥 Incendie  cuisine 🚨🚨 l’alarme sonne 💧", drop_unencodable=True)
+    result = transliterate(
+        "🔥 Incendie  cuisine 🚨🚨 l’alarme sonne 💧", drop_unencodable=True
+    )
     assert result.text == "Incendie  cuisine l'alarme sonne"
     assert result.dropped == ("🔥", "🚨", "💧")
     assert result.replaced == (("’", "'"),)
 
 
 def test_drop_at_line_ends() -> None:
-    result = transliterate("Batterie faible 🔋\n🔋 Capteur salon", drop_unencodable=True)
+    result = transliterate(
+        "Batterie faible 🔋\n🔋 Capteur salon", drop_unencodable=True
+    )
     assert result.text == "Batterie faible\nCapteur salon"
 
 
@@ -370,7 +376,9 @@ def test_dropped_emoji_sequences_are_reported_whole() -> None:
     heart = "❤\ufe0f"
     thumb = "👍🏽"
     flag = "🇫🇷"
-    result = transliterate(f"a {family} {heart} {thumb} {flag} b", drop_unencodable=True)
+    result = transliterate(
+        f"a {family} {heart} {thumb} {flag} b", drop_unencodable=True
+    )
     assert result.text == "a b"
     assert result.dropped == (family, heart, thumb, flag)
     assert result.replaced == ()
@@ -453,12 +461,16 @@ CODINGS = st.sampled_from([None, Encoding.UNICODE])
 
 
 @given(TEXTS, CODINGS, st.booleans())
-def test_segments_join_back_to_the_text(text: str, coding: Encoding | None, stop: bool) -> None:
+def test_segments_join_back_to_the_text(
+    text: str, coding: Encoding | None, stop: bool
+) -> None:
     assert "".join(layout(text, coding, stop_mention=stop).segments) == text
 
 
 @given(TEXTS, CODINGS)
-def test_parts_are_the_segments_filled_greedily(text: str, coding: Encoding | None) -> None:
+def test_parts_are_the_segments_filled_greedily(
+    text: str, coding: Encoding | None
+) -> None:
     sms = layout(text, coding)
     assert sms.parts == len(sms.segments) >= 1
     room = capacity(sms.encoding, sms.parts)
@@ -530,10 +542,13 @@ def test_transliteration_is_all_or_nothing_without_drop(text: str) -> None:
 
 
 @given(TEXTS, st.booleans(), st.booleans())
-def test_transliteration_never_increases_the_part_count(text: str, drop: bool, stop: bool) -> None:
+def test_transliteration_never_increases_the_part_count(
+    text: str, drop: bool, stop: bool
+) -> None:
     result = transliterate(text, drop_unencodable=drop)
     assert (
-        layout(result.text, stop_mention=stop).parts <= layout(text, stop_mention=stop).parts
+        layout(result.text, stop_mention=stop).parts
+        <= layout(text, stop_mention=stop).parts
     )
 
 
@@ -544,4 +559,7 @@ def test_transliteration_leaves_gsm7_text_alone(text: str) -> None:
 
 @given(TEXTS, CHARS, st.booleans())
 def test_parts_never_decrease_when_appending(text: str, char: str, stop: bool) -> None:
-    assert layout(text + char, stop_mention=stop).parts >= layout(text, stop_mention=stop).parts
+    assert (
+        layout(text + char, stop_mention=stop).parts
+        >= layout(text, stop_mention=stop).parts
+    )

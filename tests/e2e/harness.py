@@ -308,6 +308,9 @@ KNOWN_ENVIRONMENT_ERRORS = (
         r"(?s:.*)ModuleNotFoundError(?s:.*)data_entry_flow\.UnknownHandler\s*$"
     ),
 )
+CUSTOM_INTEGRATION_WARNING = re.compile(
+    r"\[homeassistant\.loader\] We found a custom integration \w+ which has not been tested"
+)
 _RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
 # Home Assistant's package installer logs under homeassistant.util.package / .requirements.
 INSTALL_ATTEMPT = re.compile(
@@ -428,12 +431,17 @@ class HomeAssistant:
                 problems.append(record)
         return problems
 
-    def records_about(self, needle: str, levels: frozenset[str] = frozenset({"WARNING", "ERROR", "CRITICAL"})) -> list[str]:
-        """Records at `levels` that mention `needle` (e.g. the integration's domain)."""
+    def records_about(
+        self, needle: str, levels: frozenset[str] = frozenset({"WARNING", "ERROR", "CRITICAL"})
+    ) -> list[str]:
+        """Records at `levels` that mention `needle` (e.g. the integration's domain).
+
+        Leaves out the warning Home Assistant logs for every custom integration at each start.
+        """
         return [
             record
             for level, record in log_records(self.log_text())
-            if level in levels and needle in record
+            if level in levels and needle in record and not CUSTOM_INTEGRATION_WARNING.search(record)
         ]
 
 
@@ -749,6 +757,18 @@ class Client:
             "/api/config/config_entries/flow",
             {"handler": domain},
             steps or {},
+            values,
+        )
+
+    def reconfigure_flow(
+        self, domain: str, entry_id: str, values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Reconfigure an entry like its "Reconfigure" menu item does."""
+        return self._run_flow(
+            "/api/config/config_entries/flow",
+            "/api/config/config_entries/flow",
+            {"handler": domain, "entry_id": entry_id},
+            {},
             values,
         )
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
@@ -18,13 +22,8 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_PASSWORD
-from homeassistant.core import HomeAssistant
 from http2sms_simulator import SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
-
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 ACCOUNT = "sms-ab1234-1"
 LOGIN = "homeassistant"
@@ -52,10 +51,16 @@ def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
 
 
 def contact(
-    title: str, number: str, *, flash: bool = False, no_stop: bool = True, unique_id: str
+    title: str,
+    number: str,
+    *,
+    flash: bool = False,
+    no_stop: bool = True,
+    unique_id: str,
 ) -> ConfigSubentryData:
-    """A contact subentry as the subentry flow stores it."""
+    """A contact subentry as the subentry flow stores it (fixed ids keep snapshots stable)."""
     return ConfigSubentryData(
+        subentry_id=f"contact_{title.lower()}",
         subentry_type=SUBENTRY_TYPE_RECIPIENT,
         title=title,
         unique_id=unique_id,
@@ -68,13 +73,18 @@ def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
     """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01KAOVHSMS0ACCOUNT00000000",
         title=ACCOUNT,
         unique_id=f"{ACCOUNT}_{LOGIN}",
         data=account_data(simulator),
         subentries_data=[
             contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
             contact(
-                "Bob", "+44 7911 123456", flash=True, no_stop=False, unique_id="00447911123456"
+                "Bob",
+                "+44 7911 123456",
+                flash=True,
+                no_stop=False,
+                unique_id="00447911123456",
             ),
         ],
     )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-
-from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE, SERVICE_SEND_MESSAGE
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    ATTR_TITLE,
+    SERVICE_SEND_MESSAGE,
+)
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
-
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 
 async def test_send_message_reaches_the_contact(
@@ -23,7 +26,11 @@ async def test_send_message_reaches_the_contact(
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         SERVICE_SEND_MESSAGE,
-        {ATTR_ENTITY_ID: "notify.alice", ATTR_TITLE: "Alarm", ATTR_MESSAGE: "Water leak"},
+        {
+            ATTR_ENTITY_ID: "notify.alice",
+            ATTR_TITLE: "Alarm",
+            ATTR_MESSAGE: "Water leak",
+        },
         blocking=True,
     )
 

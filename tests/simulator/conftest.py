@@ -57,7 +57,9 @@ async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
 class Client:
     """Sends http2sms requests the way a plain HTTP client would."""
 
-    def __init__(self, session: aiohttp.ClientSession, simulator: RunningSimulator) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, simulator: RunningSimulator
+    ) -> None:
         self.session = session
         self.simulator = simulator
 

@@ -15,7 +15,9 @@ GUIDE = "For more informations : http://guides.ovh.com/httpToSms"
 INVALID_ACCOUNT = "KO\nInvalid smsAccount, it should look like 'sms-ab1234-1'."
 
 
-async def test_accepted_sms_is_in_the_outbox(client: Client, simulator: RunningSimulator) -> None:
+async def test_accepted_sms_is_in_the_outbox(
+    client: Client, simulator: RunningSimulator
+) -> None:
     assert await client.get() == (200, "OK\n99\n10867690")
     [sms] = simulator.outbox
     assert (sms.account, sms.login, sms.sender, sms.recipient, sms.message) == (
@@ -41,7 +43,8 @@ async def test_post_form(client: Client, simulator: RunningSimulator) -> None:
 
 
 @pytest.mark.parametrize(
-    "account", ["", "ab1234", "sms-ab1234", "SMS-AB1234-1", "sms-1234-1", "sms-ab1234-1 "]
+    "account",
+    ["", "ab1234", "sms-ab1234", "SMS-AB1234-1", "sms-1234-1", "sms-ab1234-1 "],
 )
 async def test_account_format_is_checked_first(
     client: Client, simulator: RunningSimulator, account: str
@@ -107,7 +110,10 @@ async def test_post_body_wins_over_query_string(
         },
     ) as response:
         assert await response.text() == "OK\n99\n10867690"
-    assert (simulator.outbox[0].message, simulator.outbox[0].tag) == ("from body", "query")
+    assert (simulator.outbox[0].message, simulator.outbox[0].tag) == (
+        "from body",
+        "query",
+    )
 
 
 async def test_multipart_post(client: Client, simulator: RunningSimulator) -> None:
@@ -154,7 +160,10 @@ async def test_first_value_of_a_repeated_parameter_wins(
 async def test_missing_parameter(
     client: Client, simulator: RunningSimulator, missing: str, reason: str, empty: bool
 ) -> None:
-    assert await client.get(**{missing: "" if empty else None}) == (200, f"KO\n{reason}")
+    assert await client.get(**{missing: "" if empty else None}) == (
+        200,
+        f"KO\n{reason}",
+    )
     assert simulator.outbox == []
     assert simulator.state.account("sms-ab1234-1").credit == 100
 
@@ -180,8 +189,10 @@ async def test_missing_after_auth(client: Client, state: SimulatorState) -> None
     # Good credentials and no message: still nothing sent, and the missing message is reported.
     assert await client.get(message=None, contentType="text/json") == (
         200,
-        '{"status":201,"message":"Missing message. For more informations : '
-        'http//:guides.ovh.com/httpToSms"}',
+        (
+            '{"status":201,"message":"Missing message. For more informations : '
+            'http//:guides.ovh.com/httpToSms"}'
+        ),
     )
     # Login and password themselves are always needed before authenticating.
     assert await client.get(login=None, message=None) == (200, "KO\nMissing login")
@@ -293,15 +304,25 @@ async def test_deferred_tag_and_no_stop_are_kept(
 
 async def test_leap_day_is_a_real_date(client: Client) -> None:
     assert (await client.get(deferred="000029022028"))[1].startswith("OK\n")
-    assert await client.get(deferred="000029022027") == (200, "KO\nInvalid deferred time")
+    assert await client.get(deferred="000029022027") == (
+        200,
+        "KO\nInvalid deferred time",
+    )
 
 
 async def test_sender_for_response_uses_a_short_code(
     client: Client, simulator: RunningSimulator
 ) -> None:
-    assert (await client.get(senderForResponse="1", **{"from": ""}))[1].startswith("OK\n")
-    assert (await client.get(senderForResponse="1", **{"from": None}))[1].startswith("OK\n")
-    assert (simulator.outbox[0].sender, simulator.outbox[0].short_code) == ("36111", True)
+    assert (await client.get(senderForResponse="1", **{"from": ""}))[1].startswith(
+        "OK\n"
+    )
+    assert (await client.get(senderForResponse="1", **{"from": None}))[1].startswith(
+        "OK\n"
+    )
+    assert (simulator.outbox[0].sender, simulator.outbox[0].short_code) == (
+        "36111",
+        True,
+    )
     # Without senderForResponse=1 an empty from is missing.
     assert await client.get(senderForResponse="0", **{"from": ""}) == (
         200,

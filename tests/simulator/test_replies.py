@@ -43,7 +43,9 @@ HTML_FAILURE = (
     + "</BODY>\n</HTML>\n"
 )
 TEXT_SUCCESS = "OK\n1007\n10867690"
-TEXT_FAILURE = "KO\nMissing message. For more informations : http://guides.ovh.com/httpToSms"
+TEXT_FAILURE = (
+    "KO\nMissing message. For more informations : http://guides.ovh.com/httpToSms"
+)
 
 EXAMPLES = [
     ("text/xml", XML_SUCCESS, XML_FAILURE),
@@ -73,13 +75,22 @@ async def test_bodies_match_the_guide(
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", None, "", "image/png"])
-async def test_text_plain_is_the_default(client: Client, content_type: str | None) -> None:
+async def test_text_plain_is_the_default(
+    client: Client, content_type: str | None
+) -> None:
     assert await client.get(contentType=content_type) == (200, TEXT_SUCCESS)
 
 
 @pytest.mark.parametrize(
     "content_type",
-    ["text/plain", "text/xml", "application/xml", "text/json", "application/json", "text/html"],
+    [
+        "text/plain",
+        "text/xml",
+        "application/xml",
+        "text/json",
+        "application/json",
+        "text/html",
+    ],
 )
 async def test_content_type_header_follows_the_parameter(
     client: Client, simulator: RunningSimulator, content_type: str
@@ -117,19 +128,29 @@ async def test_html5_layout(client: Client, state: SimulatorState) -> None:
 
 MULTI = [
     ("text/plain", "OK\n1006\n10867690\n10867691"),
-    ("text/json", '{"status":100,"creditLeft":"1006","SmsIds":["10867690","10867691"]}'),
+    (
+        "text/json",
+        '{"status":100,"creditLeft":"1006","SmsIds":["10867690","10867691"]}',
+    ),
     (
         "text/xml",
-        '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
-        "<creditLeft>1006</creditLeft><smsIds><smsId>10867690</smsId>"
-        "<smsId>10867691</smsId></smsIds></response>",
+        (
+            '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
+            "<creditLeft>1006</creditLeft><smsIds><smsId>10867690</smsId>"
+            "<smsId>10867691</smsId></smsIds></response>"
+        ),
     ),
-    ("text/html", HTML_HEAD + "OK<br>\n1006<br>\n10867690<br>\n10867691<br>\n</BODY>\n</HTML>\n"),
+    (
+        "text/html",
+        HTML_HEAD + "OK<br>\n1006<br>\n10867690<br>\n10867691<br>\n</BODY>\n</HTML>\n",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("content_type", "body"), MULTI)
-async def test_one_id_per_recipient(client: Client, content_type: str, body: str) -> None:
+async def test_one_id_per_recipient(
+    client: Client, content_type: str, body: str
+) -> None:
     assert await client.get(
         contentType=content_type, to="0033612345678,0033698765432"
     ) == (200, body)
@@ -151,10 +172,12 @@ async def test_error_texts_are_escaped_in_xml_and_html(
     sender = "A&B<C>"
     assert await client.get(contentType="text/xml", **{"from": sender}) == (
         200,
-        '<?xml version="1.0" encoding="UTF-8" ?><response><status>241</status>'
-        "<message>Sms sender A&amp;B&lt;C&gt; does not exists</message></response>",
+        (
+            '<?xml version="1.0" encoding="UTF-8" ?><response><status>241</status>'
+            "<message>Sms sender A&amp;B&lt;C&gt; does not exists</message></response>"
+        ),
     )
-    status, body = await client.get(contentType="text/html", **{"from": sender})
+    _status, body = await client.get(contentType="text/html", **{"from": sender})
     assert "KO<br>Sms sender A&amp;B&lt;C&gt; does not exists<br>" in body
     assert await client.get(contentType="text/json", **{"from": sender}) == (
         200,

@@ -134,7 +134,7 @@ class Http2SmsClient:
             sms_ids=reply.sms_ids,
         )
 
-    async def probe(self) -> ProbeResult:
+    async def probe(self, sender: str) -> ProbeResult:
         """
         Check the account as far as http2sms allows without sending anything.
 
@@ -145,14 +145,16 @@ class Http2SmsClient:
         before missing parameters, so the same request with a password no SMS user can have is
         sent once to learn that order: a 401 to it means the first reply was authenticated.
         """
-        reply = await self._exchange(self._probe_form(self._credentials.password))
+        reply = await self._exchange(
+            self._probe_form(self._credentials.password, sender)
+        )
         if reply.accepted:
             return ProbeResult(
                 credentials_verified=True, status=reply.status, reason=""
             )
         if reply.status != 201:
             raise self._service_error(reply)
-        control = await self._exchange(self._probe_form(_CONTROL_PASSWORD))
+        control = await self._exchange(self._probe_form(_CONTROL_PASSWORD, sender))
         verified = control.status == 401
         _LOGGER.debug(
             "Probe: the service answered %s, and %s to a wrong password: credentials %s",
@@ -174,8 +176,8 @@ class Http2SmsClient:
             ("contentType", "application/json"),
         ]
 
-    def _probe_form(self, password: str) -> list[tuple[str, str]]:
-        return [*self._common_form(password), ("from", "")]
+    def _probe_form(self, password: str, sender: str) -> list[tuple[str, str]]:
+        return [*self._common_form(password), ("from", sender)]
 
     def _form(self, request: SmsRequest) -> list[tuple[str, str]]:
         form = self._common_form(self._credentials.password)
@@ -230,7 +232,7 @@ class Http2SmsClient:
                     raise Http2SmsRateLimitError(response.status)
                 if response.status != 200:
                     raise Http2SmsHttpError(response.status)
-                raw = await response.content.read(MAX_REPLY_BYTES + 1)
+                raw = await _read_limited(response)
         except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as err:
             raise Http2SmsConnectionError(
                 f"Cannot connect to {self._endpoint.host}: {type(err).__name__}",
@@ -246,8 +248,6 @@ class Http2SmsClient:
                 f"The exchange with {self._endpoint.host} broke: {type(err).__name__}",
                 request_sent=True,
             ) from err
-        if len(raw) > MAX_REPLY_BYTES:
-            raise Http2SmsInvalidResponseError("The reply is too large to be http2sms")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -270,3 +270,13 @@ class Http2SmsClient:
 
 
 _SMS_CODING = {Encoding.GSM7: "1", Encoding.UNICODE: "2"}
+
+
+async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
+    """Read the whole body (a cut connection raises), refusing one too large to be http2sms."""
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(4096):
+        body += chunk
+        if len(body) > MAX_REPLY_BYTES:
+            raise Http2SmsInvalidResponseError("The reply is too large to be http2sms")
+    return bytes(body)

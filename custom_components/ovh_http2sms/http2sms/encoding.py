@@ -20,9 +20,9 @@ Counting follows 3GPP TS 23.038 and OVH's documented limits:
   never appears in `segments`, but it fills parts like any text would, and it may spill into a part
   of its own (whose segment is then empty).
 
-The text is counted exactly as given: line breaks are not normalised here. The client sends CR for
-"\\n" and "\\r\\n"; count the text it will send, or accept that "\\r\\n" is counted as 2 septets
-(an overestimate, never an underestimate).
+The text is counted exactly as given: line breaks are not normalised here, because the rule
+that turns LF and CR LF into a single CR belongs to the client. Count the text it will send, or
+accept that a CR LF pair counts 2 septets (an overestimate, never an underestimate).
 """
 
 from collections.abc import Iterator

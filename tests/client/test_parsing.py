@@ -1,0 +1,282 @@
+"""Tests for reading http2sms replies in every layout, from OVH's documented examples on."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from custom_components.ovh_http2sms.http2sms import (
+    Http2SmsInvalidResponseError,
+    Reply,
+    parse_reply,
+)
+
+# OVH's documented examples, byte for byte (the JSON link is misspelled in the original).
+JSON_SUCCESS = '{"status":100,"creditLeft":"1007","SmsIds":["10867690"]}'
+JSON_ERROR = '{"status":201,"message":"Missing message. For more informations : http//:guides.ovh.com/httpToSms"}'
+XML_SUCCESS = '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status><creditLeft>1007</creditLeft><smsIds><smsId>10867690</smsId></smsIds></response>'
+XML_ERROR = '<?xml version="1.0" encoding="UTF-8" ?><response><status>201</status><message>Missing message. For more informations : http://guides.ovh.com/httpToSms</message></response>'
+TEXT_SUCCESS = "OK\n1007\n10867690"
+TEXT_ERROR = (
+    "KO\nMissing message. For more informations : http://guides.ovh.com/httpToSms"
+)
+XHTML_SUCCESS = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+    "<HTML>\n"
+    "<HEAD>\n"
+    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" >\n'
+    "<title>HTTP2SMS</title>\n"
+    "</HEAD>\n"
+    "<BODY>\n"
+    "OK<br>\n"
+    "1007<br>\n"
+    "10867690<br>\n"
+    "</BODY>\n"
+    "</HTML>"
+)
+XHTML_ERROR = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+    "<HTML>\n"
+    "<HEAD>\n"
+    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" >\n'
+    "<title>HTTP2SMS</title>\n"
+    "</HEAD>\n"
+    "<BODY>\n"
+    "KO<br>Missing message. For more informations : http://guides.ovh.com/httpToSms<br>\n"
+    "</BODY>\n"
+    "</HTML>"
+)
+# A lower-case HTML5 page, as some gateways and proxies write it.
+HTML5_SUCCESS = (
+    "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>HTTP2SMS</title>\n"
+    "</head>\n<body>\nOK<br/>\n230.50<br />\n10867690<br>\n10867691<br>\n</body>\n</html>\n"
+)
+HTML5_ERROR = (
+    '<!doctype html><html lang="fr"><head><title>HTTP2SMS</title></head>'
+    "<body><p>KO<br>Sms sender Bad &amp; Co does not exists<br></p></body></html>"
+)
+
+MISSING_MESSAGE = "Missing message. For more informations : http://guides.ovh.com/httpToSms"
+DOCUMENTED_SUCCESS = Reply(
+    status=100, reason="", credits_left=Decimal(1007), sms_ids=("10867690",)
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [JSON_SUCCESS, XML_SUCCESS, TEXT_SUCCESS, XHTML_SUCCESS],
+    ids=["json", "xml", "text", "xhtml"],
+)
+def test_documented_success_in_every_layout(body: str) -> None:
+    reply = parse_reply(body)
+
+    assert reply == DOCUMENTED_SUCCESS
+    assert reply.accepted
+    assert isinstance(reply.credits_left, Decimal)
+
+
+def test_documented_json_error() -> None:
+    reply = parse_reply(JSON_ERROR)
+
+    assert reply == Reply(
+        status=201,
+        reason="Missing message. For more informations : http//:guides.ovh.com/httpToSms",
+        credits_left=None,
+        sms_ids=(),
+    )
+    assert not reply.accepted
+
+
+def test_documented_xml_error() -> None:
+    reply = parse_reply(XML_ERROR)
+
+    assert reply == Reply(
+        status=201, reason=MISSING_MESSAGE, credits_left=None, sms_ids=()
+    )
+    assert not reply.accepted
+
+
+@pytest.mark.parametrize(
+    "body", [TEXT_ERROR, XHTML_ERROR], ids=["text", "xhtml"]
+)
+def test_documented_ko_has_a_reason_but_no_status(body: str) -> None:
+    reply = parse_reply(body)
+
+    assert reply == Reply(
+        status=None, reason=MISSING_MESSAGE, credits_left=None, sms_ids=()
+    )
+    assert not reply.accepted
+
+
+def test_lower_case_html5_page() -> None:
+    reply = parse_reply(HTML5_SUCCESS)
+
+    assert reply == Reply(
+        status=100,
+        reason="",
+        credits_left=Decimal("230.50"),
+        sms_ids=("10867690", "10867691"),
+    )
+
+
+def test_html5_failure_with_entities_and_wrapping_tags() -> None:
+    reply = parse_reply(HTML5_ERROR)
+
+    assert reply.status is None
+    assert reply.reason == "Sms sender Bad & Co does not exists"
+
+
+def test_json_smsids_variant() -> None:
+    reply = parse_reply('{"status":100,"creditLeft":"1007","smsIds":["10867690"]}')
+
+    assert reply.sms_ids == ("10867690",)
+
+
+def test_json_decimal_credit_string_is_exact() -> None:
+    reply = parse_reply('{"status":100,"creditLeft":"230.50","SmsIds":["1"]}')
+
+    assert reply.credits_left == Decimal("230.50")
+    assert str(reply.credits_left) == "230.50"
+
+
+def test_json_number_credit_is_read_as_decimal_not_float() -> None:
+    reply = parse_reply('{"status":100,"creditLeft":53.00,"SmsIds":[1]}')
+
+    assert isinstance(reply.credits_left, Decimal)
+    assert reply.credits_left == Decimal("53.00")
+    assert reply.sms_ids == ("1",)
+
+
+def test_json_float_credit_keeps_its_decimal_digits() -> None:
+    # 0.1 as a float would be 0.1000000000000000055...; read as Decimal it stays exact.
+    reply = parse_reply('{"status":100,"creditLeft":0.1,"SmsIds":["1"]}')
+
+    assert reply.credits_left == Decimal("0.1")
+
+
+def test_several_ids_in_every_layout() -> None:
+    ids = ("10867690", "10867691", "10867692")
+    bodies = [
+        '{"status":100,"creditLeft":"1004","SmsIds":["10867690","10867691","10867692"]}',
+        '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
+        "<creditLeft>1004</creditLeft><smsIds><smsId>10867690</smsId>"
+        "<smsId>10867691</smsId><smsId>10867692</smsId></smsIds></response>",
+        "OK\n1004\n10867690\n10867691\n10867692",
+        XHTML_SUCCESS.replace("1007<br>", "1004<br>").replace(
+            "10867690<br>", "10867690<br>\n10867691<br>\n10867692<br>"
+        ),
+    ]
+    for body in bodies:
+        reply = parse_reply(body)
+        assert reply.sms_ids == ids, body
+        assert reply.credits_left == Decimal(1004), body
+
+
+def test_status_101_is_accepted_and_others_are_not() -> None:
+    assert parse_reply('{"status":101,"creditLeft":"1","SmsIds":[]}').accepted
+    assert parse_reply('{"status":"199"}').accepted
+    assert not parse_reply('{"status":200}').accepted
+    assert not parse_reply('{"status":99}').accepted
+    assert not parse_reply('{"status":401,"message":"x"}').accepted
+
+
+def test_text_with_crlf_and_trailing_newline() -> None:
+    assert parse_reply("OK\r\n1007\r\n10867690\r\n") == DOCUMENTED_SUCCESS
+
+
+def test_lower_case_ok_and_ko() -> None:
+    assert parse_reply("ok\n1007\n10867690") == DOCUMENTED_SUCCESS
+    assert parse_reply("ko\nnope").reason == "nope"
+
+
+def test_ok_alone_has_no_credit_and_no_ids() -> None:
+    assert parse_reply("OK") == Reply(
+        status=100, reason="", credits_left=None, sms_ids=()
+    )
+
+
+def test_unreadable_credit_is_none_not_an_error() -> None:
+    # The SMS may have been sent: a bad credit must never become an error worth a retry.
+    assert parse_reply("OK\nabc\n1").credits_left is None
+    assert parse_reply('{"status":100,"creditLeft":"NaN","SmsIds":["1"]}').credits_left is None
+    assert parse_reply('{"status":100,"creditLeft":"Infinity"}').credits_left is None
+    assert parse_reply('{"status":100,"SmsIds":["1"]}').credits_left is None
+    assert parse_reply('{"status":100,"creditLeft":null}').credits_left is None
+
+
+def test_json_error_without_message() -> None:
+    assert parse_reply('{"status":202}').reason == ""
+
+
+def test_bom_is_ignored() -> None:
+    assert parse_reply("\ufeff" + JSON_SUCCESS) == DOCUMENTED_SUCCESS
+    assert parse_reply("\ufeff" + TEXT_SUCCESS) == DOCUMENTED_SUCCESS
+    assert parse_reply("\ufeff" + XML_SUCCESS) == DOCUMENTED_SUCCESS
+
+
+def test_surrounding_whitespace_is_ignored() -> None:
+    assert parse_reply(f"\n  {JSON_SUCCESS}\n") == DOCUMENTED_SUCCESS
+    assert parse_reply(f"{XML_SUCCESS}\n") == DOCUMENTED_SUCCESS
+
+
+def test_xml_entities_are_decoded() -> None:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8" ?><response><status>241</status>'
+        "<message>Sms sender A&amp;B does not exists</message></response>"
+    )
+    assert parse_reply(body).reason == "Sms sender A&B does not exists"
+
+
+def test_xml_without_prologue() -> None:
+    body = "<response><status>100</status><creditLeft>5</creditLeft><smsIds><smsId>7</smsId></smsIds></response>"
+    assert parse_reply(body) == Reply(
+        status=100, reason="", credits_left=Decimal(5), sms_ids=("7",)
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("  \r\n\t", id="blank"),
+        pytest.param("\ufeff", id="bom-only"),
+        pytest.param(JSON_SUCCESS[: len(JSON_SUCCESS) // 2], id="truncated-json"),
+        pytest.param(XML_SUCCESS[: len(XML_SUCCESS) // 2], id="truncated-xml"),
+        pytest.param("Internal Server Error", id="unknown-layout"),
+        pytest.param("<h1>502 Bad Gateway</h1>", id="bare-tag"),
+        pytest.param(
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
+            "Gateway</h1></center><hr><center>nginx</center></body></html>",
+            id="proxy-error-page",
+        ),
+        pytest.param("<!DOCTYPE html><html><head></head></html>", id="html-no-body"),
+        pytest.param("[100, 1007]", id="json-array"),
+        pytest.param('"OK"', id="json-string"),
+        pytest.param("100", id="json-number"),
+        pytest.param('{"creditLeft":"1007","SmsIds":["1"]}', id="json-no-status"),
+        pytest.param('{"status":"OK"}', id="json-text-status"),
+        pytest.param('{"status":null}', id="json-null-status"),
+        pytest.param('{"status":100,"SmsIds":"10867690"}', id="json-ids-not-a-list"),
+        pytest.param(
+            '<?xml version="1.0" ?><response><creditLeft>1</creditLeft></response>',
+            id="xml-no-status",
+        ),
+        pytest.param(
+            '<?xml version="1.0" ?><response><status>abc</status></response>',
+            id="xml-bad-status",
+        ),
+    ],
+)
+def test_invalid_bodies_are_refused(body: str) -> None:
+    with pytest.raises(Http2SmsInvalidResponseError):
+        parse_reply(body)
+
+
+def test_invalid_response_error_is_a_response_error() -> None:
+    from custom_components.ovh_http2sms.http2sms import Http2SmsResponseError
+
+    with pytest.raises(Http2SmsResponseError):
+        parse_reply("")

@@ -1,0 +1,429 @@
+"""The config flow, against the simulator: every error is shown, then fixed, then saved."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ovh_http2sms.const import (
+    CONF_ACCOUNT,
+    CONF_CODING,
+    CONF_ENDPOINT,
+    CONF_FLASH,
+    CONF_LOGIN,
+    CONF_LOW_CREDIT_THRESHOLD,
+    CONF_MAX_PARTS,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_REPLACE_CHARACTERS,
+    CONF_SENDER,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import ACCOUNT, LOGIN, PASSWORD, SENDER, account_data
+
+
+async def _start(hass: HomeAssistant) -> FlowResult:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result
+
+
+async def _submit(
+    hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
+) -> FlowResult:
+    """Submit a step; an endpoint goes in the collapsed "advanced" section, as the UI sends it."""
+    if CONF_ENDPOINT in data:
+        flat = {k: v for k, v in data.items() if k != CONF_ENDPOINT}
+        data = {**flat, "advanced": {CONF_ENDPOINT: data[CONF_ENDPOINT]}}
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+def _closed_port_endpoint() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/cgi-bin/sms/http2sms.cgi"
+
+
+async def test_verified_account_without_test_sms(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """When the service checks credentials first, the probe proves them; nothing is sent."""
+    simulator.state.missing_before_auth = False
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+
+    assert result["step_id"] == "test_sms"
+    result = await _submit(hass, result, {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == ACCOUNT
+    assert result["data"] == account_data(simulator)
+    assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
+    assert simulator.outbox == []
+    assert simulator.state.account(ACCOUNT).credit == 100
+
+
+async def test_unverified_account_proved_by_a_test_sms(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """When missing parameters are reported first, only a test SMS proves the password."""
+    await hass.config.async_update(country="FR")
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+    assert result["step_id"] == "test_sms_unverified"
+
+    result = await _submit(hass, result, {"test_number": "06 12 34 56 78"})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033612345678"
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
+
+
+async def test_endpoint_is_tucked_away_and_defaults_to_ovh(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The endpoint lives in a collapsed section; left empty, the entry uses OVH's gateway."""
+    result = await _start(hass)
+    assert set(result["data_schema"].schema) == {
+        CONF_ACCOUNT,
+        CONF_LOGIN,
+        CONF_PASSWORD,
+        CONF_SENDER,
+        "advanced",
+    }
+    simulator.state.missing_before_auth = False
+    with patch(
+        "custom_components.ovh_http2sms.config_flow.DEFAULT_ENDPOINT",
+        simulator.endpoint,
+    ):
+        result = await _submit(
+            hass, result, {**account_data(simulator), CONF_ENDPOINT: ""}
+        )
+        result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_ENDPOINT not in result["data"]
+
+
+async def test_format_errors_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    result = await _start(hass)
+    result = await _submit(
+        hass,
+        result,
+        account_data(
+            simulator,
+            account="ab1234",
+            login="home assistant",
+            sender="Home Assistant Alarm",
+            endpoint="http://sms.example.org/cgi-bin/sms/http2sms.cgi",
+        ),
+    )
+    assert result["errors"] == {
+        CONF_ACCOUNT: "invalid_account",
+        CONF_LOGIN: "invalid_login",
+        CONF_SENDER: "invalid_sender",
+        CONF_ENDPOINT: "invalid_endpoint",
+    }
+    assert simulator.requests == []
+
+    result = await _submit(
+        hass, result, account_data(simulator, account=" SMS-AB1234-1 ")
+    )
+    result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ACCOUNT] == ACCOUNT
+
+
+async def test_wrong_password_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    simulator.state.missing_before_auth = False
+    result = await _submit(
+        hass, await _start(hass), account_data(simulator, password="Wr0ngPwd")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await _submit(hass, result, account_data(simulator))
+    result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PASSWORD] == PASSWORD
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault(kind=FaultKind.MALFORMED), "invalid_response"),
+        (Fault(kind=FaultKind.HTTP_ERROR, http_status=502), "invalid_response"),
+        (Fault(kind=FaultKind.UNKNOWN_STATUS), "rejected"),
+        (Fault(kind=FaultKind.RESET), "cannot_connect"),
+        (Fault(kind=FaultKind.DELAY, seconds=5), "timeout_connect"),
+    ],
+)
+async def test_service_faults_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator, fault: Fault, error: str
+) -> None:
+    simulator.inject(fault)
+    with patch("custom_components.ovh_http2sms.config_flow.CHECK_TIMEOUT", 0.5):
+        result = await _submit(hass, await _start(hass), account_data(simulator))
+    assert result["errors"] == {"base": error}
+
+    result = await _submit(hass, result, account_data(simulator))
+    result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unreachable_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    with patch("custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELAY", 0):
+        result = await _submit(
+            hass,
+            await _start(hass),
+            account_data(simulator, endpoint=_closed_port_endpoint()),
+        )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await _submit(hass, result, account_data(simulator))
+    result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unexpected_error_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    with patch(
+        "custom_components.ovh_http2sms.http2sms.client.Http2SmsClient.probe",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await _submit(hass, await _start(hass), account_data(simulator))
+    assert result["errors"] == {"base": "unknown"}
+
+    result = await _submit(hass, result, account_data(simulator))
+    result = await _submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_test_sms_errors_then_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A bad number stays on the step; a refused sender goes back to the account form."""
+    result = await _submit(
+        hass, await _start(hass), account_data(simulator, sender="Unknown")
+    )
+    assert result["step_id"] == "test_sms_unverified"
+
+    result = await _submit(hass, result, {"test_number": "12"})
+    assert result["errors"] == {"test_number": "invalid_phone_number"}
+
+    result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
+    assert result["step_id"] == "user"
+    assert result["errors"] == {CONF_SENDER: "sender_not_found"}
+
+    result = await _submit(hass, result, account_data(simulator))
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
+    result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
+    assert result["errors"] == {"base": "invalid_response"}
+
+    result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
+
+
+async def test_same_account_twice_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.state.missing_before_auth = False
+    simulator.state.account(ACCOUNT).users[LOGIN].password = "N3wPassw"
+    result = await init_integration.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+
+    result = await _submit(hass, result, {CONF_PASSWORD: PASSWORD})
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await _submit(hass, result, {CONF_PASSWORD: "N3wPassw"})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert init_integration.data[CONF_PASSWORD] == "N3wPassw"
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.state.missing_before_auth = False
+    result = await init_integration.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    assert CONF_ACCOUNT not in result["data_schema"].schema
+
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_LOGIN: LOGIN,
+            CONF_SENDER: "Home-Alarm!",
+            CONF_ENDPOINT: simulator.endpoint,
+        },
+    )
+    assert result["errors"] == {CONF_SENDER: "invalid_sender"}
+
+    result = await _submit(
+        hass,
+        result,
+        {CONF_LOGIN: LOGIN, CONF_SENDER: "Alarm", CONF_ENDPOINT: simulator.endpoint},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.data[CONF_SENDER] == "Alarm"
+    assert init_integration.data[CONF_PASSWORD] == PASSWORD
+
+
+async def test_reconfigure_to_another_configured_user_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"{ACCOUNT}_other",
+        data=account_data(simulator, login="other"),
+    ).add_to_hass(hass)
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await _submit(
+        hass,
+        result,
+        {
+            CONF_LOGIN: "other",
+            CONF_PASSWORD: PASSWORD,
+            CONF_SENDER: SENDER,
+            CONF_ENDPOINT: "",
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reconfigure_wrong_password_then_saved(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.state.missing_before_auth = False
+    result = await init_integration.start_reconfigure_flow(hass)
+    fields = {CONF_LOGIN: LOGIN, CONF_SENDER: SENDER, CONF_ENDPOINT: simulator.endpoint}
+    result = await _submit(hass, result, {**fields, CONF_PASSWORD: "Wr0ngPwd"})
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await _submit(hass, result, {**fields, CONF_PASSWORD: PASSWORD})
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_CODING: "auto",
+            CONF_REPLACE_CHARACTERS: "replace",
+            CONF_MAX_PARTS: 2.0,
+            CONF_LOW_CREDIT_THRESHOLD: 25,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options == {
+        CONF_CODING: "auto",
+        CONF_REPLACE_CHARACTERS: "replace",
+        CONF_MAX_PARTS: 2,
+        CONF_LOW_CREDIT_THRESHOLD: 25.0,
+    }
+
+
+async def test_add_contact(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
+        context={"source": SOURCE_USER},
+    )
+    contact = {
+        CONF_NAME: "Carol",
+        CONF_PHONE_NUMBER: "07 00",
+        CONF_FLASH: True,
+        CONF_NO_STOP: True,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], contact
+    )
+    assert result["errors"] == {CONF_PHONE_NUMBER: "invalid_phone_number"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**contact, CONF_PHONE_NUMBER: "+33 6 12 34 56 78"}
+    )
+    assert result["errors"] == {CONF_PHONE_NUMBER: "already_configured"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**contact, CONF_NAME: "  "}
+    )
+    assert result["errors"] == {CONF_NAME: "invalid_name"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**contact, CONF_PHONE_NUMBER: "07 81 23 45 67"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    state = hass.states.get("notify.carol")
+    assert state is not None
+    carol = next(s for s in init_integration.subentries.values() if s.title == "Carol")
+    assert carol.unique_id == "0033781234567"
+    assert carol.data == {
+        CONF_PHONE_NUMBER: "07 81 23 45 67",
+        CONF_FLASH: True,
+        CONF_NO_STOP: True,
+    }
+
+
+async def test_edit_contact(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    alice = next(s for s in init_integration.subentries.values() if s.title == "Alice")
+    result = await init_integration.start_subentry_reconfigure_flow(
+        hass, alice.subentry_id
+    )
+    assert result["step_id"] == "reconfigure"
+
+    edited = {
+        CONF_NAME: "Alice",
+        CONF_PHONE_NUMBER: "+44 7911 123456",
+        CONF_NO_STOP: True,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], edited
+    )
+    assert result["errors"] == {CONF_PHONE_NUMBER: "already_configured"}
+
+    edited[CONF_PHONE_NUMBER] = "06 98 76 54 32"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], edited
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.subentries[alice.subentry_id].unique_id == "0033698765432"

@@ -1,0 +1,164 @@
+"""Set-up, unload, restore after restart, devices, entities and diagnostics."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from unittest.mock import patch
+
+from homeassistant.components.notify import ATTR_MESSAGE, SERVICE_SEND_MESSAGE
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import PASSWORD, account_data
+
+
+@pytest.mark.parametrize("platform", [Platform.NOTIFY, Platform.SENSOR])
+async def test_entities(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.ovh_http2sms.PLATFORMS", [platform]):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+async def test_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    devices = dr.async_entries_for_config_entry(
+        device_registry, init_integration.entry_id
+    )
+    [account] = [
+        d for d in devices if d.identifiers == {(DOMAIN, init_integration.entry_id)}
+    ]
+    assert account.entry_type is dr.DeviceEntryType.SERVICE
+    contacts = [device for device in devices if device.id != account.id]
+    assert sorted(device.name for device in contacts) == ["Alice", "Bob"]
+    assert all(device.via_device_id == account.id for device in contacts)
+
+
+async def test_unload_leaves_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get("notify.alice").state == "unavailable"
+    assert hass.services.has_service(DOMAIN, "send_sms")
+
+
+async def test_credit_restored_after_restart(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State("sensor.sms_ab1234_1_credits", "42.5"),
+                {
+                    "native_value": {
+                        "__type": "<class 'decimal.Decimal'>",
+                        "decimal_str": "42.5",
+                    },
+                    "native_unit_of_measurement": None,
+                },
+            )
+        ],
+    )
+    await hass.config.async_update(country="FR")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "42.5"
+    assert config_entry.runtime_data.credits_left == Decimal("42.5")
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Back"},
+        blocking=True,
+    )
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
+
+
+async def test_credit_unknown_until_first_reply(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == STATE_UNKNOWN
+
+
+async def test_plain_http_endpoint_off_loopback_is_refused(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=account_data(simulator, **{CONF_ENDPOINT: "http://sms.example.org/cgi"}),
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+
+
+async def test_diagnostics_hide_secrets_and_numbers(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    snapshot: SnapshotAssertion,
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+
+    assert diagnostics == snapshot(exclude=props("endpoint"))
+    text = str(diagnostics)
+    for secret in (PASSWORD, "homeassistant", "sms-ab1234-1", "06 12 34 56 78", "7911"):
+        assert secret not in text
+
+
+async def test_removing_a_contact_removes_its_entity_and_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    bob = next(s for s in init_integration.subentries.values() if s.title == "Bob")
+
+    assert hass.config_entries.async_remove_subentry(init_integration, bob.subentry_id)
+    await hass.async_block_till_done()
+
+    assert entity_registry.async_get("notify.bob") is None
+    names = {
+        device.name
+        for device in dr.async_entries_for_config_entry(
+            device_registry, init_integration.entry_id
+        )
+    }
+    assert names == {"sms-ab1234-1", "Alice"}
+    assert hass.states.get("notify.alice") is not None

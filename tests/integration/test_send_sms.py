@@ -1,0 +1,281 @@
+"""The send_sms action: one request for every recipient, checks before sending, a response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ovh_http2sms.const import (
+    CONF_CODING,
+    CONF_LOW_CREDIT_THRESHOLD,
+    CONF_MAX_PARTS,
+    CONF_REPLACE_CHARACTERS,
+    DOMAIN,
+)
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import ACCOUNT
+
+
+async def _send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+async def test_several_numbers_in_one_request(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    response = await _send(
+        hass,
+        recipients=["+33 6 12 34 56 78", "0033698765432", "07 81 23 45 67"],
+        message="Alarm: front door opened",
+        flash=True,
+        tag="alarm",
+    )
+
+    assert len(simulator.requests) == 1
+    assert [sms.recipient for sms in simulator.outbox] == [
+        "0033612345678",
+        "0033698765432",
+        "0033781234567",
+    ]
+    assert all(sms.flash and sms.tag == "alarm" for sms in simulator.outbox)
+    assert response == {
+        "sms_ids": [str(sms.sms_id) for sms in simulator.outbox],
+        "credits_left": 97.0,
+        "parts": 1,
+        "encoding": "gsm7",
+        "recipients": ["0033612345678", "0033698765432", "0033781234567"],
+        "replaced": [],
+        "dropped": [],
+    }
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "97"
+
+
+async def test_contacts_and_numbers_together(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    response = await _send(
+        hass,
+        contacts=["notify.alice", "notify.bob"],
+        recipients=["0612345678"],
+        message="Hi",
+    )
+    assert response["recipients"] == ["0033612345678", "00447911123456"]
+    assert len(simulator.requests) == 1
+
+
+async def test_unicode_when_needed_and_the_cost_in_parts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    response = await _send(
+        hass, recipients=["0612345678"], message="Fuite d’eau 💧 " * 5
+    )
+
+    assert response["encoding"] == "unicode"
+    assert response["parts"] == 2
+    [sms] = simulator.outbox
+    assert sms.parts == 2
+    assert simulator.requests[0].params["smsCoding"] == "2"
+
+
+async def test_replace_characters_option_saves_parts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_REPLACE_CHARACTERS: "replace_and_drop"}
+    )
+    await hass.async_block_till_done()
+
+    response = await _send(
+        hass, recipients=["0612345678"], message="L’alarme… s’est déclenchée 🚨"
+    )
+
+    assert response["encoding"] == "gsm7"
+    assert {"from": "’", "to": "'"} in response["replaced"]
+    assert response["dropped"] == ["🚨"]
+    assert simulator.outbox[0].message.rstrip() == "L'alarme... s'est déclenchée"
+
+
+async def test_deferred_is_sent_in_paris_time(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    moment = datetime(2030, 7, 14, 6, 30, tzinfo=ZoneInfo("UTC"))
+    await _send(hass, recipients=["0612345678"], message="Wake up", deferred=moment)
+
+    assert simulator.requests[0].params["deferred"] == "083014072030"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"recipients": [], "message": "x"}, "no_recipients"),
+        ({"recipients": ["+33 6 12"], "message": "x"}, "invalid_phone_number"),
+        (
+            {"recipients": ["0612345678"], "message": "x", "tag": "t" * 21},
+            "tag_too_long",
+        ),
+        ({"recipients": ["0612345678"], "message": "   "}, "empty_message"),
+        (
+            {
+                "recipients": ["0612345678"],
+                "message": "x",
+                "sender": "Far too long sender",
+            },
+            "invalid_sender",
+        ),
+        (
+            {
+                "recipients": ["0612345678"],
+                "message": "x",
+                "deferred": "2001-01-01 10:00",
+            },
+            "deferred_in_past",
+        ),
+        (
+            {"recipients": ["0612345678"], "message": "ça va", "coding": "gsm7"},
+            "not_gsm7",
+        ),
+        ({"recipients": ["0612345678"], "message": "x" * 919}, "too_many_parts"),
+        ({"contacts": ["notify.nobody"], "message": "x"}, "unknown_contact"),
+    ],
+)
+async def test_bad_input_is_refused_before_any_request(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, **data)
+    assert raised.value.translation_key == key
+    assert str(raised.value)
+    assert simulator.requests == []
+
+
+async def test_part_limit_from_options(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_MAX_PARTS: 1, CONF_CODING: "unicode"}
+    )
+    await hass.async_block_till_done()
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, recipients=["0612345678"], message="x" * 71)
+    assert raised.value.translation_placeholders == {
+        "parts": "2",
+        "max_parts": "1",
+        "encoding": "unicode",
+    }
+    assert simulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "key"),
+    [
+        (Fault(kind=FaultKind.UNKNOWN_STATUS), HomeAssistantError, "service_refused"),
+        (
+            Fault(kind=FaultKind.MALFORMED, after_send=True),
+            HomeAssistantError,
+            "invalid_response",
+        ),
+        (
+            Fault(kind=FaultKind.RESET, after_send=True),
+            HomeAssistantError,
+            "connection_broken",
+        ),
+        (Fault(kind=FaultKind.RATE_LIMIT, limit=0), HomeAssistantError, "rate_limited"),
+        (
+            Fault(kind=FaultKind.HTTP_ERROR, http_status=500),
+            HomeAssistantError,
+            "http_error",
+        ),
+    ],
+)
+async def test_service_faults_reach_the_caller(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    fault: Fault,
+    error: type[Exception],
+    key: str,
+) -> None:
+    simulator.inject(fault)
+    with pytest.raises(error) as raised:
+        await _send(hass, recipients=["0612345678"], message="Smoke detected")
+    assert raised.value.translation_key == key
+    assert len(simulator.requests) == 1
+
+    await _send(hass, recipients=["0612345678"], message="Smoke detected")
+    assert len(simulator.requests) == 2
+
+
+async def test_refused_sender_and_invalid_values(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, recipients=["0612345678"], message="x", sender="Other")
+    assert raised.value.translation_key == "sender_not_found"
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(
+            hass,
+            recipients=["0612345678"],
+            message="x",
+            sender_for_response=True,
+            flash=False,
+            no_stop=True,
+            title="See https://example.org",
+        )
+    assert raised.value.translation_key == "invalid_parameter"
+
+
+async def test_wrong_password_starts_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.state.account(ACCOUNT).users["homeassistant"].password = "Changed1"
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _send(hass, recipients=["0612345678"], message="x")
+
+    assert raised.value.translation_key == "authentication_failed"
+    await hass.async_block_till_done()
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == "reauth"
+
+
+async def test_low_credit_issue_comes_and_goes(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_LOW_CREDIT_THRESHOLD: 50}
+    )
+    await hass.async_block_till_done()
+    issue_id = f"low_credit_{init_integration.entry_id}"
+    simulator.state.set_credit(ACCOUNT, 50)
+
+    await _send(hass, recipients=["0612345678"], message="x")
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "account": ACCOUNT,
+        "credits": "49",
+        "threshold": "50",
+    }
+
+    simulator.state.set_credit(ACCOUNT, 500)
+    await _send(hass, recipients=["0612345678"], message="x")
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
