@@ -1,0 +1,378 @@
+"""The translations: en.json is strings.json resolved, fr.json mirrors it, every key used exists."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+import importlib.util
+import json
+from pathlib import Path
+import re
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from custom_components.ovh_http2sms import const
+from custom_components.ovh_http2sms.const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+
+ROOT = Path(__file__).resolve().parents[2]
+INTEGRATION = ROOT / "custom_components" / "ovh_http2sms"
+TRANSLATIONS = INTEGRATION / "translations"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+REFERENCE = "[%key:"
+
+# Where the frontend looks for the errors of each kind of flow.
+CONFIG_ERRORS = ("config", "error")
+SUBENTRY_ERRORS = ("config_subentries", SUBENTRY_TYPE_RECIPIENT, "error")
+OPTIONS_ERRORS = ("options", "error")
+EXCEPTIONS = ("exceptions",)
+ISSUES = ("issues",)
+SELECTORS = ("selector",)
+
+
+def _translations_script() -> ModuleType:
+    """Import scripts/translations.py, which is not a package, from its path."""
+    spec = importlib.util.spec_from_file_location(
+        "ovh_http2sms_translations_script", ROOT / "scripts" / "translations.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _strings() -> dict[str, Any]:
+    return _load(INTEGRATION / "strings.json")
+
+
+def _en() -> dict[str, Any]:
+    return _load(TRANSLATIONS / "en.json")
+
+
+def _fr() -> dict[str, Any]:
+    return _load(TRANSLATIONS / "fr.json")
+
+
+def _leaves(tree: dict[str, Any], path: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (dotted path, value) for every value that is not an object."""
+    for key, value in tree.items():
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            yield from _leaves(value, where)
+        else:
+            yield where, value
+
+
+def _shape(tree: dict[str, Any], path: str = "") -> set[str]:
+    """Every path of the tree, objects marked with a trailing slash, texts without."""
+    paths: set[str] = set()
+    for key, value in tree.items():
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            paths.add(f"{where}/")
+            paths |= _shape(value, where)
+        else:
+            paths.add(where)
+    return paths
+
+
+def _has(tree: dict[str, Any], section: tuple[str, ...], key: str) -> bool:
+    node: Any = tree
+    for part in (*section, key):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def test_en_json_is_strings_json_resolved() -> None:
+    """en.json is what scripts/translations.py writes: run it after editing strings.json."""
+    resolved = _translations_script().resolve(_strings())
+    assert _en() == resolved, "en.json is stale: run scripts/translations.py"
+    assert not [path for path, text in _leaves(_en()) if REFERENCE in str(text)]
+
+
+def test_fr_json_has_the_keys_of_en_json() -> None:
+    """fr.json has the same tree as en.json: nothing missing, nothing extra."""
+    en, fr = _shape(_en()), _shape(_fr())
+    assert not en - fr, f"missing in fr.json: {sorted(en - fr)}"
+    assert not fr - en, f"not in en.json: {sorted(fr - en)}"
+
+
+def test_fr_json_keeps_the_placeholders() -> None:
+    """Each French text has exactly the placeholders of the English one."""
+    fr = dict(_leaves(_fr()))
+    mismatches = {
+        path: (
+            sorted(set(PLACEHOLDER.findall(text))),
+            sorted(set(PLACEHOLDER.findall(fr[path]))),
+        )
+        for path, text in _leaves(_en())
+        if path in fr
+        and isinstance(text, str)
+        and isinstance(fr[path], str)
+        and set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(fr[path]))
+    }
+    assert not mismatches, f"placeholders (en, fr) differ: {mismatches}"
+
+
+@pytest.mark.parametrize(
+    "name", ["strings.json", "translations/en.json", "translations/fr.json"]
+)
+def test_no_empty_text(name: str) -> None:
+    """Every value is a text with something in it (HA shows the raw key otherwise)."""
+    bad = [
+        path
+        for path, text in _leaves(_load(INTEGRATION / name))
+        if not isinstance(text, str) or not text.strip()
+    ]
+    assert not bad, f"empty or not a text in {name}: {bad}"
+
+
+def test_fr_json_is_written_out() -> None:
+    """A custom integration ships resolved files: no [%key:...%] reference in fr.json."""
+    assert not [path for path, text in _leaves(_fr()) if REFERENCE in text]
+
+
+def test_fr_json_typography_is_consistent() -> None:
+    """No-break space before : ; ? ! and the typographic apostrophe, everywhere."""
+    plain_space = [path for path, text in _leaves(_fr()) if re.search(r" [:;?!]", text)]
+    assert not plain_space, f"plain space before : ; ? ! in {plain_space}"
+    # An ASCII apostrophe is allowed only as a character shown to the user, not inside a word.
+    straight = [path for path, text in _leaves(_fr()) if re.search(r"\w'\w", text)]
+    assert not straight, f"straight apostrophe in {straight}"
+
+
+# --- Translation keys used by the code ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """A translation key the code uses, and where the frontend looks it up."""
+
+    section: tuple[str, ...]
+    key: str
+    where: str
+
+
+def _text(node: ast.expr | None) -> str | None:
+    """The text of a literal, or of a name defined in const.py; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        value = getattr(const, node.id, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _is_our_domain(node: ast.expr | None) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "DOMAIN") or _text(node) == DOMAIN
+
+
+def _error_dicts(node: ast.expr | None) -> Iterator[ast.Dict]:
+    """The dict literals of errors in an expression: `{...}` or `({...}, other)`."""
+    if isinstance(node, ast.Dict):
+        yield node
+    elif (
+        isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Dict)
+    ):
+        yield node.elts[0]
+
+
+class _KeyScanner(ast.NodeVisitor):
+    """Collect translation keys: exceptions, issues and selectors anywhere, form errors in flows."""
+
+    def __init__(self, filename: str, *, config_flow: bool) -> None:
+        self.filename = filename
+        self.config_flow = config_flow
+        self.uses: list[KeyUse] = []
+        self._error_section = CONFIG_ERRORS
+        self._function = ""
+
+    def _add(self, section: tuple[str, ...], key: str, node: ast.AST) -> None:
+        self.uses.append(
+            KeyUse(section, key, f"{self.filename}:{getattr(node, 'lineno', 0)}")
+        )
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        bases = {
+            base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+            for base in node.bases
+        }
+        outer = self._error_section
+        if "ConfigSubentryFlow" in bases:
+            self._error_section = SUBENTRY_ERRORS
+        elif "OptionsFlow" in bases:
+            self._error_section = OPTIONS_ERRORS
+        self.generic_visit(node)
+        self._error_section = outer
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._in_function(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._in_function(node)
+
+    def _in_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outer, self._function = self._function, node.name
+        self.generic_visit(node)
+        self._function = outer
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _called(node)
+        keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+        if name in ("_validation_error", "_service_error") and node.args:
+            if (key := _text(node.args[0])) is not None:
+                self._add(EXCEPTIONS, key, node)
+        elif _is_our_domain(keywords.get("translation_domain")) and (
+            key := _text(keywords.get("translation_key"))
+        ):
+            if name.endswith(("Error", "Exception")):
+                self._add(EXCEPTIONS, key, node)
+            elif name == "async_create_issue":
+                self._add(ISSUES, key, node)
+        elif name == "SelectSelectorConfig" and (
+            key := _text(keywords.get("translation_key"))
+        ):
+            self._add(SELECTORS, key, node)
+        elif (
+            name == "async_create_issue"
+            and node.args[1:2]
+            and _is_our_domain(node.args[1])
+        ):
+            if key := _text(keywords.get("translation_key")):
+                self._add(ISSUES, key, node)
+        if self.config_flow and "errors" in keywords:
+            self._form_errors(keywords["errors"])
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.config_flow:
+            for target in node.targets:
+                self._errors_target(target, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.config_flow and node.value is not None:
+            self._errors_target(node.target, node.value)
+        self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.config_flow:
+            if self._function == "_error_key":
+                # _error_key returns (field, translation key).
+                if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+                    if (key := _text(node.value.elts[1])) is not None:
+                        self._add(self._error_section, key, node)
+            else:
+                self._form_errors(node.value)
+        self.generic_visit(node)
+
+    def _errors_target(self, target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            if target.value.id == "errors" and (key := _text(value)) is not None:
+                self._add(self._error_section, key, value)
+        elif isinstance(target, ast.Name) and target.id == "errors":
+            self._form_errors(value)
+
+    def _form_errors(self, value: ast.expr | None) -> None:
+        for errors in _error_dicts(value):
+            for item in errors.values:
+                if (key := _text(item)) is not None:
+                    self._add(self._error_section, key, item)
+
+
+def _scan(source: str, filename: str) -> list[KeyUse]:
+    scanner = _KeyScanner(filename, config_flow=filename.endswith("config_flow.py"))
+    scanner.visit(ast.parse(source, filename))
+    return scanner.uses
+
+
+def _integration_uses() -> list[KeyUse]:
+    uses: list[KeyUse] = []
+    for path in sorted(INTEGRATION.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        uses += _scan(path.read_text(encoding="utf-8"), relative)
+    return uses
+
+
+def _missing(uses: list[KeyUse], strings: dict[str, Any]) -> list[KeyUse]:
+    return [use for use in uses if not _has(strings, use.section, use.key)]
+
+
+def test_the_scanner_finds_every_kind_of_use() -> None:
+    """The scanner below sees the patterns the integration uses, and reports absent keys."""
+    source = """
+from homeassistant.exceptions import HomeAssistantError
+def _error_key(err):
+    match err:
+        case ValueError():
+            return "base", "from_error_key"
+    return "base", "unknown"
+def _format_errors(data):
+    errors = {}
+    errors["field"] = "from_subscript"
+    return errors
+class Flow(ConfigFlow):
+    async def async_step_user(self, user_input=None):
+        errors = {"base": "from_literal"}
+        return self.async_show_form(step_id="user", errors={"base": "from_keyword"})
+class Contact(ConfigSubentryFlow):
+    async def _async_check(self):
+        return {CONF_NAME: "from_subentry"}, ""
+def fail():
+    raise HomeAssistantError(translation_domain=DOMAIN, translation_key="from_raise")
+def fail_again():
+    raise _validation_error("from_helper", number="1")
+def issue(hass):
+    ir.async_create_issue(hass, DOMAIN, "id", translation_key="from_issue")
+def ignored(hass):
+    raise HomeAssistantError(translation_domain="other", translation_key="elsewhere")
+"""
+    uses = {(use.section, use.key) for use in _scan(source, "config_flow.py")}
+    assert uses == {
+        (CONFIG_ERRORS, "from_error_key"),
+        (CONFIG_ERRORS, "unknown"),
+        (CONFIG_ERRORS, "from_subscript"),
+        (CONFIG_ERRORS, "from_literal"),
+        (CONFIG_ERRORS, "from_keyword"),
+        (SUBENTRY_ERRORS, "from_subentry"),
+        (EXCEPTIONS, "from_raise"),
+        (EXCEPTIONS, "from_helper"),
+        (ISSUES, "from_issue"),
+    }
+    strings = {"config": {"error": {"unknown": "Unexpected error"}}}
+    missing = {use.key for use in _missing(_scan(source, "config_flow.py"), strings)}
+    assert "from_raise" in missing
+    assert "unknown" not in missing
+
+
+def test_every_translation_key_used_by_the_code_exists() -> None:
+    """Each key the code raises, shows in a form or files as an issue is in strings.json."""
+    uses = _integration_uses()
+    sections = {use.section for use in uses}
+    # If a refactoring hid the keys from the scanner, this test would pass for nothing.
+    assert {EXCEPTIONS, CONFIG_ERRORS, SUBENTRY_ERRORS} <= sections, sections
+    missing = [
+        f"{use.where}: {'.'.join(use.section)}.{use.key}"
+        for use in _missing(uses, _strings())
+    ]
+    assert not missing, f"translation keys missing from strings.json: {missing}"
