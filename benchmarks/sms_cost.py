@@ -29,7 +29,9 @@ def _load_encoding() -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    sys.modules[spec.name] = (
+        module  # dataclasses look their module up while being built
+    )
     spec.loader.exec_module(module)
     return module
 
@@ -69,7 +71,9 @@ def transliterated(alert: Alert, *, drop: bool) -> Outcome:
     """Cheapest encoding after the module's transliteration."""
     result = enc.transliterate(alert.text, drop_unencodable=drop)
     sms = _layout(result.text, alert)
-    removed = sum(alert.text.count(cluster) * len(cluster) for cluster in result.dropped)
+    removed = sum(
+        alert.text.count(cluster) * len(cluster) for cluster in result.dropped
+    )
     return Outcome(sms.parts, sms.encoding == enc.Encoding.GSM7, removed)
 
 
@@ -119,7 +123,10 @@ def load_corpus(path: Path) -> list[Alert]:
     entries = json.loads(path.read_text(encoding="utf-8"))
     alerts = []
     for entry in entries:
-        if set(entry) != {"text", "lang", "no_stop"} or entry["lang"] not in ("fr", "en"):
+        if set(entry) != {"text", "lang", "no_stop"} or entry["lang"] not in (
+            "fr",
+            "en",
+        ):
             raise ValueError(f"Bad corpus entry: {entry!r}")
         alerts.append(Alert(entry["text"], entry["lang"], bool(entry["no_stop"])))
     return alerts
@@ -138,7 +145,9 @@ def main() -> None:
     )
     print("Cost in SMS parts (1 part = 1 credit to metropolitan France)\n")
 
-    results = {name: [strategy(alert) for alert in alerts] for name, strategy in STRATEGIES}
+    results = {
+        name: [strategy(alert) for alert in alerts] for name, strategy in STRATEGIES
+    }
     base_auto = sum(outcome.parts for outcome in results["auto (cheapest encoding)"])
     base_unicode = sum(outcome.parts for outcome in results["naive: always Unicode"])
     header = (
@@ -173,7 +182,8 @@ def main() -> None:
             for new, old in zip(results[name], auto_outcomes, strict=True)
         )
         cheaper = sum(
-            new.parts < old.parts for new, old in zip(results[name], auto_outcomes, strict=True)
+            new.parts < old.parts
+            for new, old in zip(results[name], auto_outcomes, strict=True)
         )
         print(f"  {name:<22} {changed:>4} change encoding, {cheaper:>4} become cheaper")
     unicode_auto = sum(not outcome.gsm7 for outcome in auto_outcomes)

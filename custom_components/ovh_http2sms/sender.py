@@ -58,6 +58,7 @@ from .http2sms import (
     SmsRequest,
     is_gsm7,
     layout,
+    normalise_line_breaks,
     transliterate,
 )
 from .phone import InvalidPhoneNumber, to_http2sms_number
@@ -237,7 +238,9 @@ class SmsSender:
         deferred = self._checked_deferred(order.deferred)
         if order.tag is not None and len(order.tag) > MAX_TAG_LENGTH:
             raise _validation_error("tag_too_long", max=str(MAX_TAG_LENGTH))
-        text = order.message if not order.title else f"{order.title}\n{order.message}"
+        text = normalise_line_breaks(
+            order.message if not order.title else f"{order.title}\n{order.message}"
+        )
         if not text.strip():
             raise _validation_error("empty_message")
         text, replaced, dropped = self._replace_characters(text)

@@ -1,9 +1,6 @@
 """Tests for SMS part counting, encoding choice and transliteration."""
 
-import os
-
-from hypothesis import given, settings, strategies as st
-from hypothesis.errors import InvalidArgument
+from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.ovh_http2sms.http2sms import encoding
@@ -16,15 +13,6 @@ from custom_components.ovh_http2sms.http2sms.encoding import (
     layout,
     transliterate,
 )
-
-# The lead's tests/conftest.py registers the profiles; until it does, provide "thorough" here.
-# ("ci" is built into Hypothesis, so "thorough" is the one that tells.)
-try:
-    settings.get_profile("thorough")
-except InvalidArgument:
-    settings.register_profile("thorough", max_examples=10_000, deadline=None)
-    if profile := os.environ.get("HYPOTHESIS_PROFILE"):
-        settings.load_profile(profile)
 
 # TS 23.038 §6.2.1, written independently of the module: code point -> character.
 BASIC = {
