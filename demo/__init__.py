@@ -1,0 +1,1 @@
+"""The `scripts/demo` command: run `python -m demo` through scripts/demo."""

@@ -17,7 +17,7 @@ from http2sms_simulator.testing import RunningSimulator, run_simulator
 # Distinctive secrets, so that finding them in a text can only mean a leak.
 ACCOUNT = "sms-zq4821-7"
 LOGIN = "zorglubLogin93"
-PASSWORD = "Pw7xQkZ2mV"  # noqa: S105 - a test password
+PASSWORD = "Pw7xQkZ2mV"
 SENDER = "HomeAssist"
 OTHER_SENDER = "Alarm"
 RECIPIENT = "0033612345678"

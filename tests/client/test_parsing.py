@@ -51,7 +51,7 @@ XHTML_ERROR = (
 )
 # A lower-case HTML5 page, as some gateways and proxies write it.
 HTML5_SUCCESS = (
-    "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>HTTP2SMS</title>\n"
+    '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>HTTP2SMS</title>\n'
     "</head>\n<body>\nOK<br/>\n230.50<br />\n10867690<br>\n10867691<br>\n</body>\n</html>\n"
 )
 HTML5_ERROR = (
@@ -59,7 +59,9 @@ HTML5_ERROR = (
     "<body><p>KO<br>Sms sender Bad &amp; Co does not exists<br></p></body></html>"
 )
 
-MISSING_MESSAGE = "Missing message. For more informations : http://guides.ovh.com/httpToSms"
+MISSING_MESSAGE = (
+    "Missing message. For more informations : http://guides.ovh.com/httpToSms"
+)
 DOCUMENTED_SUCCESS = Reply(
     status=100, reason="", credits_left=Decimal(1007), sms_ids=("10867690",)
 )
@@ -99,9 +101,7 @@ def test_documented_xml_error() -> None:
     assert not reply.accepted
 
 
-@pytest.mark.parametrize(
-    "body", [TEXT_ERROR, XHTML_ERROR], ids=["text", "xhtml"]
-)
+@pytest.mark.parametrize("body", [TEXT_ERROR, XHTML_ERROR], ids=["text", "xhtml"])
 def test_documented_ko_has_a_reason_but_no_status(body: str) -> None:
     reply = parse_reply(body)
 
@@ -161,9 +161,11 @@ def test_several_ids_in_every_layout() -> None:
     ids = ("10867690", "10867691", "10867692")
     bodies = [
         '{"status":100,"creditLeft":"1004","SmsIds":["10867690","10867691","10867692"]}',
-        '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
-        "<creditLeft>1004</creditLeft><smsIds><smsId>10867690</smsId>"
-        "<smsId>10867691</smsId><smsId>10867692</smsId></smsIds></response>",
+        (
+            '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
+            "<creditLeft>1004</creditLeft><smsIds><smsId>10867690</smsId>"
+            "<smsId>10867691</smsId><smsId>10867692</smsId></smsIds></response>"
+        ),
         "OK\n1004\n10867690\n10867691\n10867692",
         XHTML_SUCCESS.replace("1007<br>", "1004<br>").replace(
             "10867690<br>", "10867690<br>\n10867691<br>\n10867692<br>"
@@ -201,7 +203,10 @@ def test_ok_alone_has_no_credit_and_no_ids() -> None:
 def test_unreadable_credit_is_none_not_an_error() -> None:
     # The SMS may have been sent: a bad credit must never become an error worth a retry.
     assert parse_reply("OK\nabc\n1").credits_left is None
-    assert parse_reply('{"status":100,"creditLeft":"NaN","SmsIds":["1"]}').credits_left is None
+    assert (
+        parse_reply('{"status":100,"creditLeft":"NaN","SmsIds":["1"]}').credits_left
+        is None
+    )
     assert parse_reply('{"status":100,"creditLeft":"Infinity"}').credits_left is None
     assert parse_reply('{"status":100,"SmsIds":["1"]}').credits_left is None
     assert parse_reply('{"status":100,"creditLeft":null}').credits_left is None

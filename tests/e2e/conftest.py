@@ -45,7 +45,8 @@ def auto_enable_custom_integrations() -> None:
 @pytest.fixture
 def e2e_logs(request: pytest.FixtureRequest) -> list[Callable[[], list[Path]]]:
     """Where to find the log files to show if the test fails (read when it fails)."""
-    return request.node.stash.setdefault(LOGS, [])
+    item: pytest.Item = request.node
+    return item.stash.setdefault(LOGS, [])
 
 
 @pytest.fixture

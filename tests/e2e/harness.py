@@ -91,7 +91,7 @@ def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     """Start a child in its own process group, its output going to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        proc = subprocess.Popen(
             args,
             cwd=REPO_ROOT,
             env=_child_env(),
@@ -150,7 +150,9 @@ def _wait_http(
                 return
             last_error = f"HTTP {response.status_code}"
         time.sleep(0.2)
-    raise HarnessError(f"{url} did not answer within {timeout:.0f}s ({last_error})\n{tail(log_path)}")
+    raise HarnessError(
+        f"{url} did not answer within {timeout:.0f}s ({last_error})\n{tail(log_path)}"
+    )
 
 
 def tail(path: Path, lines: int = 200) -> str:
@@ -158,7 +160,9 @@ def tail(path: Path, lines: int = 200) -> str:
     if not path.exists():
         return f"(no {path})"
     text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return f"--- last {min(lines, len(text))} lines of {path} ---\n" + "\n".join(text[-lines:])
+    return f"--- last {min(lines, len(text))} lines of {path} ---\n" + "\n".join(
+        text[-lines:]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,7 +224,9 @@ class Simulator:
             ],
             self.log_path,
         )
-        _wait_http(f"{self.base_url}/_simulator/outbox", self.proc, self.log_path, timeout)
+        _wait_http(
+            f"{self.base_url}/_simulator/outbox", self.proc, self.log_path, timeout
+        )
         return self
 
     def stop(self, timeout: float = 10) -> int | None:
@@ -245,7 +251,9 @@ class Simulator:
         for account in response.json():
             if account["name"] == self.account:
                 return float(account["credit"])
-        raise HarnessError(f"the simulator has no account {self.account}: {response.text}")
+        raise HarnessError(
+            f"the simulator has no account {self.account}: {response.text}"
+        )
 
     def set_credit(self, credit: float | str) -> None:
         """Change the credit left on the simulator's account."""
@@ -359,7 +367,10 @@ class HomeAssistant:
         self.config_dir.mkdir(parents=True, exist_ok=True)
         (self.config_dir / "configuration.yaml").write_text(
             CONFIGURATION_YAML.format(
-                host=LOOPBACK, port=self.port, domain=DOMAIN, log_default=self.log_default
+                host=LOOPBACK,
+                port=self.port,
+                domain=DOMAIN,
+                log_default=self.log_default,
             ),
             encoding="utf-8",
         )
@@ -410,29 +421,35 @@ class HomeAssistant:
         """Stop and start again on the same configuration folder (and port)."""
         code = self.stop()
         if code != 0:
-            raise HarnessError(f"Home Assistant exited with {code}\n{tail(self.log_path)}")
+            raise HarnessError(
+                f"Home Assistant exited with {code}\n{tail(self.log_path)}"
+            )
         return self.start(timeout)
 
     def log_text(self) -> str:
         """Everything every run of this instance logged."""
         return "\n".join(
-            path.read_text(encoding="utf-8", errors="replace") for path in self.logs if path.exists()
+            path.read_text(encoding="utf-8", errors="replace")
+            for path in self.logs
+            if path.exists()
         )
 
     def unexpected_problems(self) -> list[str]:
         """ERROR/CRITICAL records not explained by the environment, and any install attempt."""
         problems = []
         for level, record in log_records(self.log_text()):
-            if INSTALL_ATTEMPT.search(record.splitlines()[0]):
-                problems.append(record)
-            elif level in {"ERROR", "CRITICAL"} and not any(
+            installs = INSTALL_ATTEMPT.search(record.splitlines()[0])
+            unexplained = level in {"ERROR", "CRITICAL"} and not any(
                 known.search(record) for known in KNOWN_ENVIRONMENT_ERRORS
-            ):
+            )
+            if installs or unexplained:
                 problems.append(record)
         return problems
 
     def records_about(
-        self, needle: str, levels: frozenset[str] = frozenset({"WARNING", "ERROR", "CRITICAL"})
+        self,
+        needle: str,
+        levels: frozenset[str] = frozenset({"WARNING", "ERROR", "CRITICAL"}),
     ) -> list[str]:
         """Records at `levels` that mention `needle` (e.g. the integration's domain).
 
@@ -441,7 +458,9 @@ class HomeAssistant:
         return [
             record
             for level, record in log_records(self.log_text())
-            if level in levels and needle in record and not CUSTOM_INTEGRATION_WARNING.search(record)
+            if level in levels
+            and needle in record
+            and not CUSTOM_INTEGRATION_WARNING.search(record)
         ]
 
 
@@ -485,8 +504,10 @@ def redirect_uri(base_url: str) -> str:
 
 
 def onboarding_status(base_url: str) -> dict[str, bool]:
-    """{step: done} from the public onboarding endpoint."""
+    """{step: done} from the public onboarding endpoint; {} once onboarded (it is gone then)."""
     response = requests.get(f"{base_url}/api/onboarding", timeout=10)
+    if response.status_code == 404:
+        return {}
     response.raise_for_status()
     return {step["step"]: step["done"] for step in response.json()}
 
@@ -494,7 +515,11 @@ def onboarding_status(base_url: str) -> dict[str, bool]:
 def _exchange_code(base_url: str, code: str) -> dict[str, Any]:
     response = requests.post(
         f"{base_url}/auth/token",
-        data={"grant_type": "authorization_code", "code": code, "client_id": client_id(base_url)},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": client_id(base_url),
+        },
         timeout=10,
     )
     _raise_for(response)
@@ -535,7 +560,7 @@ def onboard(
         {"client_id": client_id(base_url), "redirect_uri": redirect_uri(base_url)},
     )
     status = onboarding_status(base_url)
-    if not all(status.values()):
+    if status and not all(status.values()):
         raise HarnessError(f"onboarding not finished: {status}")
     return client
 
@@ -555,7 +580,11 @@ def login(base_url: str, username: str, password: str) -> Client:
     flow_id = response.json()["flow_id"]
     response = requests.post(
         f"{base_url}/auth/login_flow/{flow_id}",
-        json={"client_id": client_id(base_url), "username": username, "password": password},
+        json={
+            "client_id": client_id(base_url),
+            "username": username,
+            "password": password,
+        },
         timeout=30,
     )
     _raise_for(response)
@@ -573,7 +602,9 @@ def _raise_for(response: requests.Response) -> None:
         )
 
 
-def fill_form(schema: list[dict[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
+def fill_form(
+    schema: list[dict[str, Any]], values: Mapping[str, Any]
+) -> dict[str, Any]:
     """Put `values` where the form wants them, sections (`expandable`) included.
 
     A value the form has no field for is an error: the contract changed and the caller should know.
@@ -585,9 +616,8 @@ def fill_form(schema: list[dict[str, Any]], values: Mapping[str, Any]) -> dict[s
         for item in fields:
             name = item["name"]
             if item.get("type") == "expandable":
-                nested = fill(item.get("schema", []))
-                if nested:
-                    data[name] = nested
+                # The frontend always sends a section, empty when nothing in it was filled.
+                data[name] = fill(item.get("schema", []))
             elif name in remaining:
                 data[name] = remaining.pop(name)
         return data
@@ -595,14 +625,18 @@ def fill_form(schema: list[dict[str, Any]], values: Mapping[str, Any]) -> dict[s
     data = fill(schema)
     if remaining:
         names = [item["name"] for item in schema]
-        raise HarnessError(f"the form has no field for {sorted(remaining)} (fields: {names})")
+        raise HarnessError(
+            f"the form has no field for {sorted(remaining)} (fields: {names})"
+        )
     return data
 
 
 class Client:
     """An authenticated user of one Home Assistant, over REST and WebSocket."""
 
-    def __init__(self, base_url: str, access_token: str, refresh_token: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, access_token: str, refresh_token: str | None = None
+    ) -> None:
         """Keep the tokens; a 401 refreshes the access token once."""
         self.base_url = base_url
         self.access_token = access_token
@@ -628,7 +662,9 @@ class Client:
         self.access_token = response.json()["access_token"]
         return True
 
-    def request(self, method: str, path: str, payload: Any = None, *, timeout: float = 60) -> Any:
+    def request(
+        self, method: str, path: str, payload: Any = None, *, timeout: float = 60
+    ) -> Any:
         """Call the REST API, return the decoded JSON (or text), raise on HTTP errors."""
         for attempt in (1, 2):
             response = self.session.request(
@@ -666,7 +702,9 @@ class Client:
             if state == "RUNNING":
                 return
             time.sleep(0.25)
-        raise HarnessError(f"Home Assistant did not reach RUNNING in {timeout:.0f}s (last: {state})")
+        raise HarnessError(
+            f"Home Assistant did not reach RUNNING in {timeout:.0f}s (last: {state})"
+        )
 
     # -- WebSocket --------------------------------------------------------------------------
 
@@ -703,7 +741,9 @@ class Client:
                     if reply.get("id") == number and reply.get("type") == "result":
                         break
                 if not reply.get("success"):
-                    raise HarnessError(f"WebSocket {message.get('type')} failed: {reply.get('error')}")
+                    raise HarnessError(
+                        f"WebSocket {message.get('type')} failed: {reply.get('error')}"
+                    )
                 results.append(reply.get("result"))
             return results
 
@@ -798,7 +838,9 @@ class Client:
 
     def subentries(self, entry_id: str) -> list[dict[str, Any]]:
         """Subentries of a config entry."""
-        return list(self.ws({"type": "config_entries/subentries/list", "entry_id": entry_id}))
+        return list(
+            self.ws({"type": "config_entries/subentries/list", "entry_id": entry_id})
+        )
 
     # -- Entities, states, actions ----------------------------------------------------------
 
@@ -820,8 +862,14 @@ class Client:
             entry["entity_id"]
             for entry in self.entity_registry(platform)
             if entry["entity_id"].startswith(f"{domain}.")
-            and (config_entry_id is None or entry.get("config_entry_id") == config_entry_id)
-            and (config_subentry_id is None or entry.get("config_subentry_id") == config_subentry_id)
+            and (
+                config_entry_id is None
+                or entry.get("config_entry_id") == config_entry_id
+            )
+            and (
+                config_subentry_id is None
+                or entry.get("config_subentry_id") == config_subentry_id
+            )
         )
 
     def state(self, entity_id: str) -> dict[str, Any]:
@@ -870,9 +918,14 @@ class Client:
         """Create or replace an automation like the automation editor does."""
         return self.post(f"/api/config/automation/config/{automation_id}", dict(config))
 
-    def save_dashboard(self, config: Mapping[str, Any], url_path: str | None = None) -> Any:
+    def save_dashboard(
+        self, config: Mapping[str, Any], url_path: str | None = None
+    ) -> Any:
         """Save a dashboard's configuration like the dashboard editor does."""
-        message: dict[str, Any] = {"type": "lovelace/config/save", "config": dict(config)}
+        message: dict[str, Any] = {
+            "type": "lovelace/config/save",
+            "config": dict(config),
+        }
         if url_path:
             message["url_path"] = url_path
         return self.ws(message)

@@ -24,7 +24,12 @@ from tests.e2e.harness import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-ALICE = {"name": "Alice", "phone_number": "06 12 34 56 78", "flash": False, "no_stop": True}
+ALICE = {
+    "name": "Alice",
+    "phone_number": "06 12 34 56 78",
+    "flash": False,
+    "no_stop": True,
+}
 ALICE_AS_SENT = "0033612345678"  # what OVH expects: 00 + country code + number
 # Not 07700 900xxx (Ofcom's drama range): phonenumbers calls those invalid and so does the integration.
 BOB_AS_TYPED, BOB_AS_SENT = "+44 7911 123456", "00447911123456"
@@ -35,7 +40,8 @@ def test_home_assistant_starts_offline_and_is_onboarded_through_its_api(
     home_assistant: HomeAssistant, owner: Person
 ) -> None:
     """The harness alone: start without installing anything, onboard, serve the UI, stop cleanly."""
-    assert not any(onboarding_status(home_assistant.base_url).values())
+    steps = ("user", "core_config", "analytics", "integration")
+    assert onboarding_status(home_assistant.base_url) == dict.fromkeys(steps, False)
 
     user = onboard(home_assistant.base_url, owner)
     user.wait_running()
@@ -43,7 +49,9 @@ def test_home_assistant_starts_offline_and_is_onboarded_through_its_api(
     assert all(onboarding_status(home_assistant.base_url).values())
     assert user.get("/api/")["message"] == "API running."
     assert user.get("/api/config")["time_zone"] == "Europe/Paris"
-    assert owner.name in [person["name"] for person in user.ws({"type": "person/list"})["storage"]]
+    assert owner.name in [
+        person["name"] for person in user.ws({"type": "person/list"})["storage"]
+    ]
     page = requests.get(f"{home_assistant.base_url}/", timeout=10)
     assert page.status_code == 200
     assert "<title>Home Assistant</title>" in page.text
@@ -105,7 +113,9 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     )
     outbox = simulator.outbox()
     assert len(outbox) == 3
-    assert sorted(sms["recipient"] for sms in outbox[1:]) == sorted([CLAUDE_AS_SENT, BOB_AS_SENT])
+    assert sorted(sms["recipient"] for sms in outbox[1:]) == sorted(
+        [CLAUDE_AS_SENT, BOB_AS_SENT]
+    )
     assert {sms["message"] for sms in outbox[1:]} == {"Dinner at 8?"}
     assert sorted(response["sms_ids"]) == sorted(str(sms["id"]) for sms in outbox[1:])
     assert response["credits_left"] == simulator.credit()
@@ -123,17 +133,23 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     requests_before_restart = len(simulator.requests_log())
     home_assistant.restart()
     user.wait_running()
-    restored = user.wait_for_state(credit_sensor, lambda s: s["state"] not in ("unknown", "unavailable"))
+    restored = user.wait_for_state(
+        credit_sensor, lambda s: s["state"] not in ("unknown", "unavailable")
+    )
     assert float(restored["state"]) == credit_before_restart
     assert len(simulator.requests_log()) == requests_before_restart
 
     # After the restart, sending works and the sensor follows the new credit.
-    user.call("notify", "send_message", {"entity_id": alice_notify, "message": "Back online."})
+    user.call(
+        "notify", "send_message", {"entity_id": alice_notify, "message": "Back online."}
+    )
     assert simulator.outbox()[-1]["recipient"] == ALICE_AS_SENT
     assert simulator.outbox()[-1]["message"] == "Back online."
     credit_now = simulator.credit()
     assert credit_now < credit_before_restart
-    moved = user.wait_for_state(credit_sensor, lambda s: s["state"] != restored["state"])
+    moved = user.wait_for_state(
+        credit_sensor, lambda s: s["state"] != restored["state"]
+    )
     assert float(moved["state"]) == credit_now
 
     # Nothing went wrong behind the scenes: no error, no package installed at run time, and no
@@ -141,14 +157,21 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     assert home_assistant.stop() == 0
     assert home_assistant.unexpected_problems() == []
     assert home_assistant.records_about(DOMAIN) == []
-    print(f"user story: {time.monotonic() - started:.1f}s, starts: {home_assistant.start_durations}")
+    print(  # noqa: T201 - timings, shown with -s
+        f"user story: {time.monotonic() - started:.1f}s, "
+        f"Home Assistant starts: {[round(s, 1) for s in home_assistant.start_durations]}"
+    )
 
 
 def _notify_entity_of(user: Client, entry_id: str, contact_name: str) -> str:
     """The notify entity of a contact, found through its subentry, not by guessing its id."""
     (subentry,) = [s for s in user.subentries(entry_id) if s["title"] == contact_name]
     deadline = time.monotonic() + 30
-    while not (found := user.entity_ids(DOMAIN, "notify", config_subentry_id=subentry["subentry_id"])):
+    while not (
+        found := user.entity_ids(
+            DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
+        )
+    ):
         assert time.monotonic() < deadline, f"no notify entity for {contact_name}"
         time.sleep(0.2)
     (entity_id,) = found
