@@ -117,7 +117,7 @@ class SmsReceipt:
 
 def is_valid_sender(sender: str) -> bool:
     """Tell whether a sender has a shape OVH accepts: 11 letters or digits, or a phone number."""
-    if sender.isdigit():
+    if sender.isascii() and sender.isdigit():
         return len(sender) <= PHONE_SENDER_MAX_LENGTH
     return 0 < len(sender) <= SENDER_MAX_LENGTH and all(
         char.isascii() and (char.isalnum() or char in " -._") for char in sender

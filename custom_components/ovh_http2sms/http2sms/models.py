@@ -50,7 +50,7 @@ class SmsRequest:
             raise ValueError(
                 f"at most {MAX_RECIPIENTS_PER_REQUEST} recipients per request"
             )
-        if not all(number.isdigit() for number in self.recipients):
+        if not all(number.isascii() and number.isdigit() for number in self.recipients):
             raise ValueError("recipients must be numbers in the form 0033612345678")
         if not self.message:
             raise ValueError("an SMS needs a message")
