@@ -263,9 +263,9 @@ class Http2SmsClient:
 
     def _redact(self, text: str) -> str:
         """Remove the login and password from a text the service wrote, should it echo them."""
-        for secret in (self._credentials.password, self._credentials.login):
-            if secret:
-                text = text.replace(secret, "***")
+        secrets = (self._credentials.password, self._credentials.login)
+        for secret in sorted(filter(None, secrets), key=len, reverse=True):
+            text = text.replace(secret, "***")
         return text
 
 
