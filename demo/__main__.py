@@ -345,6 +345,8 @@ class Demo:
             user = self.sign_in()
             user.wait_running()
             say(f"Home Assistant is up ({time.monotonic() - began:.1f}s)")
+            if problem := user.frontend_problem():
+                say(f"WARNING: {problem}")
             entry_id = self.account(user)
             self.state.update(
                 ha_port=self.hass.port, simulator_port=self.simulator.port

@@ -10,9 +10,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${OVH_HTTP2SMS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ovh-http2sms-dev}"
 ROOTFS="$CACHE_DIR/py314-root"
 MIN_PYTHON="3.14.2"
-# Debian packages the unstable root needs: Python, a compiler for wheels that may build, and the
-# browser that the UI tests drive.
-ROOTFS_PACKAGES="python3.14,python3.14-venv,python3.14-dev,ca-certificates,gcc,tzdata,chromium,fonts-dejavu-core"
+# Debian packages the unstable root needs: Python, compilers for the two Home Assistant voice
+# packages that have no Python 3.14 wheel, libturbojpeg for the camera platform, and the browser
+# that the UI tests drive.
+ROOTFS_PACKAGES="python3.14,python3.14-venv,python3.14-dev,ca-certificates,gcc,g++,libturbojpeg0,tzdata,chromium,fonts-dejavu-core"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -58,11 +59,16 @@ venv_dir() {
 }
 
 # Run a command in the environment, from the repository root, with the venv first on PATH.
+# With IN_ENV_EXEC=1 the shell is replaced by the command (same PID), so signals reach it.
 in_env() {
   local mode
   mode="$(env_mode)"
   if [ "$mode" = venv ]; then
-    (cd "$REPO_ROOT" && PATH="$CACHE_DIR/venv/bin:$PATH" VIRTUAL_ENV="$CACHE_DIR/venv" "$@")
+    cd "$REPO_ROOT"
+    if [ "${IN_ENV_EXEC:-0}" = 1 ]; then
+      PATH="$CACHE_DIR/venv/bin:$PATH" VIRTUAL_ENV="$CACHE_DIR/venv" exec "$@"
+    fi
+    (PATH="$CACHE_DIR/venv/bin:$PATH" VIRTUAL_ENV="$CACHE_DIR/venv" "$@")
     return
   fi
   [ "$(id -u)" = 0 ] || die "this host has no Python >= $MIN_PYTHON; install it, or run as root to use a Debian unstable root"
@@ -71,7 +77,9 @@ in_env() {
   mkdir -p "$ROOTFS$REPO_ROOT"
   cp "$(host_ca_bundle)" "$ROOTFS/etc/ssl/certs/host-ca.crt"
   cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf" 2>/dev/null || true
-  unshare --mount --propagation private -- /bin/sh -c '
+  local launcher=()
+  [ "${IN_ENV_EXEC:-0}" = 1 ] && launcher=(exec)
+  "${launcher[@]}" unshare --mount --propagation private -- /bin/sh -c '
     set -e
     root="$1"; repo="$2"; shift 2
     mount --rbind /proc "$root/proc"
