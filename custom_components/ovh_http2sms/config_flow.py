@@ -43,12 +43,15 @@ from .const import (
     CONF_LOGIN,
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_PARTS,
+    CONF_MAX_SENDS_PER_SECOND,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DEFAULT_LOW_CREDIT_THRESHOLD,
     DOMAIN,
+    MAX_REQUESTS_PER_SECOND,
+    MAX_REQUESTS_PER_SECOND_LIMIT,
     REPLACE_AND_DROP,
     REPLACE_LOOKALIKES,
     REPLACE_OFF,
@@ -444,6 +447,19 @@ class Http2SmsOptionsFlow(OptionsFlow):
                 ): NumberSelector(
                     NumberSelectorConfig(
                         min=0, max=100000, step=1, mode=NumberSelectorMode.BOX
+                    )
+                ),
+                probatio.Required(
+                    CONF_MAX_SENDS_PER_SECOND,
+                    default=options.get(
+                        CONF_MAX_SENDS_PER_SECOND, MAX_REQUESTS_PER_SECOND
+                    ),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=1,
+                        max=MAX_REQUESTS_PER_SECOND_LIMIT,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
                     )
                 ),
             }

@@ -18,6 +18,7 @@ CONF_CODING: Final = "coding"
 CONF_REPLACE_CHARACTERS: Final = "replace_characters"
 CONF_MAX_PARTS: Final = "max_parts"
 CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
+CONF_MAX_SENDS_PER_SECOND: Final = "max_sends_per_second"
 
 CODING_AUTO: Final = "auto"
 REPLACE_OFF: Final = "off"
@@ -25,7 +26,8 @@ REPLACE_LOOKALIKES: Final = "replace"
 REPLACE_AND_DROP: Final = "replace_and_drop"
 
 DEFAULT_LOW_CREDIT_THRESHOLD: Final = 10
-# At most this many SMS requests per second per account: OVH accepts "a few dozen", and an
-# alarm that trips a burst of automations must queue, not be refused.
+# At most this many SMS requests per second per account (an option): OVH accepts "a few dozen",
+# and an alarm that trips a burst of automations must queue, not be refused.
 MAX_REQUESTS_PER_SECOND: Final = 5
+MAX_REQUESTS_PER_SECOND_LIMIT: Final = 30
 MAX_CONCURRENT_REQUESTS: Final = 4

@@ -28,6 +28,7 @@ from .const import (
     CONF_CODING,
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_PARTS,
+    CONF_MAX_SENDS_PER_SECOND,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DEFAULT_LOW_CREDIT_THRESHOLD,
@@ -54,6 +55,7 @@ from .http2sms import (
     Http2SmsSenderNotFoundError,
     Http2SmsServiceError,
     Http2SmsTimeoutError,
+    SendResult,
     SmsLayout,
     SmsRequest,
     is_gsm7,
@@ -186,8 +188,13 @@ class SmsSender:
         self.client = client
         self.credits_left: Decimal | None = None
         self._listeners: list[CALLBACK_TYPE] = []
-        self._pacer = RequestPacer(MAX_REQUESTS_PER_SECOND, MAX_CONCURRENT_REQUESTS)
-        self._unreachable = False
+        self._pacer = RequestPacer(
+            float(
+                entry.options.get(CONF_MAX_SENDS_PER_SECOND, MAX_REQUESTS_PER_SECOND)
+            ),
+            MAX_CONCURRENT_REQUESTS,
+        )
+        self.reachable = True
 
     @property
     def low_credit_issue_id(self) -> str:
@@ -196,7 +203,7 @@ class SmsSender:
 
     @callback
     def async_add_listener(self, update_callback: CALLBACK_TYPE) -> Callable[[], None]:
-        """Call `update_callback` whenever the credit changes; return the remover."""
+        """Call `update_callback` when the credit or the reachability changes; return the remover."""
         self._listeners.append(update_callback)
         return lambda: self._listeners.remove(update_callback)
 
@@ -204,8 +211,7 @@ class SmsSender:
     def async_set_credit(self, credits_left: Decimal) -> None:
         """Take a credit figure (from a reply, or restored), tell listeners, check the threshold."""
         self.credits_left = credits_left
-        for update_callback in list(self._listeners):
-            update_callback()
+        self._async_notify()
         threshold = Decimal(
             str(
                 self.entry.options.get(
@@ -352,24 +358,42 @@ class SmsSender:
             )
         return sms_layout
 
-    async def _async_send_request(self, request: SmsRequest) -> Any:
+    @callback
+    def _async_notify(self) -> None:
+        for update_callback in list(self._listeners):
+            update_callback()
+
+    @callback
+    def _async_set_reachable(
+        self, reachable: bool, err: Http2SmsError | None = None
+    ) -> None:
+        """Log once when the gateway stops answering and once when it is back."""
+        if reachable == self.reachable:
+            return
+        self.reachable = reachable
+        if reachable:
+            _LOGGER.info("OVH http2sms is reachable again")
+        else:
+            _LOGGER.warning("OVH http2sms is unreachable: %s", err)
+        self._async_notify()
+
+    async def _async_send_request(self, request: SmsRequest) -> SendResult:
         try:
             async with self._pacer:
                 result = await self.client.send(request)
         except Http2SmsError as err:
+            if isinstance(err, Http2SmsConnectionError) or (
+                isinstance(err, Http2SmsHttpError) and err.http_status >= 500
+            ):
+                self._async_set_reachable(False, err)
             raise self._translate(err) from err
-        if self._unreachable:
-            self._unreachable = False
-            _LOGGER.info("OVH http2sms is reachable again")
+        self._async_set_reachable(True)
         if result.credits_left is not None:
             self.async_set_credit(result.credits_left)
         return result
 
     def _translate(self, err: Http2SmsError) -> HomeAssistantError:
         """Turn a client error into the translated error the caller sees."""
-        if isinstance(err, Http2SmsConnectionError) and not self._unreachable:
-            self._unreachable = True
-            _LOGGER.warning("OVH http2sms is unreachable: %s", err)
         match err:
             case Http2SmsAuthenticationError():
                 self.entry.async_start_reauth(self.hass)

@@ -74,6 +74,12 @@ class CreditSensor(RestoreSensor):
         if credit.is_finite():
             self._sender.async_set_credit(credit)
 
+    @property
+    @override
+    def available(self) -> bool:
+        """Unavailable while the gateway does not answer: the last figure may be stale."""
+        return self._sender.reachable
+
     @callback
     def _async_credit_changed(self) -> None:
         self._attr_native_value = self._sender.credits_left

@@ -21,6 +21,7 @@ from custom_components.ovh_http2sms.const import (
     CONF_LOGIN,
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_PARTS,
+    CONF_MAX_SENDS_PER_SECOND,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_REPLACE_CHARACTERS,
@@ -346,6 +347,7 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
             CONF_REPLACE_CHARACTERS: "replace",
             CONF_MAX_PARTS: 2.0,
             CONF_LOW_CREDIT_THRESHOLD: 25,
+            CONF_MAX_SENDS_PER_SECOND: 10.0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -354,6 +356,7 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
         CONF_REPLACE_CHARACTERS: "replace",
         CONF_MAX_PARTS: 2,
         CONF_LOW_CREDIT_THRESHOLD: 25.0,
+        CONF_MAX_SENDS_PER_SECOND: 10,
     }
 
 

@@ -76,3 +76,32 @@ async def test_failed_send_reaches_the_caller(
     assert raised.value.translation_key == "http_error"
     assert simulator.outbox == []
     assert hass.states.get("notify.alice").state == STATE_UNKNOWN
+
+
+async def test_sensor_unavailable_while_gateway_down_and_logged_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503, times=2))
+    for _ in range(2):
+        with pytest.raises(HomeAssistantError):
+            await hass.services.async_call(
+                NOTIFY_DOMAIN,
+                SERVICE_SEND_MESSAGE,
+                {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Power cut"},
+                blocking=True,
+            )
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "unavailable"
+    assert hass.states.get("notify.alice").state != "unavailable"
+    assert caplog.text.count("OVH http2sms is unreachable") == 1
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Power back"},
+        blocking=True,
+    )
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
+    assert caplog.text.count("OVH http2sms is reachable again") == 1
