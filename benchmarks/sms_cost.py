@@ -1,5 +1,4 @@
-"""
-What the alert corpus costs in SMS parts with each way of encoding it.
+"""What the alert corpus costs in SMS parts with each way of encoding it.
 
 Run from the repository root: `scripts/run python benchmarks/sms_cost.py [corpus.json]`.
 Deterministic: no randomness, no clock, the corpus is read in order.
@@ -91,8 +90,7 @@ def naive_strip(alert: Alert) -> Outcome:
 
 
 def ideal_alphabet(alert: Alert) -> Outcome:
-    """
-    Floor: a 7-bit alphabet holding every character, each visible character one septet.
+    """Floor: a 7-bit alphabet holding every character, each visible character one septet.
 
     No client can go below this without deleting content: it keeps every character (emoji
     included) at the cheapest possible price and the GSM-7 part sizes.

@@ -1,5 +1,4 @@
-"""
-`scripts/demo`: Home Assistant with OVHcloud SMS, against the local simulator. No OVH account.
+"""`scripts/demo`: Home Assistant with OVHcloud SMS, against the local simulator. No OVH account.
 
 Starts the http2sms simulator and a real Home Assistant (with its frontend) on 127.0.0.1, keeps
 their state in `.demo/` (git-ignored), and configures Home Assistant the way a person would, through

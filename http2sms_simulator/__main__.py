@@ -1,5 +1,4 @@
-"""
-Command line: serve a simulator until SIGINT or SIGTERM.
+"""Command line: serve a simulator until SIGINT or SIGTERM.
 
 python -m http2sms_simulator --host 127.0.0.1 --port 8765 [--account ... --login ... --password ...
 --sender ... --credit ... --allowed-ip ...] [--config accounts.json]

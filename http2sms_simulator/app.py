@@ -31,8 +31,7 @@ UNKNOWN_STATUS_MESSAGE = "Unknown status (simulated)"
 
 
 async def read_params(request: web.Request) -> dict[str, str]:
-    """
-    Read the query string and, for POST, the form body; the first value of a name wins.
+    """Read the query string and, for POST, the form body; the first value of a name wins.
 
     Decoding is a form decoder's: "+" is a space and "%2B" is a plus. A body value overrides the
     same name in the query string (GUESS: OVH's CGI may ignore the query string on POST).

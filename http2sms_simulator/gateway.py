@@ -1,5 +1,4 @@
-"""
-What the http2sms CGI decides for one request: the checks, the charge and the outbox.
+"""What the http2sms CGI decides for one request: the checks, the charge and the outbox.
 
 Check order (OVH's is only known for the first step):
 1. account format (smsAccount alias): "Invalid smsAccount, ..." whatever the credentials [WILD].

@@ -1,5 +1,4 @@
-"""
-Count the SMS parts a message costs, independently of the integration's own counter.
+"""Count the SMS parts a message costs, independently of the integration's own counter.
 
 The two counters are cross-checked in tests, so this one follows GSM 03.38 and 3GPP 23.040 directly:
 GSM-7 counts septets (extension characters take an escape septet too) and UCS-2 counts UTF-16 code
@@ -92,8 +91,7 @@ def _pack(widths: list[int], single: int, concatenated: int) -> int:
 def count_parts(
     message: str, *, coding: Coding | None, stop_mention: bool
 ) -> PartCount:
-    """
-    Count the parts of message; coding None picks GSM-7 when every character allows it.
+    """Count the parts of message; coding None picks GSM-7 when every character allows it.
 
     The STOP mention is counted as 11 one-unit characters at the end of the message, where OVH
     shows it.

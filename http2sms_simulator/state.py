@@ -194,8 +194,7 @@ class RequestRecord:
 
 @dataclass(slots=True, kw_only=True)
 class Fault:
-    """
-    A misbehaviour applied to the next requests.
+    """A misbehaviour applied to the next requests.
 
     times is how many requests it breaks (None: until cleared). With after_send the SMS is accepted,
     recorded and charged first, and only the reply is broken: that proves a client never resends.
@@ -314,8 +313,7 @@ class SimulatorState:
         short_code: str = DEFAULT_SHORT_CODE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """
-        Start with the given accounts, or the default one; options pin down unknown behaviour.
+        """Start with the given accounts, or the default one; options pin down unknown behaviour.
 
         missing_before_auth: whether a missing from/to/message (201) is reported before a wrong
         login or password (401). OVH's order is not known, so both can be tested.

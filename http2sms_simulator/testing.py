@@ -97,8 +97,7 @@ async def run_simulator(
     port: int = 0,
     allow_non_loopback: bool = False,
 ) -> AsyncIterator[RunningSimulator]:
-    """
-    Serve a simulator on host:port (0 picks a free port) until the block ends.
+    """Serve a simulator on host:port (0 picks a free port) until the block ends.
 
     host is an IP address or "localhost"; anything but loopback needs allow_non_loopback.
     """

@@ -1,5 +1,4 @@
-"""
-Draw the integration's brand images: a rounded speech bubble with three dots.
+"""Draw the integration's brand images: a rounded speech bubble with three dots.
 
 An original mark in OVHcloud-like blues, not OVHcloud's logo. Home Assistant shows
 custom_components/ovh_http2sms/brand/icon.png (256 px), icon@2x.png (512 px) and logo.png.

@@ -1,5 +1,4 @@
-"""
-Write translations/en.json from strings.json, resolving the [%key:...%] references.
+"""Write translations/en.json from strings.json, resolving the [%key:...%] references.
 
 Home Assistant core resolves them at build time; a custom integration ships resolved files.
 Run: scripts/run python scripts/translations.py (the tests fail when en.json is stale).

@@ -45,8 +45,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
-    """
-    Set up one SMS account.
+    """Set up one SMS account.
 
     http2sms cannot be asked anything without sending an SMS, so setup makes no request: the
     config flow already checked the account, and every send reports its own errors.

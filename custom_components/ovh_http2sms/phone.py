@@ -10,8 +10,7 @@ class InvalidPhoneNumber(ValueError):
 
 
 def to_http2sms_number(text: str, default_region: str | None) -> str:
-    """
-    Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber.
+    """Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber.
 
     `+33 6 12 34 56 78`, `0033612345678` and, with the region FR, `06 12 34 56 78` all give
     `0033612345678`. A national number needs the country configured in Home Assistant.

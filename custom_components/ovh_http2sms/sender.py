@@ -1,5 +1,4 @@
-"""
-Everything between a Home Assistant action and one http2sms request.
+"""Everything between a Home Assistant action and one http2sms request.
 
 Both the notify entities and the `send_sms` action go through `SmsSender.async_send`: it checks
 the input and counts the parts before any request (an SMS costs money), paces the requests,
@@ -41,7 +40,6 @@ from .const import (
 )
 from .http2sms import (
     MAX_PARTS,
-    MAX_RECIPIENTS_PER_REQUEST,
     MAX_TAG_LENGTH,
     Encoding,
     Http2SmsAuthenticationError,
@@ -58,6 +56,7 @@ from .http2sms import (
     SendResult,
     SmsLayout,
     SmsRequest,
+    batch_recipients,
     is_gsm7,
     layout,
     normalise_line_breaks,
@@ -143,8 +142,7 @@ def _service_error(key: str, **placeholders: str) -> HomeAssistantError:
 
 
 class RequestPacer:
-    """
-    Let at most `rate` requests start per second and `concurrency` run at once; others wait.
+    """Let at most `rate` requests start per second and `concurrency` run at once; others wait.
 
     An alarm can fire dozens of automations in the same second: they queue here rather than be
     refused by OVH, and none is dropped.
@@ -254,9 +252,7 @@ class SmsSender:
 
         requests = [
             SmsRequest(
-                recipients=tuple(
-                    recipients[start : start + MAX_RECIPIENTS_PER_REQUEST]
-                ),
+                recipients=batch,
                 message=text,
                 sender=sender,
                 sender_for_response=order.sender_for_response,
@@ -266,7 +262,7 @@ class SmsSender:
                 tag=order.tag or None,
                 coding=sms_layout.encoding,
             )
-            for start in range(0, len(recipients), MAX_RECIPIENTS_PER_REQUEST)
+            for batch in batch_recipients(recipients)
         ]
         _LOGGER.debug(
             "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",

@@ -37,8 +37,7 @@ async def async_setup_entry(
 
 
 class CreditSensor(RestoreSensor):
-    """
-    Credit left on the SMS account, as read from the last http2sms reply.
+    """Credit left on the SMS account, as read from the last http2sms reply.
 
     http2sms reports the credit only in the reply to an SMS, so the sensor is unknown until the
     first SMS after installation, and restored from the last figure after a restart.

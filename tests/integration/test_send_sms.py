@@ -279,3 +279,18 @@ async def test_low_credit_issue_comes_and_goes(
     simulator.state.set_credit(ACCOUNT, 500)
     await _send(hass, recipients=["0612345678"], message="x")
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_beyond_100_numbers_two_requests_and_a_partial_failure_is_loud(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    numbers = [f"06123456{index:02d}" for index in range(100)]
+    numbers += [f"06123457{index:02d}" for index in range(50)]
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _send(hass, recipients=numbers, message="Storm warning")
+
+    assert raised.value.translation_key == "partially_sent"
+    assert raised.value.translation_placeholders == {"sent": "100", "total": "150"}
+    assert len(simulator.requests) == 2
+    assert len(simulator.outbox) == 100

@@ -1,5 +1,4 @@
-"""
-Client for OVH's http2sms SMS gateway, with no Home Assistant dependency.
+"""Client for OVH's http2sms SMS gateway, with no Home Assistant dependency.
 
 Everything here uses only the standard library, aiohttp and yarl, so it can become a package of
 its own; the Home Assistant integration imports it, never the other way round.
@@ -48,6 +47,7 @@ from .models import (
     ProbeResult,
     SendResult,
     SmsRequest,
+    batch_recipients,
 )
 from .parsing import Reply, parse_reply
 
@@ -81,6 +81,7 @@ __all__ = [
     "SmsLayout",
     "SmsRequest",
     "Transliteration",
+    "batch_recipients",
     "cheapest_encoding",
     "format_deferred",
     "is_gsm7",

@@ -1,5 +1,4 @@
-"""
-An asyncio client for OVH's http2sms gateway.
+"""An asyncio client for OVH's http2sms gateway.
 
 It POSTs a form (so the password is never part of a URL, a proxy log or an exception text),
 asks for JSON, and turns every failure into a typed error. It never resends a request that may
@@ -135,8 +134,7 @@ class Http2SmsClient:
         )
 
     async def probe(self, sender: str) -> ProbeResult:
-        """
-        Check the account as far as http2sms allows without sending anything.
+        """Check the account as far as http2sms allows without sending anything.
 
         The request carries the credentials and the sender but no recipient and no message, so
         it can never send an SMS nor spend credit. The account format is known to be checked

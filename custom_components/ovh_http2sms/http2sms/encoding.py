@@ -1,5 +1,4 @@
-"""
-How many SMS parts a message costs, in which encoding, and how to make it cheaper.
+"""How many SMS parts a message costs, in which encoding, and how to make it cheaper.
 
 OVH bills every part, and one character outside GSM 03.38 switches the whole message to
 Unicode, which holds less than half as much per part. This module counts exactly what the
@@ -87,8 +86,7 @@ def is_gsm7(text: str) -> bool:
 
 
 def cheapest_encoding(text: str) -> Encoding:
-    """
-    Return GSM7 when the text can be sent in it, UNICODE otherwise.
+    """Return GSM7 when the text can be sent in it, UNICODE otherwise.
 
     GSM-7 is never dearer: even a text made only of extension characters fits 76 of them in a
     part, against 67 Unicode code units.
@@ -98,8 +96,7 @@ def cheapest_encoding(text: str) -> Encoding:
 
 @dataclass(frozen=True, slots=True)
 class SmsLayout:
-    """
-    What the network will do with one message.
+    """What the network will do with one message.
 
     `segments` has one entry per part; joined they give back the text. A part that holds only
     the end of the STOP mention has an empty segment, so `len(segments) == parts` always.
@@ -115,8 +112,7 @@ class SmsLayout:
 def layout(
     text: str, encoding: Encoding | None = None, *, stop_mention: bool = False
 ) -> SmsLayout:
-    """
-    Split `text` into SMS parts the way the network does.
+    """Split `text` into SMS parts the way the network does.
 
     `encoding` None picks the cheapest one. Forcing GSM7 on a text that has characters outside
     GSM-7 raises ValueError rather than guessing a replacement: the caller decides (reject,
@@ -180,8 +176,7 @@ def _septets(text: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Transliteration:
-    """
-    A message rewritten in GSM-7, and what was changed to get there.
+    """A message rewritten in GSM-7, and what was changed to get there.
 
     `replaced` holds (original, replacement) pairs and `dropped` the removed characters, each
     once, in first-seen order. An "original" is what a reader sees as one character: an accented
@@ -268,8 +263,7 @@ _ZWJ = "\u200d"
 
 
 def transliterate(text: str, *, drop_unencodable: bool = False) -> Transliteration:
-    """
-    Rewrite `text` in GSM-7 where every change keeps its meaning, to make it cheaper.
+    """Rewrite `text` in GSM-7 where every change keeps its meaning, to make it cheaper.
 
     Only characters outside GSM-7 are touched; GSM-7 ones (é è à ù Ä Ñ Ç €, ...) stay as they
     are. Characters with no faithful twin (emoji, CJK, ...) are removed when `drop_unencodable`
@@ -341,8 +335,7 @@ def _utf16_length(text: str) -> int:
 
 
 def _clusters(text: str) -> Iterator[tuple[int, int]]:
-    """
-    Yield the bounds of what a reader sees as one character.
+    """Yield the bounds of what a reader sees as one character.
 
     A light approximation of Unicode's extended grapheme clusters, enough for accents typed as
     combining marks and for emoji (variation selectors, skin tones, ZWJ sequences, flags), so
@@ -424,8 +417,7 @@ def _twin(text: str, start: int, end: int) -> str | None:
 
 
 def _degree_twin(following: str) -> str:
-    """
-    Twin of "°", which has none in GSM-7.
+    """Twin of "°", which has none in GSM-7.
 
     Before a temperature unit the sign goes: "19.5°C" → "19.5C" is unambiguous, while "19.5oC"
     reads as a typo. Elsewhere it is "o", its usual stand-in, which also gives French "n°" →

@@ -1,5 +1,4 @@
-"""
-Errors raised by the http2sms client.
+"""Errors raised by the http2sms client.
 
 None of them ever carries the SMS user's login or password: their texts are built from status
 codes and from the service's own reason, from which the client removes both secrets.
@@ -17,8 +16,7 @@ class Http2SmsConfigurationError(Http2SmsError, ValueError):
 
 
 class Http2SmsConnectionError(Http2SmsError):
-    """
-    The service could not be reached, or the exchange broke before a readable reply.
+    """The service could not be reached, or the exchange broke before a readable reply.
 
     `request_sent` is False only when the request provably never left this machine (DNS failure,
     connection refused, TLS handshake failure): then, and only then, a retry cannot send twice.
@@ -56,8 +54,7 @@ class Http2SmsInvalidResponseError(Http2SmsResponseError):
 
 
 class Http2SmsServiceError(Http2SmsError):
-    """
-    The service refused the request and said why.
+    """The service refused the request and said why.
 
     `status` is None for the text and HTML layouts, whose failures carry a reason but no code.
     """

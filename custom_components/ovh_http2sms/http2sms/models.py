@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -12,6 +13,14 @@ MAX_TAG_LENGTH = 20
 # http2sms documents no limit on the number of recipients of one request; this client keeps one
 # request under a size any HTTP server accepts (100 numbers of 13 digits is about 1.4 kB).
 MAX_RECIPIENTS_PER_REQUEST = 100
+
+
+def batch_recipients(recipients: Sequence[str]) -> list[tuple[str, ...]]:
+    """Split numbers into as few requests as possible: one, unless beyond the per-request cap."""
+    return [
+        tuple(recipients[start : start + MAX_RECIPIENTS_PER_REQUEST])
+        for start in range(0, len(recipients), MAX_RECIPIENTS_PER_REQUEST)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +34,7 @@ class Credentials:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SmsRequest:
-    """
-    One http2sms request: one message to one or more numbers.
+    """One http2sms request: one message to one or more numbers.
 
     Numbers are in http2sms' international form (`0033612345678`); validating what a user typed
     is the caller's job, this model only refuses what can never be a valid request.
@@ -64,8 +72,7 @@ class SmsRequest:
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    """
-    What http2sms answered to an accepted SMS.
+    """What http2sms answered to an accepted SMS.
 
     `credits_left` is None only if a success reply lacks it: the SMS was sent all the same, so
     a missing field must never turn into an error the caller might retry.
@@ -78,8 +85,7 @@ class SendResult:
 
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
-    """
-    What a request without a message revealed about the account.
+    """What a request without a message revealed about the account.
 
     `credentials_verified` is True only when the reply proves that the login and password were
     checked and accepted. http2sms has no documented way to check them without sending, so a

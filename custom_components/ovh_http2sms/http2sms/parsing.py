@@ -1,5 +1,4 @@
-"""
-Reading http2sms replies in every layout the service is known to produce.
+"""Reading http2sms replies in every layout the service is known to produce.
 
 The client asks for JSON, but a proxy, a changed default or an old account can hand back
 text/plain, XML or one of two HTML layouts; all of them carry the same facts, so all are read.
@@ -28,8 +27,7 @@ _XML_SMS_ID = re.compile(r"<smsId>([^<]*)</smsId>", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """
-    The facts of one reply, whatever its layout.
+    """The facts of one reply, whatever its layout.
 
     `status` is None when the layout has no code (text and HTML failures say only "KO").
     """
@@ -130,8 +128,7 @@ def _status(value: Any) -> int:
 
 
 def _credit(value: Any) -> Decimal | None:
-    """
-    Read `creditLeft`, documented as a string and seen as "230.50" and as the number 53.00.
+    """Read `creditLeft`, documented as a string and seen as "230.50" and as the number 53.00.
 
     An unreadable credit is None rather than an error: it arrives with replies whose SMS may
     have been sent, and an error there would invite a retry that sends it twice.
