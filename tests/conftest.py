@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import os
 
 from hypothesis import HealthCheck, settings
@@ -10,6 +11,8 @@ import pytest
 # Without this import Home Assistant's loader looks for custom integrations in the test
 # plugin's own testing_config instead of this repository.
 import custom_components  # noqa: F401
+from http2sms_simulator import SimulatorState
+from http2sms_simulator.testing import RunningSimulator, run_simulator
 
 # "ci" keeps the default run fast; "thorough" is the 10 000-example run of the README.
 settings.register_profile(
@@ -27,3 +30,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let every test load the integration from custom_components."""
+
+
+@pytest.fixture
+def state() -> SimulatorState:
+    """The simulator's state: the default account; a test folder may override it."""
+    return SimulatorState()
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, state: SimulatorState
+) -> AsyncIterator[RunningSimulator]:
+    """Serve the simulator on a free loopback port for one test."""
+    async with run_simulator(state) as running:
+        yield running

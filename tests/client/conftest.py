@@ -12,7 +12,7 @@ from yarl import URL
 
 from custom_components.ovh_http2sms.http2sms import Credentials, Http2SmsClient
 from http2sms_simulator import Account, SimulatorState, SmsUser
-from http2sms_simulator.testing import RunningSimulator, run_simulator
+from http2sms_simulator.testing import RunningSimulator
 
 # Distinctive secrets, so that finding them in a text can only mean a leak.
 ACCOUNT = "sms-zq4821-7"
@@ -92,13 +92,6 @@ def state() -> SimulatorState:
     """Credentials are checked before missing parameters unless a test says otherwise."""
     return SimulatorState([make_account()], missing_before_auth=False)
 
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, state: SimulatorState
-) -> AsyncIterator[RunningSimulator]:
-    async with run_simulator(state) as running:
-        yield running
 
 
 @pytest.fixture

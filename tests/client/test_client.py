@@ -243,26 +243,27 @@ def test_format_deferred_documented_example() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("moment", "expected"),
-    [
-        pytest.param(
-            datetime(2031, 7, 14, 10, 30, tzinfo=UTC), "123014072031", id="summer"
-        ),
-        pytest.param(
-            datetime(2031, 1, 15, 10, 30, tzinfo=UTC), "113015012031", id="winter"
-        ),
-        pytest.param(
-            datetime(2031, 12, 31, 23, 30, tzinfo=UTC), "003001012032", id="new-year"
-        ),
-        pytest.param(
-            # New York is on summer time, Paris not yet: UTC 10:05, Paris 11:05.
-            datetime(2031, 3, 20, 6, 5, tzinfo=ZoneInfo("America/New_York")),
-            "110520032031",
-            id="other-zone",
-        ),
-    ],
-)
+# Send times and their hhmmddMMYYYY in Paris time, across summer time, New Year and another zone.
+DEFERRED_CASES = [
+    pytest.param(
+        datetime(2031, 7, 14, 10, 30, tzinfo=UTC), "123014072031", id="summer"
+    ),
+    pytest.param(
+        datetime(2031, 1, 15, 10, 30, tzinfo=UTC), "113015012031", id="winter"
+    ),
+    pytest.param(
+        datetime(2031, 12, 31, 23, 30, tzinfo=UTC), "003001012032", id="new-year"
+    ),
+    pytest.param(
+        # New York is on summer time, Paris not yet: UTC 10:05, Paris 11:05.
+        datetime(2031, 3, 20, 6, 5, tzinfo=ZoneInfo("America/New_York")),
+        "110520032031",
+        id="other-zone",
+    ),
+]
+
+
+@pytest.mark.parametrize(("moment", "expected"), DEFERRED_CASES)
 def test_format_deferred_in_paris_time(moment: datetime, expected: str) -> None:
     assert format_deferred(moment) == expected
 
@@ -485,22 +486,7 @@ async def test_no_stop(client: Http2SmsClient, simulator: RunningSimulator) -> N
     assert "noStop" not in simulator.requests[1].params
 
 
-@pytest.mark.parametrize(
-    ("moment", "expected"),
-    [
-        pytest.param(
-            datetime(2031, 7, 14, 10, 30, tzinfo=UTC), "123014072031", id="summer"
-        ),
-        pytest.param(
-            datetime(2031, 1, 15, 10, 30, tzinfo=UTC), "113015012031", id="winter"
-        ),
-        pytest.param(
-            datetime(2031, 3, 20, 6, 5, tzinfo=ZoneInfo("America/New_York")),
-            "110520032031",
-            id="other-zone",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("moment", "expected"), DEFERRED_CASES)
 async def test_deferred_is_sent_in_paris_time(
     client: Http2SmsClient,
     simulator: RunningSimulator,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryData
@@ -22,20 +21,13 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from http2sms_simulator import SimulatorState
-from http2sms_simulator.testing import RunningSimulator, run_simulator
+from http2sms_simulator.testing import RunningSimulator
 
 ACCOUNT = "sms-ab1234-1"
 LOGIN = "homeassistant"
 PASSWORD = "Secr3t42"
 SENDER = "HomeAssist"
 
-
-@pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncIterator[RunningSimulator]:
-    """Serve a fresh simulator with the default account (100 credits)."""
-    async with run_simulator(SimulatorState()) as running:
-        yield running
 
 
 def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:

@@ -14,9 +14,8 @@ from http2sms_simulator import (
     DEFAULT_LOGIN,
     DEFAULT_PASSWORD,
     DEFAULT_SENDER,
-    SimulatorState,
 )
-from http2sms_simulator.testing import RunningSimulator, run_simulator
+from http2sms_simulator.testing import RunningSimulator
 
 RECIPIENT = "0033612345678"
 
@@ -35,17 +34,6 @@ def valid_params(**overrides: str | None) -> dict[str, str]:
     return {name: value for name, value in params.items() if value is not None}
 
 
-@pytest.fixture
-def state() -> SimulatorState:
-    return SimulatorState()
-
-
-@pytest.fixture
-async def simulator(
-    socket_enabled: None, state: SimulatorState
-) -> AsyncIterator[RunningSimulator]:
-    async with run_simulator(state) as running:
-        yield running
 
 
 @pytest.fixture
