@@ -274,6 +274,7 @@ class SmsSender:
         )
         sms_ids: list[str] = []
         sent_to: list[str] = []
+        credits_left: Decimal | None = None
         for request in requests:
             try:
                 result = await self._async_send_request(request)
@@ -287,9 +288,10 @@ class SmsSender:
                 raise
             sms_ids.extend(result.sms_ids)
             sent_to.extend(request.recipients)
+            credits_left = result.credits_left
         return SmsReceipt(
             sms_ids=tuple(sms_ids),
-            credits_left=self.credits_left,
+            credits_left=credits_left,
             parts=sms_layout.parts,
             encoding=sms_layout.encoding,
             recipients=tuple(sent_to),
@@ -344,7 +346,9 @@ class SmsSender:
             outside = "".join(dict.fromkeys(char for char in text if not is_gsm7(char)))
             raise _validation_error("not_gsm7", characters=outside)
         sms_layout = layout(text, encoding, stop_mention=not order.no_stop)
-        max_parts = int(self.entry.options.get(CONF_MAX_PARTS, MAX_PARTS))
+        max_parts = min(
+            int(self.entry.options.get(CONF_MAX_PARTS, MAX_PARTS)), MAX_PARTS
+        )
         if sms_layout.parts > max_parts:
             raise _validation_error(
                 "too_many_parts",
