@@ -86,10 +86,7 @@ async def _async_update_listener(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
-    """Unload an SMS account."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-
-
-async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
-    """Forget the low-credit issue of an account that is gone."""
-    ir.async_delete_issue(hass, DOMAIN, f"low_credit_{entry.entry_id}")
+    """Unload an SMS account; its low-credit warning goes too (the restored credit brings it back)."""
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        ir.async_delete_issue(hass, DOMAIN, entry.runtime_data.low_credit_issue_id)
+    return unloaded

@@ -276,8 +276,17 @@ async def test_low_credit_issue_comes_and_goes(
         "threshold": "50",
     }
 
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
     simulator.state.set_credit(ACCOUNT, 500)
     await _send(hass, recipients=["0612345678"], message="x")
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+    simulator.state.set_credit(ACCOUNT, 20)
+    await _send(hass, recipients=["0612345678"], message="x")
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
