@@ -122,9 +122,14 @@ def _flattened(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _form_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Suggested values for the form: never the password, the endpoint in its section."""
-    values = {k: v for k, v in data.items() if k not in (CONF_PASSWORD, CONF_ENDPOINT)}
+def _form_values(data: Mapping[str, Any], *, keep_password: bool) -> dict[str, Any]:
+    """Suggested values for the form, the endpoint in its section.
+
+    The password typed in this flow comes back after an error on another field; the saved one
+    is never sent back to the browser (reconfigure keeps it when the field is left empty).
+    """
+    hidden = {CONF_ENDPOINT} if keep_password else {CONF_PASSWORD, CONF_ENDPOINT}
+    values = {k: v for k, v in data.items() if k not in hidden}
     values[SECTION_ADVANCED] = {CONF_ENDPOINT: data.get(CONF_ENDPOINT) or ""}
     return values
 
@@ -258,7 +263,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(), _form_values(user_input or {})
+                _account_schema(), _form_values(user_input or {}, keep_password=True)
             ),
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
@@ -380,7 +385,10 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
                 _account_schema(reconfigure=True),
-                _form_values(_flattened(user_input) if user_input else entry.data),
+                _form_values(
+                    _flattened(user_input) if user_input else entry.data,
+                    keep_password=False,
+                ),
             ),
             errors=errors,
             description_placeholders={

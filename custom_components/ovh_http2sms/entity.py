@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from . import Http2SmsConfigEntry
 
 MANUFACTURER = "OVHcloud"
+# Device models cannot be translated: these read the same in every language.
 CONFIGURATION_URL = "https://www.ovh.com/manager/#/telecom/sms"
 
 
@@ -23,7 +24,7 @@ def account_device_info(entry: Http2SmsConfigEntry) -> DeviceInfo:
         identifiers={(DOMAIN, entry.entry_id)},
         entry_type=DeviceEntryType.SERVICE,
         manufacturer=MANUFACTURER,
-        model="SMS account (http2sms)",
+        model="http2sms",
         name=entry.data[CONF_ACCOUNT],
         configuration_url=CONFIGURATION_URL,
     )
@@ -37,7 +38,7 @@ def contact_device_info(
         identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
         entry_type=DeviceEntryType.SERVICE,
         manufacturer=MANUFACTURER,
-        model="SMS contact",
+        model="SMS",
         name=subentry.title,
     )
     if account_device_id := dr.async_get_device_id_by_identifier(

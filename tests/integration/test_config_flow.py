@@ -54,6 +54,17 @@ async def _submit(
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
+def _suggested(result: FlowResult, field: str, in_section: str | None = None) -> Any:
+    """The value a form shows pre-filled in a field (of a section, if named)."""
+    schema = result["data_schema"].schema
+    if in_section is not None:
+        schema = schema[in_section].schema.schema
+    for marker in schema:
+        if marker == field:
+            return (marker.description or {}).get("suggested_value")
+    raise KeyError(field)
+
+
 def _closed_port_endpoint() -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,6 +154,11 @@ async def test_format_errors_then_entry(
         CONF_ENDPOINT: "invalid_endpoint",
     }
     assert simulator.requests == []
+    assert _suggested(result, CONF_PASSWORD) == PASSWORD
+    assert (
+        _suggested(result, CONF_ENDPOINT, in_section="advanced")
+        == "http://sms.example.org/cgi-bin/sms/http2sms.cgi"
+    )
 
     result = await _submit(
         hass, result, account_data(simulator, account=" SMS-AB1234-1 ")
@@ -279,6 +295,8 @@ async def test_reconfigure(
     result = await init_integration.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     assert CONF_ACCOUNT not in result["data_schema"].schema
+    assert _suggested(result, CONF_PASSWORD) is None
+    assert _suggested(result, CONF_LOGIN) == LOGIN
 
     result = await _submit(
         hass,
