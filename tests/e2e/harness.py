@@ -896,6 +896,19 @@ class Client:
             values,
         )
 
+    def options_flow(self, entry_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Change an entry's options like its ⚙ ("Configure") button does.
+
+        `values` fill the options form; what they leave out keeps the form's default.
+        """
+        return self._run_flow(
+            "/api/config/config_entries/options/flow",
+            "/api/config/config_entries/options/flow",
+            {"handler": entry_id},
+            {},
+            values,
+        )
+
     def subentry_flow(
         self,
         entry_id: str,

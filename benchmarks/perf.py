@@ -1,0 +1,571 @@
+"""How fast Home Assistant sends an SMS with this integration, next to the bare request.
+
+Run from the repository root: `scripts/run python benchmarks/perf.py`. Not a test: it prints a
+table (and writes it to benchmarks/perf-results.txt) and asserts only that every SMS arrived.
+
+Everything is real and on loopback: the http2sms simulator and a `python -m homeassistant`
+process, both started by the end-to-end harness (tests/e2e/harness.py), Home Assistant onboarded
+and the integration set up through its HTTP API like the frontend does.
+
+1. Latency of one send, N times each, interleaved in rotating order so that each way sees the
+   same machine state:
+   - floor: a bare aiohttp POST of the very http2sms request the integration sends (read back
+     from the simulator's request log), straight to the simulator, on a kept-alive connection;
+   - notify.send_message through the REST API (`POST /api/services/...`, a blocking call);
+   - notify.send_message through the WebSocket API (`call_service`, what the frontend and the
+     closest thing to an automation from outside do);
+   - ovh_http2sms.send_sms through the REST API, with its response.
+   The integration paces requests (max_sends_per_second); here it is set to 30 and the sends
+   through Home Assistant are spaced by more than 1/30 s, so the pacer never makes one wait and
+   the latency is that of the code path, not of the pacing.
+2. A burst of 200 concurrent notify.send_message over one WebSocket, at the default pace (5/s)
+   and at 30/s: total time against the minimum the pace allows, and the simulator's count.
+3. Home Assistant's event-loop responsiveness during each burst, seen from outside: the round
+   trip of a WebSocket `ping` every 50 ms on a second connection (from a separate thread with
+   its own event loop), idle against during the burst. It is an upper bound of the loop's lag:
+   it also holds loopback TCP, the WebSocket frames and the benchmark's own scheduling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+import contextlib
+from dataclasses import dataclass, field
+import itertools
+import math
+import os
+from pathlib import Path
+import platform
+import shutil
+import statistics
+import sys
+import threading
+import time
+from typing import Any, Self
+
+import aiohttp
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.e2e.harness import DOMAIN, Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
+
+RESULTS = Path(__file__).resolve().parent / "perf-results.txt"
+WORKDIR = REPO_ROOT / "artifacts" / "perf"
+OWNER = Person(name="Bench Mark", username="bench", password="bench-Passw0rd!")
+CONTACT = {"name": "Alice", "phone_number": "+33 6 12 34 56 78"}
+N = 100
+WARMUP = 10
+BURST = 200
+DEFAULT_RATE = 5  # the integration's default max_sends_per_second
+FAST_RATE = 30  # the highest the options allow
+PING_EVERY = 0.05
+IDLE_SAMPLES = 40
+MESSAGE = "Benchmark: water detected in the kitchen."
+
+
+class QuietHomeAssistant(HomeAssistant):
+    """The harness's Home Assistant, with the integration logging at its production level.
+
+    The harness logs the integration at debug level for the tests; a debug line per SMS is
+    not what a user runs, so it is turned back to the default (warning) here.
+    """
+
+    def write_configuration(self) -> None:
+        """Write the harness's files, then drop the debug levels."""
+        super().write_configuration()
+        path = self.config_dir / "configuration.yaml"
+        text = path.read_text(encoding="utf-8").replace(": debug", ": warning")
+        path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Talking to Home Assistant without the harness's one-shot helpers
+# --------------------------------------------------------------------------------------------
+
+
+class WebSocketApi:
+    """One authenticated WebSocket connection; many commands may be in flight at once."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, token: str
+    ) -> None:
+        """Remember where to connect."""
+        self._session = session
+        self._url = f"{base_url.replace('http', 'ws', 1)}/api/websocket"
+        self._token = token
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._conn: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Self:
+        """Connect, authenticate, start reading replies."""
+        self._conn = await self._session.ws_connect(self._url, max_msg_size=0)
+        await self._conn.receive_json()  # auth_required
+        await self._conn.send_json({"type": "auth", "access_token": self._token})
+        auth = await self._conn.receive_json()
+        if auth.get("type") != "auth_ok":
+            raise RuntimeError(f"WebSocket authentication failed: {auth}")
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the connection."""
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        if self._conn is not None:
+            await self._conn.close()
+
+    async def _read(self) -> None:
+        assert self._conn is not None
+        async for message in self._conn:
+            if message.type is not aiohttp.WSMsgType.TEXT:
+                break
+            for reply in _as_list(message.json()):
+                number = reply.get("id")
+                future = self._waiting.pop(number, None) if number else None
+                if future is not None and not future.done():
+                    future.set_result(reply)
+
+    async def send(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        """Send one command and wait for its reply (result or pong)."""
+        assert self._conn is not None
+        number = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._waiting[number] = future
+        await self._conn.send_json({**message, "id": number})
+        return await future
+
+
+def _as_list(data: Any) -> list[dict[str, Any]]:
+    """Home Assistant may coalesce several replies into one JSON array."""
+    return data if isinstance(data, list) else [data]
+
+
+def _check(reply: Mapping[str, Any]) -> None:
+    if not reply.get("success"):
+        raise RuntimeError(f"the action failed: {reply.get('error')}")
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """Durations of one way of sending, in seconds."""
+
+    name: str
+    samples: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        """Return the median, in seconds."""
+        return statistics.median(self.samples)
+
+    def p95(self) -> float:
+        """Return the 95th percentile (nearest rank), in seconds."""
+        ordered = sorted(self.samples)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Burst:
+    """One burst of concurrent sends."""
+
+    rate: float
+    seconds: float
+    received: int
+    requests: int
+    idle: Series
+    during: Series
+
+    @property
+    def minimum(self) -> float:
+        """What the pace allows at best, as announced: count / rate."""
+        return BURST / self.rate
+
+
+async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
+    started = time.perf_counter()
+    await action()
+    return time.perf_counter() - started
+
+
+async def measure_latency(
+    hass: HomeAssistant,
+    token: str,
+    simulator: Simulator,
+    notify_entity: str,
+    floor_form: list[tuple[str, str]],
+) -> list[Series]:
+    """Alternate the four ways of sending, N times each after a warm-up."""
+    headers = {"Authorization": f"Bearer {token}"}
+    notify_data = {"entity_id": notify_entity, "message": MESSAGE}
+    sms_data = {"recipients": [CONTACT["phone_number"]], "message": MESSAGE}
+    spacing = 1 / FAST_RATE + 0.008  # so that the pacer never holds a send back
+    last_start = 0.0
+
+    async with (
+        aiohttp.ClientSession() as floor_session,
+        aiohttp.ClientSession(headers=headers) as rest,
+        WebSocketApi(rest, hass.base_url, token) as ws,
+    ):
+
+        async def floor() -> None:
+            async with floor_session.post(simulator.endpoint, data=floor_form) as reply:
+                body = await reply.json(content_type=None)
+                if reply.status != 200 or body.get("status") != 100:
+                    raise RuntimeError(f"the simulator refused: {body}")
+
+        async def paced() -> None:
+            nonlocal last_start
+            if (wait := last_start + spacing - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
+            last_start = time.monotonic()
+
+        async def rest_notify() -> None:
+            async with rest.post(
+                f"{hass.base_url}/api/services/notify/send_message", json=notify_data
+            ) as reply:
+                reply.raise_for_status()
+                await reply.read()
+
+        async def ws_notify() -> None:
+            _check(
+                await ws.send(
+                    {
+                        "type": "call_service",
+                        "domain": "notify",
+                        "service": "send_message",
+                        "service_data": notify_data,
+                    }
+                )
+            )
+
+        async def rest_send_sms() -> None:
+            async with rest.post(
+                f"{hass.base_url}/api/services/{DOMAIN}/send_sms?return_response",
+                json=sms_data,
+            ) as reply:
+                reply.raise_for_status()
+                body = await reply.json()
+                if not body["service_response"]["sms_ids"]:
+                    raise RuntimeError(f"no SMS id in {body}")
+
+        async def ws_ping() -> None:
+            if (await ws.send({"type": "ping"})).get("type") != "pong":
+                raise RuntimeError("no pong")
+
+        async def rest_api() -> None:
+            async with rest.get(f"{hass.base_url}/api/") as reply:
+                reply.raise_for_status()
+                await reply.read()
+
+        ways: list[tuple[Series, Callable[[], Awaitable[None]], bool]] = [
+            (Series("bare POST to the simulator (floor)"), floor, False),
+            (Series("notify.send_message, REST"), rest_notify, True),
+            (Series("notify.send_message, WebSocket"), ws_notify, True),
+            (Series(f"{DOMAIN}.send_sms, REST, with response"), rest_send_sms, True),
+            # References, no SMS: what a round trip to Home Assistant costs by itself.
+            (Series("ref: WebSocket ping (no action)"), ws_ping, False),
+            (Series("ref: REST GET /api/ (auth, no action)"), rest_api, False),
+        ]
+        for round_number in range(WARMUP + N):
+            # Rotate the order, so that no way always follows the same one.
+            shift = round_number % len(ways)
+            for series, action, through_hass in ways[shift:] + ways[:shift]:
+                if through_hass:
+                    await paced()
+                duration = await _timed(action)
+                if round_number >= WARMUP:
+                    series.samples.append(duration)
+    return [series for series, _action, _hass in ways]
+
+
+def _ping_sampler(
+    base_url: str,
+    token: str,
+    stop: threading.Event,
+    idle: threading.Event,
+    samples: list[tuple[float, float]],
+) -> None:
+    """In its own thread and event loop: ping Home Assistant every PING_EVERY seconds."""
+
+    async def run() -> None:
+        async with (
+            aiohttp.ClientSession() as session,
+            WebSocketApi(session, base_url, token) as ws,
+        ):
+            while not stop.is_set():
+                started = time.perf_counter()
+                reply = await ws.send({"type": "ping"})
+                if reply.get("type") != "pong":
+                    raise RuntimeError(f"no pong: {reply}")
+                samples.append((time.monotonic(), time.perf_counter() - started))
+                if len(samples) >= IDLE_SAMPLES:
+                    idle.set()
+                await asyncio.sleep(PING_EVERY)
+
+    asyncio.run(run())
+
+
+async def measure_burst(
+    hass: HomeAssistant,
+    token: str,
+    simulator: Simulator,
+    notify_entity: str,
+    rate: float,
+) -> Burst:
+    """Send BURST notifications at once over one WebSocket; ping from another thread."""
+    simulator_reset(simulator)
+    samples: list[tuple[float, float]] = []
+    stop, idle = threading.Event(), threading.Event()
+    sampler = threading.Thread(
+        target=_ping_sampler,
+        args=(hass.base_url, token, stop, idle, samples),
+        daemon=True,
+    )
+    sampler.start()
+    if not await asyncio.to_thread(idle.wait, 30):
+        raise RuntimeError("Home Assistant does not answer pings")
+    async with (
+        aiohttp.ClientSession() as session,
+        WebSocketApi(session, hass.base_url, token) as ws,
+    ):
+        message = {
+            "type": "call_service",
+            "domain": "notify",
+            "service": "send_message",
+            "service_data": {"entity_id": notify_entity, "message": MESSAGE},
+        }
+        burst_start = time.monotonic()
+        started = time.perf_counter()
+        replies = await asyncio.gather(*(ws.send(message) for _ in range(BURST)))
+        seconds = time.perf_counter() - started
+        burst_end = time.monotonic()
+    stop.set()
+    await asyncio.to_thread(sampler.join, 10)
+    for reply in replies:
+        _check(reply)
+    return Burst(
+        rate=rate,
+        seconds=seconds,
+        received=len(simulator.outbox()),
+        requests=len(simulator.requests_log()),
+        idle=Series("idle", [lag for at, lag in samples if at < burst_start]),
+        during=Series(
+            "during", [lag for at, lag in samples if burst_start <= at <= burst_end]
+        ),
+    )
+
+
+def simulator_reset(simulator: Simulator) -> None:
+    """Empty the simulator's outbox and request log (and give the credit back)."""
+    requests.post(
+        f"{simulator.base_url}/_simulator/reset", timeout=10
+    ).raise_for_status()
+
+
+# --------------------------------------------------------------------------------------------
+# Setting up, reporting
+# --------------------------------------------------------------------------------------------
+
+
+def set_rate(user: Client, entry_id: str, rate: int) -> None:
+    """Change max_sends_per_second through the options flow, wait for the reload."""
+    result = user.options_flow(entry_id, {"max_sends_per_second": rate})
+    if result.get("type") != "create_entry":
+        raise RuntimeError(f"options flow: {result}")
+    time.sleep(1)  # the reload is scheduled, not awaited by the flow
+    deadline = time.monotonic() + 30
+    while user.config_entries(DOMAIN)[0]["state"] != "loaded":
+        if time.monotonic() > deadline:
+            raise RuntimeError("the entry did not reload")
+        time.sleep(0.1)
+
+
+def machine() -> list[str]:
+    """Describe what the numbers were measured on."""
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="ascii").splitlines():
+            if line.startswith("model name"):
+                cpu = line.partition(":")[2].strip()
+                break
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores; load average before the run: {load}",
+        (
+            f"Python {platform.python_version()} ({sys.implementation.name}), "
+            f"{platform.system()} {platform.release()}"
+        ),
+    ]
+
+
+def ms(seconds: float) -> str:
+    """Milliseconds, for the table."""
+    return f"{seconds * 1000:8.2f}"
+
+
+def report(
+    header: list[str], latency: list[Series], bursts: list[Burst], elapsed: float
+) -> str:
+    """Lay the results out, as printed and saved."""
+    floor = latency[0]
+    lines = [*header, ""]
+    lines.append(f"Latency of one send, {N} each, interleaved (ms)")
+    lines.append(f"{'':44} {'median':>8} {'p95':>8} {'median/floor':>13}")
+    for series in latency:
+        ratio = series.median() / floor.median()
+        lines.append(
+            f"{series.name:44} {ms(series.median())} {ms(series.p95())} {ratio:12.2f}x"
+        )
+    floor_ms, rest_ms, ws_ms, _sms_ms, ping_ms, api_ms = (
+        series.median() * 1000 for series in latency
+    )
+    lines.extend(
+        [
+            "",
+            (
+                f"notify over REST costs {rest_ms - floor_ms:.2f} ms more than the bare request "
+                f"(ratio {rest_ms / floor_ms:.2f}; target <= 1.2):"
+            ),
+            (
+                f"- REST instead of WebSocket: {rest_ms - ws_ms:+.2f} ms (a new HTTP request, "
+                "its bearer token checked, JSON in and out through aiohttp's server; "
+                f"GET /api/ alone, with no action, takes {api_ms:.2f} ms);"
+            ),
+            (
+                f"- WebSocket call_service over the floor: {ws_ms - floor_ms:+.2f} ms, of which "
+                f"{ping_ms:.2f} ms is a bare round trip to Home Assistant (ping); the rest is the "
+                "action's schema, the service registry, the notify entity, the integration's "
+                "checks (number parsing, encoding, parts, pacer) and Home Assistant's own client "
+                "session to the simulator."
+            ),
+            (
+                "On loopback the floor is about a millisecond; against OVHcloud over the internet "
+                "(tens of ms) the same absolute overhead is a few percent."
+            ),
+        ]
+    )
+    lines.append("")
+    lines.append(f"Burst of {BURST} concurrent notify.send_message over one WebSocket")
+    lines.append(
+        f"{'max_sends_per_second':>20} {'took (s)':>9} {'minimum':>8} {'SMS':>5} "
+        f"{'requests':>8}   ping idle med/p95 -> during med/p95/max (ms)"
+    )
+    lines.extend(
+        f"{burst.rate:>20g} {burst.seconds:9.2f} {burst.minimum:8.2f} "
+        f"{burst.received:5d} {burst.requests:8d}   "
+        f"{burst.idle.median() * 1000:.1f}/{burst.idle.p95() * 1000:.1f} -> "
+        f"{burst.during.median() * 1000:.1f}/{burst.during.p95() * 1000:.1f}/"
+        f"{max(burst.during.samples) * 1000:.1f} "
+        f"({len(burst.during.samples)} pings)"
+        for burst in bursts
+    )
+    lines.append("")
+    lines.append(
+        "minimum = sends / rate as configured; the pacer lets the first request go at once, "
+        f"so the true floor is ({BURST} - 1) / rate."
+    )
+    lines.append(
+        "ping = round trip of a WebSocket ping every 50 ms on a second connection (its own "
+        "thread and loop): Home Assistant's event-loop delay plus loopback and framing."
+    )
+    lines.append(
+        "2 cores shared by Home Assistant, the simulator, this client and whatever else "
+        "runs on the machine: expect noise."
+    )
+    lines.append(f"Whole run: {elapsed:.0f} s.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """Start everything, measure, print, save."""
+    began = time.monotonic()
+    header = machine()
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    simulator = Simulator(WORKDIR / "simulator", initial_credit=1_000_000)
+    hass = QuietHomeAssistant(WORKDIR / "hass")
+    try:
+        simulator.start()
+        hass.start()
+        user = onboard(hass.base_url, OWNER)
+        user.wait_running()
+        header.insert(1, f"Home Assistant {user.get('/api/config')['version']}")
+
+        entry = user.config_flow(
+            DOMAIN,
+            {
+                "account": simulator.account,
+                "login": simulator.login,
+                "password": simulator.password,
+                "sender": simulator.sender,
+                "endpoint": simulator.endpoint,
+            },
+        )
+        entry_id = entry["result"]["entry_id"]
+        user.subentry_flow(entry_id, "recipient", {**CONTACT, "flash": False})
+        (subentry,) = user.subentries(entry_id)
+        deadline = time.monotonic() + 30
+        while not (
+            notify := user.entity_ids(
+                DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
+            )
+        ):
+            if time.monotonic() > deadline:
+                raise RuntimeError("no notify entity for the contact")
+            time.sleep(0.2)
+        notify_entity = notify[0]
+        token = user.access_token
+
+        bursts = [
+            asyncio.run(
+                measure_burst(hass, token, simulator, notify_entity, DEFAULT_RATE)
+            )
+        ]
+
+        set_rate(user, entry_id, FAST_RATE)
+        # The floor replays the exact request the integration makes.
+        simulator_reset(simulator)
+        user.call(
+            "notify", "send_message", {"entity_id": notify_entity, "message": MESSAGE}
+        )
+        params = dict(simulator.requests_log()[-1]["params"])
+        params["password"] = simulator.password
+        floor_form = list(params.items())
+        simulator_reset(simulator)
+        latency = asyncio.run(
+            measure_latency(hass, token, simulator, notify_entity, floor_form)
+        )
+        sent = len(simulator.outbox())
+        if sent != 4 * (WARMUP + N):
+            raise RuntimeError(f"the simulator got {sent} SMS in the latency runs")
+
+        bursts.append(
+            asyncio.run(measure_burst(hass, token, simulator, notify_entity, FAST_RATE))
+        )
+    finally:
+        hass.stop()
+        simulator.stop()
+
+    text = report(header, latency, bursts, time.monotonic() - began)
+    print(text, end="")
+    RESULTS.write_text(text, encoding="utf-8")
+    problems = [b for b in bursts if b.received != BURST or b.requests != BURST]
+    if problems:
+        print(f"NOT every burst delivered exactly {BURST} SMS: {problems}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
