@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import (
     config_validation as cv,
@@ -25,7 +25,7 @@ from .http2sms import (
     Http2SmsClient,
     Http2SmsConfigurationError,
 )
-from .sender import SmsSender
+from .sender import CreditBook, SmsSender
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
@@ -36,6 +36,8 @@ type Http2SmsConfigEntry = ConfigEntry[SmsSender]
 # The credit read by the config flow's test SMS, handed to the entry it creates (by unique id)
 # so the credit sensor starts with a figure.
 FIRST_CREDIT: HassKey[dict[str, Decimal | None]] = HassKey(f"{DOMAIN}_first_credit")
+# Each account's last credit figure, by entry id: it outlives reloads, not the entry.
+CREDIT_BOOKS: HassKey[dict[str, CreditBook]] = HassKey(f"{DOMAIN}_credit_books")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -65,14 +67,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="invalid_endpoint"
         ) from err
-    entry.runtime_data = SmsSender(hass, entry, client)
+    credit_book = hass.data.setdefault(CREDIT_BOOKS, {}).setdefault(
+        entry.entry_id, CreditBook()
+    )
+    entry.runtime_data = SmsSender(hass, entry, client, credit_book)
+    entry.async_on_unload(
+        hass.async_add_shutdown_job(HassJob(entry.runtime_data.async_drain))
+    )
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
     if entry.unique_id and (
         credit := hass.data.get(FIRST_CREDIT, {}).pop(entry.unique_id, None)
     ):
-        entry.runtime_data.credits_left = credit
+        credit_book.value = credit
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
@@ -90,3 +98,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         ir.async_delete_issue(hass, DOMAIN, entry.runtime_data.low_credit_issue_id)
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
+    """Forget the credit of an account that is gone."""
+    hass.data.get(CREDIT_BOOKS, {}).pop(entry.entry_id, None)

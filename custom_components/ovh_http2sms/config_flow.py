@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import hashlib
 import logging
 import re
 from typing import Any, override
@@ -165,8 +166,10 @@ def _cleaned(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _unique_id(data: Mapping[str, Any]) -> str:
-    return f"{data[CONF_ACCOUNT]}_{data[CONF_LOGIN]}".lower()
+def entry_unique_id(account: str, login: str) -> str:
+    """Name the account and SMS user pair; the login is hashed, as it shows in entry reprs."""
+    hashed = hashlib.sha256(login.lower().encode()).hexdigest()[:16]
+    return f"{account.lower()}_{hashed}"
 
 
 def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> Http2SmsClient:
@@ -246,7 +249,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(user_input)
             if not errors:
                 data = _cleaned(user_input)
-                await self.async_set_unique_id(_unique_id(data))
+                await self.async_set_unique_id(
+                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
+                )
                 self._abort_if_unique_id_configured()
                 errors, probe, self._reason = await _async_probe(self.hass, data)
                 if probe is not None:
@@ -373,7 +378,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(merged)
             if not errors:
                 data = _cleaned(merged)
-                await self.async_set_unique_id(_unique_id(data))
+                await self.async_set_unique_id(
+                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
+                )
                 if self.unique_id != entry.unique_id:
                     self._abort_if_unique_id_configured()
                 errors, _probe, self._reason = await _async_probe(self.hass, data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -57,6 +58,7 @@ from .http2sms import (
     SmsLayout,
     SmsRequest,
     batch_recipients,
+    format_deferred,
     is_gsm7,
     layout,
     normalise_line_breaks,
@@ -141,11 +143,15 @@ def _service_error(key: str, **placeholders: str) -> HomeAssistantError:
     )
 
 
+class PacerClosedError(Exception):
+    """The pacer no longer lets requests start (Home Assistant is stopping)."""
+
+
 class RequestPacer:
     """Let at most `rate` requests start per second and `concurrency` run at once; others wait.
 
     An alarm can fire dozens of automations in the same second: they queue here rather than be
-    refused by OVH, and none is dropped.
+    refused by OVH, and none is dropped. Closing it releases every waiter at once.
     """
 
     def __init__(self, rate: float, concurrency: int) -> None:
@@ -154,38 +160,81 @@ class RequestPacer:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         self._next_start = 0.0
+        self._closed = asyncio.Event()
+
+    def close(self) -> None:
+        """Refuse every waiting and future request."""
+        self._closed.set()
 
     async def __aenter__(self) -> None:
-        """Wait for a free slot and for this request's turn."""
+        """Wait for a free slot and for this request's turn; raise PacerClosedError if closed."""
         await self._semaphore.acquire()
         try:
-            async with self._lock:
-                loop = asyncio.get_running_loop()
-                delay = self._next_start - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                self._next_start = max(loop.time(), self._next_start) + self._interval
+            await self._async_wait_turn()
         except BaseException:
             self._semaphore.release()
             raise
+
+    async def _async_wait_turn(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            delay = self._next_start - loop.time()
+            if delay > 0 and not self._closed.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._closed.wait()
+            if self._closed.is_set():
+                raise PacerClosedError
+            self._next_start = max(loop.time(), self._next_start) + self._interval
 
     async def __aexit__(self, *exc_info: object) -> None:
         """Free the slot."""
         self._semaphore.release()
 
 
+class CreditBook:
+    """The last credit figure of one account, and who wants to hear of changes.
+
+    It outlives reloads (it is kept per entry in hass.data): a reply that reaches a sender being
+    unloaded still updates the figure that the next sender and the new sensor show.
+    """
+
+    def __init__(self) -> None:
+        """Start with no figure: http2sms reports the credit only in send replies."""
+        self.value: Decimal | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+
+    @callback
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `update_callback` on every change; return the remover."""
+        self._listeners.append(update_callback)
+        return lambda: self._listeners.remove(update_callback)
+
+    @callback
+    def async_notify(self) -> None:
+        """Tell every listener."""
+        for update_callback in list(self._listeners):
+            update_callback()
+
+
 class SmsSender:
     """Send SMS for one config entry and keep what the replies say about the credit."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: Http2SmsConfigEntry, client: Http2SmsClient
+        self,
+        hass: HomeAssistant,
+        entry: Http2SmsConfigEntry,
+        client: Http2SmsClient,
+        credit_book: CreditBook,
     ) -> None:
         """Keep the client; the entry's options are read at each send."""
         self.hass = hass
         self.entry = entry
         self.client = client
-        self.credits_left: Decimal | None = None
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._credit_book = credit_book
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._pacer = RequestPacer(
             float(
                 entry.options.get(CONF_MAX_SENDS_PER_SECOND, MAX_REQUESTS_PER_SECOND)
@@ -194,22 +243,35 @@ class SmsSender:
         )
         self.reachable = True
 
+    async def async_drain(self) -> None:
+        """Let requests already sent finish before Home Assistant closes its HTTP session.
+
+        Runs as a shutdown job: sends still waiting for their turn are refused with an error
+        that says they were not sent, rather than cut off midway.
+        """
+        self._pacer.close()
+        await self._idle.wait()
+
     @property
     def low_credit_issue_id(self) -> str:
         """The repair issue raised while this account's credit is low."""
         return f"low_credit_{self.entry.entry_id}"
 
+    @property
+    def credits_left(self) -> Decimal | None:
+        """The credit OVH reported last, whichever sender of this entry read it."""
+        return self._credit_book.value
+
     @callback
     def async_add_listener(self, update_callback: CALLBACK_TYPE) -> Callable[[], None]:
         """Call `update_callback` when the credit or the reachability changes; return the remover."""
-        self._listeners.append(update_callback)
-        return lambda: self._listeners.remove(update_callback)
+        return self._credit_book.async_add_listener(update_callback)
 
     @callback
     def async_set_credit(self, credits_left: Decimal) -> None:
         """Take a credit figure (from a reply, or restored), tell listeners, check the threshold."""
-        self.credits_left = credits_left
-        self._async_notify()
+        self._credit_book.value = credits_left
+        self._credit_book.async_notify()
         threshold = Decimal(
             str(
                 self.entry.options.get(
@@ -326,6 +388,10 @@ class SmsSender:
             deferred = deferred.replace(tzinfo=dt_util.get_default_time_zone())
         if deferred < dt_util.utcnow() - timedelta(minutes=1):
             raise _validation_error("deferred_in_past")
+        try:
+            format_deferred(deferred)
+        except (OverflowError, ValueError) as err:
+            raise _validation_error("deferred_out_of_range") from err
         return deferred
 
     def _replace_characters(
@@ -359,11 +425,6 @@ class SmsSender:
         return sms_layout
 
     @callback
-    def _async_notify(self) -> None:
-        for update_callback in list(self._listeners):
-            update_callback()
-
-    @callback
     def _async_set_reachable(
         self, reachable: bool, err: Http2SmsError | None = None
     ) -> None:
@@ -375,12 +436,21 @@ class SmsSender:
             _LOGGER.info("OVH http2sms is reachable again")
         else:
             _LOGGER.warning("OVH http2sms is unreachable: %s", err)
-        self._async_notify()
+        self._credit_book.async_notify()
 
     async def _async_send_request(self, request: SmsRequest) -> SendResult:
         try:
             async with self._pacer:
-                result = await self.client.send(request)
+                self._in_flight += 1
+                self._idle.clear()
+                try:
+                    result = await self.client.send(request)
+                finally:
+                    self._in_flight -= 1
+                    if not self._in_flight:
+                        self._idle.set()
+        except PacerClosedError as err:
+            raise _service_error("stopping") from err
         except Http2SmsError as err:
             if isinstance(err, Http2SmsConnectionError) or (
                 isinstance(err, Http2SmsHttpError) and err.http_status >= 500

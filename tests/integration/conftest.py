@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ovh_http2sms.config_flow import entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
     CONF_ENDPOINT,
@@ -27,7 +28,6 @@ ACCOUNT = "sms-ab1234-1"
 LOGIN = "homeassistant"
 PASSWORD = "Secr3t42"
 SENDER = "HomeAssist"
-
 
 
 def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
         domain=DOMAIN,
         entry_id="01KAOVHSMS0ACCOUNT00000000",
         title=ACCOUNT,
-        unique_id=f"{ACCOUNT}_{LOGIN}",
+        unique_id=entry_unique_id(ACCOUNT, LOGIN),
         data=account_data(simulator),
         subentries_data=[
             contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),

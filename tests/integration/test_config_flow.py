@@ -13,6 +13,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ovh_http2sms.config_flow import entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
     CONF_CODING,
@@ -85,7 +86,8 @@ async def test_verified_account_without_test_sms(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == ACCOUNT
     assert result["data"] == account_data(simulator)
-    assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
+    assert result["result"].unique_id == entry_unique_id(ACCOUNT, LOGIN)
+    assert LOGIN not in repr(result["result"])
     assert simulator.outbox == []
     assert simulator.state.account(ACCOUNT).credit == 100
 
@@ -325,7 +327,7 @@ async def test_reconfigure_to_another_configured_user_aborts(
 ) -> None:
     MockConfigEntry(
         domain=DOMAIN,
-        unique_id=f"{ACCOUNT}_other",
+        unique_id=entry_unique_id(ACCOUNT, "other"),
         data=account_data(simulator, login="other"),
     ).add_to_hass(hass)
     result = await init_integration.start_reconfigure_flow(hass)

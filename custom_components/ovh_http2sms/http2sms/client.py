@@ -205,7 +205,11 @@ class Http2SmsClient:
             try:
                 return await self._post(body)
             except Http2SmsConnectionError as err:
-                if err.request_sent or attempt == CONNECT_ATTEMPTS:
+                if (
+                    err.request_sent
+                    or attempt == CONNECT_ATTEMPTS
+                    or self._session.closed
+                ):
                     raise
                 _LOGGER.debug(
                     "Connection to %s never opened; trying once more",
@@ -215,6 +219,10 @@ class Http2SmsClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _post(self, body: bytes) -> Reply:
+        if self._session.closed:
+            raise Http2SmsConnectionError(
+                "The HTTP session is closed", request_sent=False
+            )
         try:
             async with self._session.post(
                 self._endpoint,
