@@ -93,7 +93,6 @@ def state() -> SimulatorState:
     return SimulatorState([make_account()], missing_before_auth=False)
 
 
-
 @pytest.fixture
 def trace() -> Trace:
     return Trace()

@@ -34,8 +34,6 @@ def valid_params(**overrides: str | None) -> dict[str, str]:
     return {name: value for name, value in params.items() if value is not None}
 
 
-
-
 @pytest.fixture
 async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client:
