@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 SENDER_MAX_LENGTH = 11
+KNOWN_NUMBERS_LIMIT = 1000
 PHONE_SENDER_MAX_LENGTH = 15
 
 
@@ -232,6 +233,8 @@ class SmsSender:
         self.entry = entry
         self.client = client
         self._credit_book = credit_book
+        # Numbers already read, by region: a contact's next SMS needs no executor round trip.
+        self._known_numbers: dict[str | None, dict[str, str]] = {}
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -365,11 +368,16 @@ class SmsSender:
         if not numbers:
             raise _validation_error("no_recipients")
         region = self.hass.config.country
+        known = self._known_numbers.setdefault(region, {})
+        if all(number in known for number in numbers):
+            return list(dict.fromkeys(known[number] for number in numbers))
         checked = await self.hass.async_add_executor_job(
             _normalise_numbers, list(numbers), region
         )
         if isinstance(checked, InvalidPhoneNumber):
             raise _validation_error("invalid_phone_number", number=str(checked.args[0]))
+        if len(known) < KNOWN_NUMBERS_LIMIT:
+            known.update(zip(numbers, checked, strict=True))
         return list(dict.fromkeys(checked))
 
     def _checked_sender(self, order: SmsOrder) -> str | None:

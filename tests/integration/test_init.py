@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.ovh_http2sms import CREDIT_BOOKS
 from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
@@ -162,3 +163,31 @@ async def test_removing_a_contact_removes_its_entity_and_device(
     }
     assert names == {"sms-ab1234-1", "Alice"}
     assert hass.states.get("notify.alice") is not None
+
+
+async def test_removing_the_account_leaves_nothing_behind(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Last one"},
+        blocking=True,
+    )
+
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert (
+        er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
+        == []
+    )
+    assert (
+        dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+        == []
+    )
+    assert init_integration.entry_id not in hass.data.get(CREDIT_BOOKS, {})
+    assert hass.services.has_service(DOMAIN, "send_sms")
