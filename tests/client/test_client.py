@@ -65,6 +65,22 @@ RETRY_DELAY = "custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELA
 WRONG_PASSWORD = "Wr0ngPwKq8"
 
 
+def client_with(
+    session: aiohttp.ClientSession,
+    simulator: RunningSimulator,
+    *,
+    account: str,
+    login: str,
+    password: str,
+) -> Http2SmsClient:
+    """A client of the simulator with other credentials than the fixture's."""
+    return Http2SmsClient(
+        session,
+        Credentials(account=account, login=login, password=password),
+        endpoint=simulator.endpoint,
+    )
+
+
 def sms(**changes: object) -> SmsRequest:
     """A request the default simulator accepts, with some fields changed."""
     fields: dict[str, object] = {
@@ -569,10 +585,8 @@ async def test_missing_parameter_is_201(
     password: str,
     reason: str,
 ) -> None:
-    client = Http2SmsClient(
-        session,
-        Credentials(account=ACCOUNT, login=login, password=password),
-        endpoint=simulator.endpoint,
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=login, password=password
     )
 
     with pytest.raises(Http2SmsMissingParameterError) as caught:
@@ -625,10 +639,8 @@ async def test_not_enough_credit_is_202(
 async def test_bad_account_format_is_202(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
-    client = Http2SmsClient(
-        session,
-        Credentials(account="ab1234", login=LOGIN, password=PASSWORD),
-        endpoint=simulator.endpoint,
+    client = client_with(
+        session, simulator, account="ab1234", login=LOGIN, password=PASSWORD
     )
 
     with pytest.raises(Http2SmsInvalidParameterError) as caught:
@@ -665,10 +677,8 @@ async def test_wrong_credentials_are_401(
     login: str,
     password: str,
 ) -> None:
-    client = Http2SmsClient(
-        session,
-        Credentials(account=ACCOUNT, login=login, password=password),
-        endpoint=simulator.endpoint,
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=login, password=password
     )
 
     with pytest.raises(Http2SmsAuthenticationError) as caught:
@@ -1021,10 +1031,8 @@ async def test_probe_verifies_credentials_when_checked_first(
 async def test_probe_wrong_password(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
-    client = Http2SmsClient(
-        session,
-        Credentials(account=ACCOUNT, login=LOGIN, password=WRONG_PASSWORD),
-        endpoint=simulator.endpoint,
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=LOGIN, password=WRONG_PASSWORD
     )
 
     with pytest.raises(Http2SmsAuthenticationError) as caught:
@@ -1058,10 +1066,8 @@ async def test_probe_cannot_verify_when_missing_parameters_come_first(
 async def test_probe_bad_account_format(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
-    client = Http2SmsClient(
-        session,
-        Credentials(account="ab1234", login=LOGIN, password=PASSWORD),
-        endpoint=simulator.endpoint,
+    client = client_with(
+        session, simulator, account="ab1234", login=LOGIN, password=PASSWORD
     )
 
     with pytest.raises(Http2SmsInvalidParameterError):

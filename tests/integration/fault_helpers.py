@@ -99,6 +99,10 @@ def secret_account(credit: int = 1_000_000) -> Account:
     )
 
 
+# Options that let tests fire many sends without waiting for the default pace.
+FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT}
+
+
 def secret_entry(endpoint: str, **options: Any) -> MockConfigEntry:
     """An entry as the config flow stores it (unique id included), with Alice and Bob."""
     return MockConfigEntry(
@@ -575,7 +579,7 @@ async def fault_scenario(
             hass,
             secret_entry(
                 _endpoint(case, sim),
-                **{CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT},
+                **FAST_PACE,
             ),
             timeout=SHORT_TIMEOUT,
         )

@@ -16,15 +16,12 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.ovh_http2sms.const import (
-    CONF_MAX_SENDS_PER_SECOND,
-    MAX_CONCURRENT_REQUESTS,
-    MAX_REQUESTS_PER_SECOND_LIMIT,
-)
+from custom_components.ovh_http2sms.const import MAX_CONCURRENT_REQUESTS
 from http2sms_simulator import Fault, FaultKind
 
 from .fault_helpers import (
     ACTION,
+    FAST_PACE,
     NOTIFY,
     async_send,
     async_setup,
@@ -52,11 +49,7 @@ async def test_burst_of_200_is_sent_exactly_once_each(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
-        hass.config_entries.async_update_entry(
-            entry, options={CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT}
-        )
-        await hass.async_block_till_done()
+        await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         # Every reply a little slow, as OVH's are: requests overlap.
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.02, times=None))
 
@@ -88,11 +81,7 @@ async def test_requests_in_flight_are_bounded(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
-        hass.config_entries.async_update_entry(
-            entry, options={CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT}
-        )
-        await hass.async_block_till_done()
+        await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=REPLY_DELAY, times=None))
 
         messages = [f"Slow {number}" for number in range(CONCURRENCY_BURST)]

@@ -23,14 +23,11 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ovh_http2sms.const import (
-    CONF_MAX_SENDS_PER_SECOND,
-    MAX_REQUESTS_PER_SECOND_LIMIT,
-)
 from http2sms_simulator import Fault, FaultKind
 
 from .fault_helpers import (
     ACTION,
+    FAST_PACE,
     NOTIFY,
     SECRET_ACCOUNT,
     ObservedSimulator,
@@ -83,10 +80,6 @@ async def _fire_while(
     disrupt: Callable[[], Awaitable[Any]],
 ) -> tuple[list[str], list[Any]]:
     """Fire sends, disrupt once some are at the gateway, return the messages and outcomes."""
-    hass.config_entries.async_update_entry(
-        entry, options={CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT}
-    )
-    await hass.async_block_till_done()
     sim.inject(Fault(kind=FaultKind.DELAY, seconds=REPLY_DELAY, times=None))
     messages = [f"In flight {number}" for number in range(IN_FLIGHT)]
     calls = [
@@ -143,7 +136,7 @@ async def test_sends_in_flight_during_reload_or_unload_end_loudly(
     hass: HomeAssistant, socket_enabled: None, disruption: str
 ) -> None:
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         sensor = credit_sensor_id(hass, entry)
 
         async def disrupt() -> None:
@@ -175,7 +168,7 @@ async def test_credit_of_replies_during_a_reload_is_kept(
 ) -> None:
     """The replies to sends in flight during a reload carry the newest credit: the sensor shows it."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         sensor = credit_sensor_id(hass, entry)
         await async_send(hass, ACTION, "Before")
 
@@ -197,6 +190,6 @@ async def test_sends_in_flight_when_home_assistant_stops_end_loudly(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         messages, outcomes = await _fire_while(hass, sim, entry, hass.async_stop)
         _check_nothing_lost(sim, messages, outcomes)
