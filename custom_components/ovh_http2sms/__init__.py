@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HassJob, HomeAssistant
@@ -33,9 +31,6 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 type Http2SmsConfigEntry = ConfigEntry[SmsSender]
 
-# The credit read by the config flow's test SMS, handed to the entry it creates (by unique id)
-# so the credit sensor starts with a figure.
-FIRST_CREDIT: HassKey[dict[str, Decimal | None]] = HassKey(f"{DOMAIN}_first_credit")
 # Each account's last credit figure, by entry id: it outlives reloads, not the entry.
 CREDIT_BOOKS: HassKey[dict[str, CreditBook]] = HassKey(f"{DOMAIN}_credit_books")
 
@@ -77,10 +72,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
-    if entry.unique_id and (
-        credit := hass.data.get(FIRST_CREDIT, {}).pop(entry.unique_id, None)
-    ):
-        credit_book.value = credit
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True

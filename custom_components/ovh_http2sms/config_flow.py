@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 import hashlib
 import logging
 import re
@@ -10,6 +11,7 @@ from typing import Any, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -34,7 +36,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from . import FIRST_CREDIT
+from . import Http2SmsConfigEntry
 from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
@@ -222,6 +224,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing."""
         self._data: dict[str, Any] = {}
         self._reason = ""
+        self._first_credit: Decimal | None = None
 
     @classmethod
     @callback
@@ -318,9 +321,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return self._async_show_user_form({field: key}, self._data)
                     errors["base"] = key
                 else:
-                    self.hass.data.setdefault(FIRST_CREDIT, {})[str(self.unique_id)] = (
-                        result.credits_left
-                    )
+                    self._first_credit = result.credits_left
                     return self._async_create()
         return self.async_show_form(
             step_id=step_id,
@@ -328,6 +329,14 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
         )
+
+    @override
+    async def async_on_create_entry(self, result: ConfigFlowResult) -> ConfigFlowResult:
+        """Give the new account the credit its test SMS read, so the sensor shows it at once."""
+        entry: Http2SmsConfigEntry = result["result"]
+        if self._first_credit is not None and entry.state is ConfigEntryState.LOADED:
+            entry.runtime_data.async_set_credit(self._first_credit)
+        return result
 
     @callback
     def _async_create(self) -> ConfigFlowResult:
