@@ -95,6 +95,6 @@ in_env() {
     SSL_CERT_FILE=/etc/ssl/certs/host-ca.crt PIP_CERT=/etc/ssl/certs/host-ca.crt \
     PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE="${PYTHONDONTWRITEBYTECODE:-}" \
     PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}" HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-}" \
-    OVH_HTTP2SMS_BROWSER="${OVH_HTTP2SMS_BROWSER:-}" \
+    OVH_HTTP2SMS_REFRESH_DOCS="${OVH_HTTP2SMS_REFRESH_DOCS:-}" \
     /usr/sbin/chroot "$ROOTFS" /bin/bash -c "cd $(printf '%q' "$REPO_ROOT") && exec $quoted"
 }

@@ -260,8 +260,8 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if probe is not None:
                     self._data = data
                     if probe.credentials_verified:
-                        return await self.async_step_test_sms()
-                    return await self.async_step_test_sms_unverified()
+                        return await self.async_step_verified()
+                    return await self.async_step_unverified()
         return self._async_show_user_form(errors, user_input)
 
     @callback
@@ -277,25 +277,35 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"reason": self._reason or "-"},
         )
 
-    async def async_step_test_sms(
+    async def async_step_verified(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer a test SMS; the probe already proved the login and password."""
-        return await self._async_test_sms("test_sms", user_input)
+        return self.async_show_menu(
+            step_id="verified", menu_options=["test_sms", "finish"]
+        )
 
-    async def async_step_test_sms_unverified(
+    async def async_step_unverified(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer a test SMS; only it can prove the login and password on this service."""
-        return await self._async_test_sms("test_sms_unverified", user_input)
+        return self.async_show_menu(
+            step_id="unverified", menu_options=["test_sms", "finish"]
+        )
 
-    async def _async_test_sms(
-        self, step_id: str, user_input: dict[str, Any] | None
+    async def async_step_finish(
+        self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Save the account without a test SMS."""
+        return self._async_create()
+
+    async def async_step_test_sms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Send one SMS that proves the SMS user, its password and the sender."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            if not (typed := (user_input.get(CONF_TEST_NUMBER) or "").strip()):
-                return self._async_create()
+            typed = user_input[CONF_TEST_NUMBER]
             try:
                 number = await self.hass.async_add_executor_job(
                     to_http2sms_number, typed, self.hass.config.country
@@ -324,8 +334,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     self._first_credit = result.credits_left
                     return self._async_create()
         return self.async_show_form(
-            step_id=step_id,
-            data_schema=probatio.Schema({probatio.Optional(CONF_TEST_NUMBER): _PHONE}),
+            step_id="test_sms",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema({probatio.Required(CONF_TEST_NUMBER): _PHONE}),
+                user_input,
+            ),
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
         )

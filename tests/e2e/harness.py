@@ -843,14 +843,24 @@ class Client:
     ) -> dict[str, Any]:
         result: dict[str, Any] = self.post(init_path, dict(init_payload))
         seen: list[str] = []
-        while result.get("type") == "form":
+        while result.get("type") in ("form", "menu"):
             step_id = result["step_id"]
             if result.get("errors"):
                 raise FlowError(f"step {step_id!r} answered with errors", result)
+            if result["type"] == "menu":
+                # A menu takes the option given for it, else "finish" (the optional test SMS).
+                choice = steps.get(step_id, {}).get("next_step_id", "finish")
+                if choice not in result["menu_options"]:
+                    raise FlowError(
+                        f"menu {step_id!r} has no option {choice!r}", result
+                    )
+                seen.append(step_id)
+                result = self.post(
+                    f"{step_path}/{result['flow_id']}", {"next_step_id": choice}
+                )
+                continue
             if step_id in steps:
                 values = steps[step_id]
-            elif step_id.startswith("test_sms"):  # the optional test SMS: skip it
-                values = {}
             elif default_step_values is not None and not seen:
                 values = default_step_values
             else:
@@ -873,8 +883,9 @@ class Client:
     ) -> dict[str, Any]:
         """Add an integration like the "Add integration" dialog: returns the final flow result.
 
-        `values` fill the first form; `steps` gives values for later steps by step id. A
-        `test_sms` step (the optional test message) is skipped with `{}` unless given.
+        `values` fill the first form; `steps` gives values for later steps by step id, and a
+        menu's choice as `{"next_step_id": ...}`; a menu with no choice given takes "finish"
+        (the optional test SMS is skipped).
         """
         return self._run_flow(
             "/api/config/config_entries/flow",

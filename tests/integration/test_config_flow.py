@@ -55,6 +55,14 @@ async def _submit(
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
+async def _choose(hass: HomeAssistant, result: FlowResult, option: str) -> FlowResult:
+    """Pick an entry of a menu step."""
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": option}
+    )
+
+
 def _suggested(result: FlowResult, field: str, in_section: str | None = None) -> Any:
     """The value a form shows pre-filled in a field (of a section, if named)."""
     schema = result["data_schema"].schema
@@ -80,8 +88,9 @@ async def test_verified_account_without_test_sms(
     simulator.state.missing_before_auth = False
     result = await _submit(hass, await _start(hass), account_data(simulator))
 
-    assert result["step_id"] == "test_sms"
-    result = await _submit(hass, result, {})
+    assert result["step_id"] == "verified"
+    assert result["menu_options"] == ["test_sms", "finish"]
+    result = await _choose(hass, result, "finish")
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == ACCOUNT
@@ -98,7 +107,9 @@ async def test_unverified_account_proved_by_a_test_sms(
     """When missing parameters are reported first, only a test SMS proves the password."""
     await hass.config.async_update(country="FR")
     result = await _submit(hass, await _start(hass), account_data(simulator))
-    assert result["step_id"] == "test_sms_unverified"
+    assert result["step_id"] == "unverified"
+    result = await _choose(hass, result, "test_sms")
+    assert result["step_id"] == "test_sms"
 
     result = await _submit(hass, result, {"test_number": "06 12 34 56 78"})
 
@@ -129,7 +140,7 @@ async def test_endpoint_is_tucked_away_and_defaults_to_ovh(
         result = await _submit(
             hass, result, {**account_data(simulator), CONF_ENDPOINT: ""}
         )
-        result = await _submit(hass, result, {})
+        result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert CONF_ENDPOINT not in result["data"]
 
@@ -165,7 +176,7 @@ async def test_format_errors_then_entry(
     result = await _submit(
         hass, result, account_data(simulator, account=" SMS-AB1234-1 ")
     )
-    result = await _submit(hass, result, {})
+    result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_ACCOUNT] == ACCOUNT
 
@@ -180,7 +191,7 @@ async def test_wrong_password_then_entry(
     assert result["errors"] == {"base": "invalid_auth"}
 
     result = await _submit(hass, result, account_data(simulator))
-    result = await _submit(hass, result, {})
+    result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PASSWORD] == PASSWORD
 
@@ -204,7 +215,7 @@ async def test_service_faults_then_entry(
     assert result["errors"] == {"base": error}
 
     result = await _submit(hass, result, account_data(simulator))
-    result = await _submit(hass, result, {})
+    result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -220,7 +231,7 @@ async def test_unreachable_then_entry(
     assert result["errors"] == {"base": "cannot_connect"}
 
     result = await _submit(hass, result, account_data(simulator))
-    result = await _submit(hass, result, {})
+    result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -235,7 +246,7 @@ async def test_unexpected_error_then_entry(
     assert result["errors"] == {"base": "unknown"}
 
     result = await _submit(hass, result, account_data(simulator))
-    result = await _submit(hass, result, {})
+    result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -246,8 +257,7 @@ async def test_test_sms_errors_then_entry(
     result = await _submit(
         hass, await _start(hass), account_data(simulator, sender="Unknown")
     )
-    assert result["step_id"] == "test_sms_unverified"
-
+    result = await _choose(hass, result, "test_sms")
     result = await _submit(hass, result, {"test_number": "12"})
     assert result["errors"] == {"test_number": "invalid_phone_number"}
 
@@ -256,6 +266,7 @@ async def test_test_sms_errors_then_entry(
     assert result["errors"] == {CONF_SENDER: "sender_not_found"}
 
     result = await _submit(hass, result, account_data(simulator))
+    result = await _choose(hass, result, "test_sms")
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
     result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
     assert result["errors"] == {"base": "invalid_response"}
