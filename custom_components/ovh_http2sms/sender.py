@@ -480,6 +480,10 @@ class SmsSender:
                 return _validation_error("sender_not_found", reason=err.reason)
             case Http2SmsInvalidParameterError():
                 return _validation_error("invalid_parameter", reason=err.reason)
+            case Http2SmsServiceError(status=429):
+                # How http2sms reports a rate limit in its body is not documented; 429 is the
+                # natural reading, and it means the SMS was refused, so not sent.
+                return _service_error("rate_limited")
             case Http2SmsServiceError():
                 return _service_error(
                     "service_refused",

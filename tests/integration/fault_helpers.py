@@ -525,7 +525,7 @@ FAULT_CASES: tuple[FaultCase, ...] = (
     ),
     FaultCase(
         id="rate_limit_in_body",
-        key="service_refused",
+        key="rate_limited",
         fault=Fault(kind=FaultKind.RATE_LIMIT, limit=0, http_status=200),
     ),
 )
