@@ -504,13 +504,7 @@ def main() -> int:
 
         entry = user.config_flow(
             DOMAIN,
-            {
-                "account": simulator.account,
-                "login": simulator.login,
-                "password": simulator.password,
-                "sender": simulator.sender,
-                "endpoint": simulator.endpoint,
-            },
+            simulator.account_form(),
         )
         entry_id = entry["result"]["entry_id"]
         user.subentry_flow(entry_id, "recipient", {**CONTACT, "flash": False})

@@ -133,13 +133,7 @@ class Demo:
             say("Adding OVHcloud SMS (http2sms) with the simulator's account")
             result = user.config_flow(
                 DOMAIN,
-                {
-                    "account": self.simulator.account,
-                    "login": self.simulator.login,
-                    "password": self.simulator.password,
-                    "sender": self.simulator.sender,
-                    "endpoint": self.simulator.endpoint,
-                },
+                self.simulator.account_form(),
             )
             if result.get("type") != "create_entry":
                 raise HarnessError(f"the account was not added: {result}")
@@ -156,10 +150,9 @@ class Demo:
                     DOMAIN,
                     entry_id,
                     {
-                        "login": self.simulator.login,
-                        "password": self.simulator.password,
-                        "sender": self.simulator.sender,
-                        "endpoint": self.simulator.endpoint,
+                        k: v
+                        for k, v in self.simulator.account_form().items()
+                        if k != "account"
                     },
                 )
         self.state["entry_id"] = entry_id
@@ -327,10 +320,10 @@ class Demo:
         """Ctrl-C or SIGTERM: leave the wait loop, or interrupt the set-up."""
         if self.stopping:
             return
+        self.stopping = True
         say(
             f"\n{signal.Signals(signum).name}: stopping Home Assistant and the simulator..."
         )
-        self.stopping = True
         if not self.waiting:
             raise KeyboardInterrupt
 

@@ -216,6 +216,16 @@ class Simulator:
         """The http2sms URL to configure in Home Assistant."""
         return f"{self.base_url}{SIMULATOR_PATH}"
 
+    def account_form(self) -> dict[str, str]:
+        """The integration's account form filled as a user would for this simulator."""
+        return {
+            "account": self.account,
+            "login": self.login,
+            "password": self.password,
+            "sender": self.sender,
+            "endpoint": self.endpoint,
+        }
+
     @property
     def log_path(self) -> Path:
         """Where the simulator's output goes."""

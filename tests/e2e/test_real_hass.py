@@ -94,13 +94,7 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     # They add "OVHcloud SMS (http2sms)" with their SMS account, pointed at the simulator.
     entry = user.config_flow(
         DOMAIN,
-        {
-            "account": simulator.account,
-            "login": simulator.login,
-            "password": simulator.password,
-            "sender": simulator.sender,
-            "endpoint": simulator.endpoint,
-        },
+        simulator.account_form(),
     )
     assert entry["type"] == "create_entry", entry
     entry_id = entry["result"]["entry_id"]
