@@ -21,7 +21,8 @@ TEXT_SUCCESS = "OK\n1007\n10867690"
 TEXT_ERROR = (
     "KO\nMissing message. For more informations : http://guides.ovh.com/httpToSms"
 )
-XHTML_SUCCESS = (
+# The head both of the guide's HTML pages share, byte for byte.
+XHTML_HEAD = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
     "<HTML>\n"
@@ -30,22 +31,11 @@ XHTML_SUCCESS = (
     "<title>HTTP2SMS</title>\n"
     "</HEAD>\n"
     "<BODY>\n"
-    "OK<br>\n"
-    "1007<br>\n"
-    "10867690<br>\n"
-    "</BODY>\n"
-    "</HTML>"
 )
+XHTML_SUCCESS = XHTML_HEAD + "OK<br>\n1007<br>\n10867690<br>\n</BODY>\n</HTML>"
 XHTML_ERROR = (
-    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
-    "<HTML>\n"
-    "<HEAD>\n"
-    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" >\n'
-    "<title>HTTP2SMS</title>\n"
-    "</HEAD>\n"
-    "<BODY>\n"
-    "KO<br>Missing message. For more informations : http://guides.ovh.com/httpToSms<br>\n"
+    XHTML_HEAD
+    + "KO<br>Missing message. For more informations : http://guides.ovh.com/httpToSms<br>\n"
     "</BODY>\n"
     "</HTML>"
 )

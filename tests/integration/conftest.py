@@ -92,3 +92,13 @@ async def init_integration(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def async_notify(hass: HomeAssistant, entity_id: str, message: str) -> None:
+    """Call notify.send_message on a contact, as an automation would."""
+    await hass.services.async_call(
+        "notify",
+        "send_message",
+        {"entity_id": entity_id, "message": message},
+        blocking=True,
+    )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from unittest.mock import patch
 
-from homeassistant.components.notify import ATTR_MESSAGE, SERVICE_SEND_MESSAGE
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -28,7 +26,7 @@ from custom_components.ovh_http2sms import CREDIT_BOOKS
 from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import PASSWORD, account_data
+from .conftest import PASSWORD, account_data, async_notify
 
 
 @pytest.mark.parametrize("platform", [Platform.NOTIFY, Platform.SENSOR])
@@ -100,12 +98,7 @@ async def test_credit_restored_after_restart(
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "42.5"
     assert config_entry.runtime_data.credits_left == Decimal("42.5")
 
-    await hass.services.async_call(
-        NOTIFY_DOMAIN,
-        SERVICE_SEND_MESSAGE,
-        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Back"},
-        blocking=True,
-    )
+    await async_notify(hass, "notify.alice", "Back")
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
 
 
@@ -171,12 +164,7 @@ async def test_removing_the_account_leaves_nothing_behind(
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    await hass.services.async_call(
-        NOTIFY_DOMAIN,
-        SERVICE_SEND_MESSAGE,
-        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Last one"},
-        blocking=True,
-    )
+    await async_notify(hass, "notify.alice", "Last one")
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()

@@ -17,6 +17,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
+from .conftest import async_notify
+
 
 async def test_send_message_reaches_the_contact(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
@@ -47,12 +49,7 @@ async def test_send_message_reaches_the_contact(
 async def test_flash_contact_gets_class_0_with_stop_mention(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    await hass.services.async_call(
-        NOTIFY_DOMAIN,
-        SERVICE_SEND_MESSAGE,
-        {ATTR_ENTITY_ID: "notify.bob", ATTR_MESSAGE: "Intruder in the garage"},
-        blocking=True,
-    )
+    await async_notify(hass, "notify.bob", "Intruder in the garage")
 
     [sms] = simulator.outbox
     assert sms.recipient == "00447911123456"
@@ -66,12 +63,7 @@ async def test_failed_send_reaches_the_caller(
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
 
     with pytest.raises(HomeAssistantError) as raised:
-        await hass.services.async_call(
-            NOTIFY_DOMAIN,
-            SERVICE_SEND_MESSAGE,
-            {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Freezer at -5 °C"},
-            blocking=True,
-        )
+        await async_notify(hass, "notify.alice", "Freezer at -5 °C")
 
     assert raised.value.translation_key == "http_error"
     assert simulator.outbox == []
@@ -87,21 +79,11 @@ async def test_sensor_unavailable_while_gateway_down_and_logged_once(
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503, times=2))
     for _ in range(2):
         with pytest.raises(HomeAssistantError):
-            await hass.services.async_call(
-                NOTIFY_DOMAIN,
-                SERVICE_SEND_MESSAGE,
-                {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Power cut"},
-                blocking=True,
-            )
+            await async_notify(hass, "notify.alice", "Power cut")
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "unavailable"
     assert hass.states.get("notify.alice").state != "unavailable"
     assert caplog.text.count("OVH http2sms is unreachable") == 1
 
-    await hass.services.async_call(
-        NOTIFY_DOMAIN,
-        SERVICE_SEND_MESSAGE,
-        {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: "Power back"},
-        blocking=True,
-    )
+    await async_notify(hass, "notify.alice", "Power back")
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
     assert caplog.text.count("OVH http2sms is reachable again") == 1
