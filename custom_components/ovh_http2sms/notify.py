@@ -11,9 +11,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import Http2SmsConfigEntry
-from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
+from .const import SUBENTRY_TYPE_RECIPIENT
+from .contacts import async_send_to_contact
 from .entity import contact_device_info
-from .sender import SmsOrder
 
 # Sends are paced by the account's SmsSender, not by the entity platform.
 PARALLEL_UPDATES = 0
@@ -43,22 +43,10 @@ class ContactNotifyEntity(NotifyEntity):
 
     def __init__(self, entry: Http2SmsConfigEntry, subentry: ConfigSubentry) -> None:
         """Describe the contact from its subentry."""
-        self._sender = entry.runtime_data
-        self.phone_number: str = subentry.data[CONF_PHONE_NUMBER]
-        self._flash: bool = subentry.data.get(CONF_FLASH, False)
-        self._no_stop: bool = subentry.data.get(CONF_NO_STOP, True)
         self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
         self._attr_device_info = contact_device_info(entry, subentry)
 
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send one SMS to this contact (the title, if any, on its own first line)."""
-        await self._sender.async_send(
-            SmsOrder(
-                numbers=[self.phone_number],
-                message=message,
-                title=title,
-                flash=self._flash,
-                no_stop=self._no_stop,
-            )
-        )
+        await async_send_to_contact(self.hass, self.entity_id, message, title)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
     HomeAssistant,
@@ -13,7 +12,6 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
     entity_registry as er,
@@ -22,6 +20,7 @@ from homeassistant.helpers import (
 import probatio
 
 from .const import CONF_FLASH, CONF_NO_STOP, DOMAIN
+from .contacts import get_contact
 from .http2sms import Encoding
 from .sender import SmsOrder
 
@@ -107,24 +106,6 @@ def _contact_numbers(
     hass: HomeAssistant, entry_id: str, entity_ids: list[str]
 ) -> list[str]:
     """Return the phone numbers of contact entities, which must belong to the chosen account."""
-    registry = er.async_get(hass)
-    numbers: list[str] = []
-    for entity_id in entity_ids:
-        registry_entry = registry.async_get(entity_id)
-        if (
-            registry_entry is None
-            or registry_entry.platform != DOMAIN
-            or registry_entry.domain != NOTIFY_DOMAIN
-            or registry_entry.config_entry_id != entry_id
-            or registry_entry.config_subentry_id is None
-        ):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_contact",
-                translation_placeholders={"entity_id": entity_id},
-            )
-        entry = hass.config_entries.async_get_known_entry(entry_id)
-        numbers.append(
-            entry.subentries[registry_entry.config_subentry_id].data["phone_number"]
-        )
-    return numbers
+    return [
+        get_contact(hass, entity_id, entry_id).phone_number for entity_id in entity_ids
+    ]
