@@ -5,10 +5,12 @@ its own; the Home Assistant integration imports it, never the other way round.
 """
 
 from .client import (
+    DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
     Http2SmsClient,
     format_deferred,
+    is_ambiguous_deferred,
     is_loopback_host,
     normalise_line_breaks,
     validate_endpoint,
@@ -52,6 +54,7 @@ from .models import (
 from .parsing import Reply, parse_reply
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_ENDPOINT",
     "DEFAULT_TIMEOUT",
     "MAX_PARTS",
@@ -84,6 +87,7 @@ __all__ = [
     "batch_recipients",
     "cheapest_encoding",
     "format_deferred",
+    "is_ambiguous_deferred",
     "is_gsm7",
     "is_loopback_host",
     "layout",
