@@ -51,7 +51,7 @@ from .models import (
     SmsRequest,
     batch_recipients,
 )
-from .parsing import Reply, parse_reply
+from .parsing import Reply, parse_reply, read_credit
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -93,6 +93,7 @@ __all__ = [
     "layout",
     "normalise_line_breaks",
     "parse_reply",
+    "read_credit",
     "transliterate",
     "validate_endpoint",
 ]

@@ -82,7 +82,7 @@ def _parse_json(text: str) -> Reply:
     return Reply(
         status=status,
         reason=str(data.get("message") or ""),
-        credits_left=_credit(data.get("creditLeft")),
+        credits_left=read_credit(data.get("creditLeft")),
         sms_ids=tuple(str(sms_id) for sms_id in ids),
     )
 
@@ -117,7 +117,7 @@ def _parse_xml(text: str) -> Reply:
     return Reply(
         status=_status(_xml_value(text, "status")),
         reason=_xml_value(text, "message") or "",
-        credits_left=_credit(_xml_value(text, "creditLeft")),
+        credits_left=read_credit(_xml_value(text, "creditLeft")),
         sms_ids=tuple(
             html.unescape(value).strip() for value in _XML_SMS_ID.findall(text)
         ),
@@ -150,7 +150,7 @@ def _parse_lines(raw_lines: list[str]) -> Reply:
     return Reply(
         status=100,
         reason="",
-        credits_left=_credit(lines[1]) if len(lines) > 1 else None,
+        credits_left=read_credit(lines[1]) if len(lines) > 1 else None,
         sms_ids=tuple(lines[2:]),
     )
 
@@ -164,7 +164,7 @@ def _status(value: Any) -> int:
     return int(text)
 
 
-def _credit(value: Any) -> Decimal | None:
+def read_credit(value: Any) -> Decimal | None:
     """Read `creditLeft`, documented as a string and seen as "230.50" and as the number 53.00.
 
     An unreadable or insane credit (not finite, 10^9 or more, over 3 decimals) is None rather
