@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant import data_entry_flow
-from homeassistant.components.repairs import RepairsFlow
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -28,7 +27,7 @@ class ContactNumberRepairFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Show the number as saved and take the corrected one."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None or self._subentry_id not in entry.subentries:

@@ -18,6 +18,8 @@ import pytest
 from yarl import URL
 
 from custom_components.ovh_http2sms.http2sms import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
     MAX_RECIPIENTS_PER_REQUEST,
     MAX_TAG_LENGTH,
     Credentials,
@@ -40,8 +42,6 @@ from custom_components.ovh_http2sms.http2sms import (
     ProbeResult,
     SendResult,
     SmsRequest,
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
     format_deferred,
     is_ambiguous_deferred,
     is_loopback_host,

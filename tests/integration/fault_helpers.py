@@ -50,8 +50,8 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
 )
 from custom_components.ovh_http2sms.http2sms import client as client_module
-from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
 from custom_components.ovh_http2sms.http2sms.client import Http2SmsClient
+from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
 from http2sms_simulator import (
     HTTP2SMS_PATH,
     Account,
