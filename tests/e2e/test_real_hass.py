@@ -197,3 +197,51 @@ def _credit_sensor_of(user: Client, entry_id: str) -> str:
     """The account's credit sensor, found in the entity registry."""
     (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
     return entity_id
+
+
+def test_a_shutdown_automation_texts_and_a_country_change_never_redirects(
+    simulator: Simulator, home_assistant: HomeAssistant, owner: Person
+) -> None:
+    """SIGTERM runs the "Home Assistant is stopping" automation, whose SMS goes out; a contact
+    saved in France keeps its number after the country becomes Switzerland and a restart."""
+    user = onboard(home_assistant.base_url, owner)
+    user.wait_running()
+    entry = user.config_flow(DOMAIN, simulator.account_form())
+    entry_id = entry["result"]["entry_id"]
+    assert user.subentry_flow(entry_id, "recipient", ALICE)["type"] == "create_entry"
+    alice_notify = _notify_entity_of(user, entry_id, "Alice")
+    user.save_automation(
+        "ups_shutdown",
+        {
+            "alias": "UPS on battery: tell Alice",
+            "triggers": [{"trigger": "homeassistant", "event": "shutdown"}],
+            "actions": [
+                {
+                    "action": "notify.send_message",
+                    "target": {"entity_id": alice_notify},
+                    "data": {"message": "Home Assistant is shutting down."},
+                }
+            ],
+        },
+    )
+    deadline = time.monotonic() + 30
+    while "automation.ups_on_battery_tell_alice" not in {
+        state["entity_id"] for state in user.states()
+    }:
+        assert time.monotonic() < deadline, "the automation never loaded"
+        time.sleep(0.2)
+    user.ws({"type": "config/core/update", "country": "CH"})
+
+    home_assistant.restart()
+    user.wait_running()
+
+    [sms] = simulator.outbox()
+    assert sms["message"] == "Home Assistant is shutting down."
+    assert sms["recipient"] == ALICE_AS_SENT
+    user.call(
+        "notify", "send_message", {"entity_id": alice_notify, "message": "Still you?"}
+    )
+    assert simulator.outbox()[-1]["recipient"] == ALICE_AS_SENT
+    assert home_assistant.stop() == 0
+    assert home_assistant.unexpected_problems() == []
+    assert home_assistant.records_about(DOMAIN) == []
