@@ -1,0 +1,361 @@
+"""Texting a contact by voice and from an LLM: HA's own conversation agent and Assist API.
+
+Every test goes through Home Assistant's real default agent or its real LLM API, and the
+simulator is the only thing outside: an SMS sent is an SMS in its outbox.
+"""
+
+from __future__ import annotations
+
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import (
+    async_expose_entity,
+    async_should_expose,
+)
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ovh_http2sms.config_flow import entry_unique_id
+from custom_components.ovh_http2sms.const import DOMAIN
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import ACCOUNT, LOGIN, account_data, contact
+
+
+@pytest.fixture
+def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
+    """Alice, Bob (flash, STOP mention), two Martins and Zoé: names to tell apart by voice."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id="01KAOVHSMS0ACCOUNT00000000",
+        title=ACCOUNT,
+        unique_id=entry_unique_id(ACCOUNT, LOGIN),
+        data=account_data(simulator),
+        subentries_data=[
+            contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
+            contact(
+                "Bob",
+                "+44 7911 123456",
+                flash=True,
+                no_stop=False,
+                unique_id="00447911123456",
+            ),
+            contact("Paul Martin", "06 11 11 11 11", unique_id="0033611111111"),
+            contact("Paula Martin", "06 22 22 22 22", unique_id="0033622222222"),
+            contact("Zoé", "06 33 33 33 33", unique_id="0033633333333"),
+        ],
+    )
+
+
+@pytest.fixture
+async def assist(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> MockConfigEntry:
+    """Assist set up as default_config does, with every contact but Bob exposed."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    for entity_id in (
+        "notify.alice",
+        "notify.paul_martin",
+        "notify.paula_martin",
+        "notify.zoe",
+    ):
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    return init_integration
+
+
+async def _say(hass: HomeAssistant, text: str, language: str) -> str:
+    """Say `text` to Home Assistant's own agent; return what it answers."""
+    result = await conversation.async_converse(
+        hass, text, None, Context(), language=language
+    )
+    speech: str = result.response.speech["plain"]["speech"]
+    return speech
+
+
+# --- Exposure ---------------------------------------------------------------------------------
+
+
+async def test_a_new_contact_is_not_exposed_to_assist(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An SMS costs money and reaches a person: Home Assistant does not expose notify entities."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert not async_should_expose(hass, conversation.DOMAIN, "notify.alice")
+    assert not async_should_expose(
+        hass, conversation.DOMAIN, "sensor.sms_ab1234_1_credits"
+    )
+
+
+# --- Home Assistant's own agent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "answer", "text"),
+    [
+        (
+            "Send an SMS to Alice saying the door is open",
+            "en",
+            "Sent to Alice.",
+            "the door is open",
+        ),
+        (
+            "send a text to alice saying: the door is open, come back!",
+            "en",
+            "Sent to Alice.",
+            "the door is open, come back!",
+        ),
+        ("Text Alice: dinner at 8", "en", "Sent to Alice.", "dinner at 8"),
+        ("SMS Alice the door is open.", "en", "Sent to Alice.", "the door is open."),
+        (
+            "Envoie un SMS à Alice : la porte est ouverte",
+            "fr",
+            "SMS envoyé à Alice.",
+            "la porte est ouverte",
+        ),
+        (
+            "envoie un texto à alice disant que la porte, c'est ouverte ?",
+            "fr",
+            "SMS envoyé à Alice.",
+            "la porte, c'est ouverte ?",
+        ),
+        ("Texte à Alice : j'arrive", "fr", "SMS envoyé à Alice.", "j'arrive"),
+        (
+            "SMS à Alice la porte est ouverte",
+            "fr",
+            "SMS envoyé à Alice.",
+            "la porte est ouverte",
+        ),
+        (
+            "Envoie à Alice un SMS : le colis est là",
+            "fr",
+            "SMS envoyé à Alice.",
+            "le colis est là",
+        ),
+        (
+            "Send Alice a text saying the parcel is here",
+            "en",
+            "Sent to Alice.",
+            "the parcel is here",
+        ),
+    ],
+)
+async def test_a_sentence_sends_one_sms(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    language: str,
+    answer: str,
+    text: str,
+) -> None:
+    assert await _say(hass, sentence, language) == answer
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033612345678"
+    assert sms.message == text
+    assert not sms.flash
+    assert sms.no_stop
+
+
+async def test_the_answer_follows_the_language_of_the_request(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The server speaks English; a French request gets a French answer."""
+    assert hass.config.language == "en"
+    assert await _say(hass, "SMS à Alice coucou", "fr") == "SMS envoyé à Alice."
+
+
+async def test_a_contact_keeps_its_own_settings(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Bob's flash and STOP settings apply by voice as they do through notify."""
+    async_expose_entity(hass, conversation.DOMAIN, "notify.bob", True)
+
+    assert await _say(hass, "text Bob: intruder", "en") == "Sent to Bob."
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "00447911123456"
+    assert sms.flash
+    assert not sms.no_stop
+
+
+async def test_names_match_whatever_the_case_and_accents(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    assert await _say(hass, "SMS ZOE: hello", "en") == "Sent to Zoé."
+    assert await _say(hass, "envoie un SMS à zoé : salut", "fr") == "SMS envoyé à Zoé."
+
+    assert [sms.recipient for sms in simulator.outbox] == ["0033633333333"] * 2
+
+
+async def test_an_alias_reaches_its_contact(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    er.async_get(hass).async_update_entity(
+        "notify.alice", aliases=[er.COMPUTED_NAME, "Maman"]
+    )
+
+    assert await _say(hass, "Envoie un SMS à maman : j'arrive", "fr") == (
+        "SMS envoyé à Alice."
+    )
+
+    assert await _say(hass, "SMS maman coucou", "fr") == "SMS envoyé à Alice."
+
+    assert [(sms.recipient, sms.message) for sms in simulator.outbox] == [
+        ("0033612345678", "j'arrive"),
+        ("0033612345678", "coucou"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language"),
+    [
+        ("SMS are expensive", "en"),
+        ("text me when the door opens", "en"),
+        ("message of the day", "en"),
+        ("texte à trous", "fr"),
+    ],
+)
+async def test_short_sentences_without_a_contact_go_to_other_intents(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    language: str,
+) -> None:
+    """Only the explicit "send an SMS to" sentences answer for an unknown name."""
+    result = await conversation.async_converse(
+        hass, sentence, None, Context(), language=language
+    )
+
+    # Home Assistant's own answer ("Sorry, I couldn't understand that" or the like).
+    assert result.response.response_type is intent.IntentResponseType.ERROR
+    assert simulator.requests == []
+
+
+async def test_a_full_name_is_not_ambiguous(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    assert await _say(hass, "text Paula Martin: hi", "en") == "Sent to Paula Martin."
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033622222222"
+
+
+async def test_an_ambiguous_name_is_refused_with_the_candidates(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    er.async_get(hass).async_update_entity(
+        "notify.paul_martin", aliases=[er.COMPUTED_NAME, "Martin"]
+    )
+    er.async_get(hass).async_update_entity(
+        "notify.paula_martin", aliases=[er.COMPUTED_NAME, "Martin"]
+    )
+
+    answer = await _say(hass, "text Martin: hi", "en")
+    assert "Paul Martin" in answer
+    assert "Paula Martin" in answer
+    answer = await _say(hass, "SMS à Martin : salut", "fr")
+    assert answer.startswith("Plusieurs contacts")
+    assert "Paul Martin" in answer
+    assert "Paula Martin" in answer
+    assert simulator.outbox == []
+
+
+async def test_an_unknown_contact_is_refused(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    assert await _say(hass, "Send a text to Charlie saying hi", "en") == (
+        "There is no contact named Charlie."
+    )
+    assert await _say(hass, "Envoie un SMS à Charlie : salut", "fr") == (
+        "Il n’y a pas de contact nommé Charlie."
+    )
+    assert simulator.outbox == []
+    assert simulator.requests == []
+
+
+async def test_an_unexposed_contact_is_refused_without_a_request(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    answer = await _say(hass, "Send an SMS to Bob saying hi", "en")
+
+    assert answer == (
+        "Bob is not exposed to Assist. Expose the contact in Settings > Voice assistants"
+        " to text it by voice."
+    )
+    assert simulator.requests == []
+
+
+async def test_a_dictated_message_over_the_part_limit_is_refused_aloud(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    words = ("la porte est ouverte " * 50)[:1000]
+
+    answer = await _say(hass, f"Envoie un SMS à Alice : {words}", "fr")
+
+    assert answer.startswith("Ce message nécessite 7 parties")
+    assert simulator.requests == []
+
+
+async def test_several_parts_say_what_they_cost(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    words = "the door is open " * 12
+
+    answer = await _say(hass, f"text Alice: {words}", "en")
+
+    assert answer == "Sent to Alice in 2 parts, each billed as one SMS."
+    assert len(simulator.outbox) == 1
+
+
+async def test_a_gateway_error_is_spoken(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
+
+    answer = await _say(hass, "Envoie un SMS à Alice : la porte", "fr")
+
+    assert "503" in answer
+    assert answer.startswith("La passerelle http2sms")
+    assert simulator.outbox == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "SMS Alice",
+        "text Alice:",
+        "Envoie un SMS à Alice :   ",
+        "text Alice: \ud800",
+        "text Alice: bell \x07 rings",
+        "text Alice: nul \x00 byte",
+    ],
+)
+async def test_hostile_messages_are_refused_aloud(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+) -> None:
+    answer = await _say(hass, sentence, "en")
+
+    assert answer
+    assert "Traceback" not in answer
+    assert "Sent" not in answer
+    assert simulator.requests == []
+
+
+async def test_the_credit_is_not_a_sentence_of_this_integration(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Sentences about SMS credit fall through to Home Assistant's own intents."""
+    answer = await _say(hass, "combien de crédits SMS me reste-t-il ?", "fr")
+
+    assert "SMS envoyé" not in answer
+    assert simulator.requests == []
