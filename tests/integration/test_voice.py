@@ -6,14 +6,17 @@ simulator is the only thing outside: an SMS sent is an SMS in its outbox.
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import (
     async_expose_entity,
     async_should_expose,
 )
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers import entity_registry as er, intent, llm
 from homeassistant.setup import async_setup_component
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,6 +26,8 @@ from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import ACCOUNT, LOGIN, account_data, contact
+
+TOOL = f"{DOMAIN}__send_sms"
 
 
 @pytest.fixture
@@ -75,6 +80,28 @@ async def _say(hass: HomeAssistant, text: str, language: str) -> str:
     )
     speech: str = result.response.speech["plain"]["speech"]
     return speech
+
+
+async def _tool_names(hass: HomeAssistant) -> list[str]:
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _llm_context())
+    return [tool.name for tool in api.tools]
+
+
+def _llm_context(language: str = "en") -> llm.LLMContext:
+    return llm.LLMContext(
+        platform="test",
+        context=Context(),
+        language=language,
+        assistant=conversation.DOMAIN,
+        device_id=None,
+    )
+
+
+async def _call_tool(
+    hass: HomeAssistant, args: dict[str, Any], language: str = "en"
+) -> llm.ToolResult:
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _llm_context(language))
+    return await api.async_call_tool(llm.ToolInput(tool_name=TOOL, tool_args=args))
 
 
 # --- Exposure ---------------------------------------------------------------------------------
@@ -358,4 +385,112 @@ async def test_the_credit_is_not_a_sentence_of_this_integration(
     answer = await _say(hass, "combien de crédits SMS me reste-t-il ?", "fr")
 
     assert "SMS envoyé" not in answer
+    assert simulator.requests == []
+
+
+# --- The LLM tool -----------------------------------------------------------------------------
+
+
+async def test_the_tool_is_offered_only_while_a_contact_is_exposed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+
+    assert TOOL not in await _tool_names(hass)
+
+    async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
+    assert TOOL in await _tool_names(hass)
+
+    async_expose_entity(hass, conversation.DOMAIN, "notify.alice", False)
+    assert TOOL not in await _tool_names(hass)
+
+
+async def test_the_tool_describes_cost_limits_and_contacts(
+    hass: HomeAssistant, assist: MockConfigEntry
+) -> None:
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _llm_context())
+    [tool] = [tool for tool in api.tools if tool.name == TOOL]
+
+    assert tool.description is not None
+    assert "costs money" in tool.description
+    assert "6 parts" in tool.description
+    assert not tool.annotations.read_only
+    assert tool.annotations.open_world
+    schema = probatio.to_openapi(
+        tool.parameters, custom_serializer=api.custom_serializer
+    )
+    assert set(schema["required"]) == {"contact", "message"}
+    # Only exposed contacts are offered: Bob is not.
+    assert sorted(schema["properties"]["contact"]["enum"]) == [
+        "Alice",
+        "Paul Martin",
+        "Paula Martin",
+        "Zoé",
+    ]
+
+
+async def test_the_tool_sends_exactly_one_sms(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    result = await _call_tool(
+        hass, {"contact": "Alice", "message": "The door is open"}, language="fr"
+    )
+
+    assert not result.error
+    assert result.data["speech"]["plain"]["speech"] == "SMS envoyé à Alice."
+    assert result.data["speech_slots"]["parts"] == 1
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033612345678"
+    assert sms.message == "The door is open"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"contact": "Alice"},
+        {"contact": "Alice", "message": "   "},
+        {"message": "hi"},
+        {"contact": "Charlie", "message": "hi"},
+        {"contact": "Bob", "message": "hi"},
+        {"contact": "Alice", "message": "hi", "flash": True},
+        {"contact": "Alice", "message": "hi", "number": "+33612345678"},
+    ],
+)
+async def test_the_tool_validates_its_arguments(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    args: dict[str, Any],
+) -> None:
+    with pytest.raises(probatio.Invalid):
+        await _call_tool(hass, args)
+
+    assert simulator.requests == []
+
+
+async def test_a_refused_send_is_a_tool_error_the_model_can_read(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    result = await _call_tool(hass, {"contact": "Alice", "message": "x" * 1000})
+
+    assert result.error
+    assert "more than the 6 allowed" in result.data["speech"]["plain"]["speech"]
+    assert simulator.requests == []
+
+
+async def test_the_intent_refuses_an_unexposed_contact_whoever_calls_it(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The intent checks exposure itself, also when called outside the LLM tool."""
+    response = await intent.async_handle(
+        hass,
+        "test",
+        "OvhHttp2SmsSend",
+        {"contact": {"value": "Bob"}, "message": {"value": "hi"}},
+        language="en",
+        assistant=conversation.DOMAIN,
+    )
+
+    assert response.response_type is intent.IntentResponseType.ERROR
     assert simulator.requests == []
