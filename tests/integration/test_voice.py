@@ -169,6 +169,14 @@ async def test_a_new_contact_is_not_exposed_to_assist(
             "Sent to Alice.",
             "the parcel is here",
         ),
+        ("Send a text to Alice: dinner at 8", "en", "Sent to Alice.", "dinner at 8"),
+        ("Message Alice: call me", "en", "Sent to Alice.", "call me"),
+        (
+            "Écris un message à Alice pour lui dire qu'il pleut",
+            "fr",
+            "SMS envoyé à Alice.",
+            "il pleut",
+        ),
     ],
 )
 async def test_a_sentence_sends_one_sms(
@@ -274,6 +282,16 @@ async def test_a_full_name_is_not_ambiguous(
     assert sms.recipient == "0033622222222"
 
 
+async def test_first_words_find_the_one_contact_they_fit(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """ "Paul" is Paul Martin: Paula Martin's first word is another word."""
+    assert await _say(hass, "SMS Paul: hi", "en") == "Sent to Paul Martin."
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033611111111"
+
+
 async def test_an_ambiguous_name_is_refused_with_the_candidates(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
@@ -284,9 +302,9 @@ async def test_an_ambiguous_name_is_refused_with_the_candidates(
         "notify.paula_martin", aliases=[er.COMPUTED_NAME, "Martin"]
     )
 
-    answer = await _say(hass, "text Martin: hi", "en")
-    assert "Paul Martin" in answer
-    assert "Paula Martin" in answer
+    assert await _say(hass, "text Martin: hi", "en") == (
+        "Several contacts match Martin: Paul Martin, Paula Martin. Say the full name."
+    )
     answer = await _say(hass, "SMS à Martin : salut", "fr")
     assert answer.startswith("Plusieurs contacts")
     assert "Paul Martin" in answer
@@ -386,6 +404,35 @@ async def test_the_credit_is_not_a_sentence_of_this_integration(
 
     assert "SMS envoyé" not in answer
     assert simulator.requests == []
+
+
+async def test_the_credit_answers_home_assistant_s_own_questions_once_exposed(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The credit sensor, exposed with an alias, answers the built-in "what is" sentences.
+
+    Home Assistant has no "how many ... are left" sentence for a sensor: that question is not
+    understood, which the README says.
+    """
+    await _say(hass, "SMS Alice: hi", "en")
+    credit = "sensor.sms_ab1234_1_credits"
+    async_expose_entity(hass, conversation.DOMAIN, credit, True)
+    er.async_get(hass).async_update_entity(
+        credit, aliases=[er.COMPUTED_NAME, "SMS credits", "crédits SMS"]
+    )
+    await hass.async_block_till_done()
+
+    assert "99" in await _say(hass, "what is the SMS credits", "en")
+    assert "99" in await _say(hass, "quelle est la valeur de crédits SMS", "fr")
+    assert "99" not in await _say(hass, "combien de crédits SMS me reste-t-il ?", "fr")
+    # An LLM reads it with Home Assistant's own live context tool.
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _llm_context())
+    live = await api.async_call_tool(
+        llm.ToolInput(tool_name="homeassistant__GetLiveContext", tool_args={})
+    )
+    assert "SMS credits" in str(live.data)
+    assert "99" in str(live.data)
+    assert len(simulator.outbox) == 1
 
 
 # --- The LLM tool -----------------------------------------------------------------------------
