@@ -6,6 +6,7 @@ simulator is the only thing outside: an SMS sent is an SMS in its outbox.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.components import conversation
@@ -14,14 +15,16 @@ from homeassistant.components.homeassistant.exposed_entities import (
     async_should_expose,
 )
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import entity_registry as er, intent, llm
+from homeassistant.helpers import entity_registry as er, intent, llm, translation
+from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
+from hypothesis import given, strategies as st
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import DOMAIN
+from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
@@ -394,6 +397,68 @@ async def test_hostile_messages_are_refused_aloud(
     assert "Traceback" not in answer
     assert "Sent" not in answer
     assert simulator.requests == []
+
+
+# Typed or dictated text: plain words, what phones and speech-to-text add, and the worst.
+MESSAGE_CHARS = st.one_of(
+    st.sampled_from("abc xyz ,.:;!?'’…«»éçœ€🔥\n"),
+    st.sampled_from(["\x00", "\x07", "\x1b", "\ud800", "\udfff", "\u200b", "\ufeff"]),
+    st.characters(codec="utf-8"),
+)
+MESSAGES = st.one_of(
+    st.text(MESSAGE_CHARS, max_size=60),
+    st.builds(
+        lambda word, count: word * count,
+        st.sampled_from(["a ", "é ", "🔥"]),
+        st.integers(0, 700),
+    ),
+)
+
+
+async def test_whatever_is_dictated_is_sent_once_or_refused_aloud(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Any message after "text Alice:" sends one SMS with it, or gets a spoken refusal.
+
+    Hypothesis runs in the executor and each example on the hass loop, as in test_bad_input.
+    The answer always goes out as JSON, as the HTTP conversation API sends it.
+    """
+    hass.config_entries.async_update_entry(
+        assist, options={CONF_MAX_SENDS_PER_SECOND: 100_000}
+    )
+    await hass.async_block_till_done()
+    refusals = {
+        text.partition("{")[0]
+        for text in (
+            *(await _texts(hass, "en", "assist")).values(),
+            *(await _texts(hass, "en", "exceptions")).values(),
+        )
+    }
+
+    async def example(message: str) -> None:
+        simulator.reset()
+        result = await conversation.async_converse(
+            hass, f"text Alice: {message}", None, Context(), language="en"
+        )
+        answer = result.response.speech["plain"]["speech"]
+        json_bytes(result.as_dict())
+        if answer.startswith("Sent to Alice"):
+            [sms] = simulator.outbox
+            assert sms.recipient == "0033612345678"
+            assert sms.message.strip()
+        else:
+            assert any(answer.startswith(refusal) for refusal in refusals), answer
+            assert simulator.outbox == []
+
+    @given(MESSAGES)
+    def property_holds(message: str) -> None:
+        asyncio.run_coroutine_threadsafe(example(message), hass.loop).result()
+
+    await hass.async_add_executor_job(property_holds)
+
+
+async def _texts(hass: HomeAssistant, language: str, category: str) -> dict[str, str]:
+    return await translation.async_get_translations(hass, language, category, [DOMAIN])
 
 
 async def test_the_credit_is_not_a_sentence_of_this_integration(
