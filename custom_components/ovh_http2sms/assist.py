@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-import logging
 import re
 from typing import TYPE_CHECKING, Any, Final
 import unicodedata
@@ -31,8 +30,6 @@ from .const import DOMAIN
 if TYPE_CHECKING:
     from hassil.recognize import RecognizeResult
     from homeassistant.components.conversation import ConversationInput
-
-_LOGGER = logging.getLogger(__name__)
 
 INTENT_SEND_SMS: Final = "OvhHttp2SmsSend"
 SLOT_CONTACT: Final = "contact"
@@ -287,10 +284,7 @@ async def _async_text(
             hass, candidate, category, [DOMAIN]
         )
         if text := texts.get(key):
-            try:
-                return text.format(**placeholders)
-            except KeyError, IndexError, ValueError:
-                _LOGGER.warning("Translation %s in %s is malformed", key, candidate)
+            return text.format(**placeholders)
     return ""
 
 

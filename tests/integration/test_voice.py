@@ -14,7 +14,10 @@ from homeassistant.components.homeassistant.exposed_entities import (
     async_expose_entity,
     async_should_expose,
 )
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, intent, llm, translation
 from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
@@ -23,8 +26,16 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ovh_http2sms.assist import original_tail
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
+from custom_components.ovh_http2sms.const import (
+    CONF_FLASH,
+    CONF_MAX_SENDS_PER_SECOND,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
@@ -328,6 +339,60 @@ async def test_an_unknown_contact_is_refused(
     assert simulator.requests == []
 
 
+async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """A contact added in the contact flow joins the short sentences, as it is named."""
+    flow = await hass.config_entries.subentries.async_init(
+        (assist.entry_id, SUBENTRY_TYPE_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"],
+        {
+            CONF_NAME: "Claude",
+            CONF_PHONE_NUMBER: "07 81 23 45 67",
+            CONF_FLASH: False,
+            CONF_NO_STOP: True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    assert await _say(hass, "SMS Claude on arrive", "fr") == (
+        "Claude n’est pas exposé à Assist. Exposez ce contact dans Paramètres > Assistants"
+        " vocaux pour lui écrire à la voix."
+    )
+    async_expose_entity(hass, conversation.DOMAIN, "notify.claude", True)
+    assert await _say(hass, "SMS Claude on arrive", "fr") == "SMS envoyé à Claude."
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033781234567"
+    assert sms.message == "on arrive"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Send a text to Bartholomew-Maximilian Featherstonehaugh-Smythe the third: hi",
+        "Send a text to ?!: hi",
+        "Send a text to \ud800\x1b: hi",
+        "Send a text to \u200b\u202e: hi",
+    ],
+)
+async def test_an_unknown_name_is_said_back_short_and_printable(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+) -> None:
+    answer = await _say(hass, sentence, "en")
+
+    assert answer.startswith("There is no contact named ")
+    assert len(answer) <= len("There is no contact named .") + 40
+    assert answer.isprintable()
+    assert simulator.requests == []
+
+
 async def test_an_unexposed_contact_is_refused_without_a_request(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
@@ -498,6 +563,17 @@ async def test_the_credit_answers_home_assistant_s_own_questions_once_exposed(
     assert "SMS credits" in str(live.data)
     assert "99" in str(live.data)
     assert len(simulator.outbox) == 1
+
+
+def test_the_message_keeps_the_punctuation_the_matcher_dropped() -> None:
+    """The matcher hands over words; the SMS is the text as typed, or the words if they differ."""
+    assert original_tail("Text Alice: hi, it’s me!", "Alice hi it s me") == (
+        "Alice: hi, it’s me!"
+    )
+    assert original_tail("Text Alice: hi", "Alice hi") == "Alice: hi"
+    assert original_tail("Alice", "Alice") == "Alice"
+    assert original_tail("Text Alice: 8 pm", "Alice eight pm") == "Alice eight pm"
+    assert original_tail("pm", "Alice pm") == "Alice pm"
 
 
 # --- The LLM tool -----------------------------------------------------------------------------
