@@ -301,12 +301,15 @@ def async_contact_name_templates(hass: HomeAssistant) -> list[str]:
     Names and aliases, their first words ("Paul" for "Paul Martin"), with and without accents.
     """
     alternatives: dict[str, str] = {}
-    for registry_entry in er.async_get(hass).entities.values():
-        if (
-            registry_entry.platform != DOMAIN
-            or registry_entry.domain != "notify"
-            or registry_entry.disabled
-        ):
+    registry = er.async_get(hass)
+    for registry_entry in (
+        registry_entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for registry_entry in er.async_entries_for_config_entry(
+            registry, entry.entry_id
+        )
+    ):
+        if registry_entry.domain != "notify" or registry_entry.disabled:
             continue
         for name in er.async_get_entity_aliases(
             hass, registry_entry, allow_empty=False
@@ -381,8 +384,29 @@ async def _async_register_sentences(hass: HomeAssistant, component: str) -> None
         unregister = manager.register_trigger(sentences, async_heard)
 
     async_update_sentences()
-    hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, async_update_sentences)
-    hass.bus.async_listen(dr.EVENT_DEVICE_REGISTRY_UPDATED, async_update_sentences)
+    # Only what can change a contact's name: a notify entity, a device's name.
+    hass.bus.async_listen(
+        er.EVENT_ENTITY_REGISTRY_UPDATED,
+        async_update_sentences,
+        event_filter=_is_notify_entity_change,
+    )
+    hass.bus.async_listen(
+        dr.EVENT_DEVICE_REGISTRY_UPDATED,
+        async_update_sentences,
+        event_filter=_is_device_rename,
+    )
+
+
+@callback
+def _is_notify_entity_change(event_data: er.EventEntityRegistryUpdatedData) -> bool:
+    return event_data["entity_id"].startswith("notify.")
+
+
+@callback
+def _is_device_rename(event_data: dr.EventDeviceRegistryUpdatedData) -> bool:
+    return event_data["action"] == "update" and bool(
+        {"name", "name_by_user"} & event_data["changes"].keys()
+    )
 
 
 def _heard_request(

@@ -18,7 +18,13 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, intent, llm, translation
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    intent,
+    llm,
+    translation,
+)
 from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
 from hypothesis import given, strategies as st
@@ -368,6 +374,23 @@ async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
     [sms] = simulator.outbox
     assert sms.recipient == "0033781234567"
     assert sms.message == "on arrive"
+
+
+async def test_a_renamed_contact_answers_to_its_new_name(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Renaming the contact's device (its name in Home Assistant) renames it for Assist."""
+    device_registry = dr.async_get(hass)
+    entity = er.async_get(hass).async_get("notify.alice")
+    assert entity is not None
+    assert entity.device_id is not None
+    device_registry.async_update_device(entity.device_id, name_by_user="Maman")
+    await hass.async_block_till_done()
+
+    assert await _say(hass, "SMS Maman coucou", "fr") == "SMS envoyé à Maman."
+
+    [sms] = simulator.outbox
+    assert sms.recipient == "0033612345678"
 
 
 @pytest.mark.parametrize(
