@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 from homeassistant.components import conversation
+from homeassistant.components.homeassistant.const import DATA_EXPOSED_ENTITIES
 from homeassistant.components.homeassistant.exposed_entities import (
     async_expose_entity,
     async_should_expose,
@@ -132,6 +133,10 @@ async def test_a_new_contact_is_not_exposed_to_assist(
 ) -> None:
     """An SMS costs money and reaches a person: Home Assistant does not expose notify entities."""
     assert await async_setup_component(hass, "homeassistant", {})
+    # Even with "Expose new entities" on: notify is not among the domains it exposes.
+    assert hass.data[DATA_EXPOSED_ENTITIES].async_get_expose_new_entities(
+        conversation.DOMAIN
+    )
     assert not async_should_expose(hass, conversation.DOMAIN, "notify.alice")
     assert not async_should_expose(
         hass, conversation.DOMAIN, "sensor.sms_ab1234_1_credits"
