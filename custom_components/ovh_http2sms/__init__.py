@@ -15,7 +15,6 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
-from .assist import async_setup_assist
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, DOMAIN
 from .entity import account_device_info
 from .http2sms import (
@@ -39,7 +38,6 @@ CREDIT_BOOKS: HassKey[dict[str, CreditBook]] = HassKey(f"{DOMAIN}_credit_books")
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the send_sms action, whatever entries are loaded."""
     async_setup_services(hass)
-    async_setup_assist(hass)
     return True
 
 

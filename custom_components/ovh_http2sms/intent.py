@@ -16,6 +16,7 @@ from .assist import (
     SLOT_MESSAGE,
     async_error_speech,
     async_named_contacts,
+    async_setup_assist,
     async_speech,
     carriable,
     find_contacts,
@@ -26,8 +27,9 @@ from .http2sms import MAX_PARTS
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
-    """Register the intent (the intent integration calls this for every integration)."""
+    """Register the intent and its sentences (the intent integration calls this)."""
     intent.async_register(hass, SendSmsIntentHandler())
+    async_setup_assist(hass)
 
 
 class SendSmsIntentHandler(intent.IntentHandler):
