@@ -186,6 +186,9 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
     )
     contacts = _set_up_contacts(user, simulator)
     _expose(user, contacts["Alice"])
+    # What a voice satellite does before listening: load the French sentences, which takes a
+    # few seconds on a busy machine, before the browser's timeouts start.
+    user.ws({"type": "conversation/prepare", "language": "fr"}, timeout=120)
     sent_before = len(simulator.outbox())
     ours = integration_texts("fr")["assist"]
     ui = frontend_texts("fr")
@@ -204,17 +207,24 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
             page, login[f"{authorize}.providers.homeassistant.step.init.data.password"]
         ).fill(owner.password)
         page.get_by_role("button", name=login[f"{authorize}.next"]).click()
-
-        # Anywhere in Home Assistant, the "a" key opens Assist.
         expect(
             page.get_by_role("link", name=re.compile(re.escape(ui["panel.config"])))
         ).to_be_visible()
-        page.keyboard.press("a")
+        shots.take("logged-in")
+
+        # The Assist button of the overview's toolbar ("Assist (A)": "a" opens it too).
+        assist = page.get_by_role(
+            "button",
+            name=re.compile(rf"^{re.escape(ui['ui.panel.lovelace.menu.assist'])}\b"),
+        )
+        expect(assist).to_be_visible()
+        assist.click()
         dialog = page.locator("ha-voice-command-dialog")
         request = dialog.get_by_role(
             "textbox", name=ui["ui.dialogs.voice_command.input_label"]
         )
         expect(request).to_be_visible()
+        shots.take("assist-open")
         request.fill(sentence)
         request.press("Enter")
         answer = dialog.get_by_text(ours["sent"].format(name="Alice"), exact=True)
