@@ -20,6 +20,7 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
+    chat_session,
     device_registry as dr,
     entity_registry as er,
     intent,
@@ -693,6 +694,66 @@ async def test_a_refused_send_is_a_tool_error_the_model_can_read(
     assert result.error
     assert "more than the 6 allowed" in result.data["speech"]["plain"]["speech"]
     assert simulator.requests == []
+
+
+async def test_an_agent_s_tool_calls_go_through_home_assistant_s_chat_log(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """What an LLM agent does with the tool: each call answered, a bad one as an error.
+
+    The model is the edge here: its tool calls are written as it would send them.
+    """
+    user_input = conversation.ConversationInput(
+        text="Dis à Alice que la porte est ouverte",
+        context=Context(),
+        conversation_id=None,
+        device_id=None,
+        satellite_id=None,
+        language="fr",
+        agent_id="conversation.test_agent",
+    )
+    with (
+        chat_session.async_get_chat_session(hass) as session,
+        conversation.async_get_chat_log(hass, session, user_input) as chat_log,
+    ):
+        await chat_log.async_provide_llm_data(
+            user_input.as_llm_context("test"), llm.LLM_API_ASSIST
+        )
+        results = [
+            result.result
+            async for result in chat_log.async_add_assistant_content(
+                conversation.AssistantContent(
+                    agent_id=user_input.agent_id,
+                    tool_calls=[
+                        llm.ToolInput(
+                            id="good",
+                            tool_name=TOOL,
+                            tool_args={
+                                "contact": "Alice",
+                                "message": "La porte est ouverte",
+                            },
+                        ),
+                        llm.ToolInput(
+                            id="extra",
+                            tool_name=TOOL,
+                            tool_args={
+                                "contact": "Alice",
+                                "message": "Encore",
+                                "flash": True,
+                            },
+                        ),
+                    ],
+                )
+            )
+        ]
+
+    sent, refused = results
+    assert not sent.error
+    assert sent.data["speech"]["plain"]["speech"] == "SMS envoyé à Alice."
+    assert refused.error
+    assert refused.data["error"] == "MultipleInvalid"
+    [sms] = simulator.outbox
+    assert sms.message == "La porte est ouverte"
 
 
 async def test_the_intent_refuses_an_unexposed_contact_whoever_calls_it(
