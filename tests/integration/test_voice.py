@@ -372,7 +372,7 @@ async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
 
     assert await _say(hass, "SMS Claude on arrive", "fr") == (
         "Claude n’est pas exposé à Assist. Exposez ce contact dans Paramètres > Assistants"
-        " vocaux pour lui écrire à la voix."
+        " vocaux pour lui envoyer des SMS à la voix."
     )
     async_expose_entity(hass, conversation.DOMAIN, "notify.claude", True)
     assert await _say(hass, "SMS Claude on arrive", "fr") == "SMS envoyé à Claude."
