@@ -441,7 +441,7 @@ async def test_a_dictated_message_over_the_part_limit_is_refused_aloud(
 
     answer = await _say(hass, f"Envoie un SMS à Alice : {words}", "fr")
 
-    assert answer.startswith("Ce message nécessite 7 parties")
+    assert answer.startswith("Ce message demande 7 parties de SMS en 7 bits")
     assert simulator.requests == []
 
 
