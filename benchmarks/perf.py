@@ -4,7 +4,7 @@ Run from the repository root: `scripts/run python benchmarks/perf.py`. Not a tes
 table (and writes it to benchmarks/perf-results.txt) and asserts only that every SMS arrived.
 
 Everything is real and on loopback: the http2sms simulator and a `python -m homeassistant`
-process, both started by the end-to-end harness (tests/e2e/harness.py), Home Assistant onboarded
+process, both started by hass_testbed (as in the end-to-end tests), Home Assistant onboarded
 and the integration set up through its HTTP API like the frontend does.
 
 1. Latency of one send, N times each, interleaved in rotating order so that each way sees the
@@ -45,12 +45,12 @@ import time
 from typing import Any, Self
 
 import aiohttp
-import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.e2e.harness import DOMAIN, Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
+from hass_testbed import Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
+from hass_testbed.ovh_http2sms import DOMAIN, add_account, add_contact  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "perf-results.txt"
 WORKDIR = REPO_ROOT / "artifacts" / "perf"
@@ -64,21 +64,6 @@ FAST_RATE = 30  # the highest the options allow
 PING_EVERY = 0.05
 IDLE_SAMPLES = 40
 MESSAGE = "Benchmark: water detected in the kitchen."
-
-
-class QuietHomeAssistant(HomeAssistant):
-    """The harness's Home Assistant, with the integration logging at its production level.
-
-    The harness logs the integration at debug level for the tests; a debug line per SMS is
-    not what a user runs, so it is turned back to the default (warning) here.
-    """
-
-    def write_configuration(self) -> None:
-        """Write the harness's files, then drop the debug levels."""
-        super().write_configuration()
-        path = self.config_dir / "configuration.yaml"
-        text = path.read_text(encoding="utf-8").replace(": debug", ": warning")
-        path.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,7 +310,7 @@ async def measure_burst(
     rate: float,
 ) -> Burst:
     """Send BURST notifications at once over one WebSocket; ping from another thread."""
-    simulator_reset(simulator)
+    simulator.reset()
     samples: list[tuple[float, float]] = []
     stop, idle = threading.Event(), threading.Event()
     sampler = threading.Thread(
@@ -365,13 +350,6 @@ async def measure_burst(
             "during", [lag for at, lag in samples if burst_start <= at <= burst_end]
         ),
     )
-
-
-def simulator_reset(simulator: Simulator) -> None:
-    """Empty the simulator's outbox and request log (and give the credit back)."""
-    requests.post(
-        f"{simulator.base_url}/_simulator/reset", timeout=10
-    ).raise_for_status()
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,7 +472,8 @@ def main() -> int:
     header = machine()
     shutil.rmtree(WORKDIR, ignore_errors=True)
     simulator = Simulator(WORKDIR / "simulator", initial_credit=1_000_000)
-    hass = QuietHomeAssistant(WORKDIR / "hass")
+    # A debug line per SMS is not what a user runs: production log levels.
+    hass = HomeAssistant(WORKDIR / "hass", debug_loggers=())
     try:
         simulator.start()
         hass.start()
@@ -502,23 +481,8 @@ def main() -> int:
         user.wait_running()
         header.insert(1, f"Home Assistant {user.get('/api/config')['version']}")
 
-        entry = user.config_flow(
-            DOMAIN,
-            simulator.account_form(),
-        )
-        entry_id = entry["result"]["entry_id"]
-        user.subentry_flow(entry_id, "recipient", {**CONTACT, "flash": False})
-        (subentry,) = user.subentries(entry_id)
-        deadline = time.monotonic() + 30
-        while not (
-            notify := user.entity_ids(
-                DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
-            )
-        ):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no notify entity for the contact")
-            time.sleep(0.2)
-        notify_entity = notify[0]
+        entry_id = add_account(user, simulator)
+        notify_entity = add_contact(user, entry_id, {**CONTACT, "flash": False})
         token = user.access_token
 
         bursts = [
@@ -529,14 +493,14 @@ def main() -> int:
 
         set_rate(user, entry_id, FAST_RATE)
         # The floor replays the exact request the integration makes.
-        simulator_reset(simulator)
+        simulator.reset()
         user.call(
             "notify", "send_message", {"entity_id": notify_entity, "message": MESSAGE}
         )
         params = dict(simulator.requests_log()[-1]["params"])
         params["password"] = simulator.password
         floor_form = list(params.items())
-        simulator_reset(simulator)
+        simulator.reset()
         latency = asyncio.run(
             measure_latency(hass, token, simulator, notify_entity, floor_form)
         )
