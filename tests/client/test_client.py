@@ -47,21 +47,11 @@ from custom_components.ovh_http2sms.http2sms import (
 )
 from http2sms_simulator import HTTP2SMS_PATH, Coding, Fault, FaultKind, SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
-from .conftest import (
-    ACCOUNT,
-    LOGIN,
-    OTHER_RECIPIENT,
-    OTHER_SENDER,
-    PASSWORD,
-    RECIPIENT,
-    SENDER,
-    Trace,
-    make_account,
-)
+from .conftest import OTHER_RECIPIENT, OTHER_SENDER, RECIPIENT, Trace, make_account
 
 PARIS = ZoneInfo("Europe/Paris")
-RETRY_DELAY = "custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELAY"
 WRONG_PASSWORD = "Wr0ngPwKq8"
 
 
@@ -873,10 +863,9 @@ async def test_never_resends_after_a_broken_reply(
     simulator: RunningSimulator,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
     fault: Fault,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
     client = Http2SmsClient(
         session, credentials, endpoint=simulator.endpoint, timeout=0.5
     )
@@ -898,9 +887,8 @@ async def test_connection_refused_is_retried_once(
     session: aiohttp.ClientSession,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
     client = Http2SmsClient(session, credentials, endpoint=closed_endpoint(free_port()))
 
     with pytest.raises(Http2SmsConnectionError) as caught:
@@ -917,10 +905,9 @@ async def test_connection_refused_is_retried_once(
 async def test_retry_after_a_refused_connection_sends_once(
     socket_enabled: None,
     credentials: Credentials,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
     """The first connection is refused; the simulator starts on that port before the retry."""
-    monkeypatch.setattr(RETRY_DELAY, 0)
     port = free_port()
     attempts: list[type[BaseException]] = []
     async with AsyncExitStack() as stack:
@@ -964,9 +951,8 @@ async def test_a_connection_closed_after_opening_is_not_retried(
     socket_enabled: None,
     session: aiohttp.ClientSession,
     credentials: Credentials,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
     async with raw_server(None) as server:
         client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
         with pytest.raises(Http2SmsConnectionError) as caught:
