@@ -189,6 +189,9 @@ class HomeAssistant:
                 str(self.config_dir / "home-assistant.log"),
             ],
             self.log_path,
+            # Home Assistant mounts its folder only while it lists custom integrations: the
+            # repository's, on the path for good, would then hide those of the folder.
+            python_path=[self.config_dir],
         )
         wait_http(f"{self.base_url}/manifest.json", self.proc, self.log_path, timeout)
         self.start_durations.append(time.monotonic() - began)

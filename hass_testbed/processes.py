@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Sequence
 import contextlib
 import ipaddress
 import os
@@ -32,27 +33,33 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def child_env() -> dict[str, str]:
-    """Environment of a child: ours, plus the repository root first on PYTHONPATH.
+def child_env(python_path: Sequence[Path] = ()) -> dict[str, str]:
+    """Environment of a child: ours, with `python_path` and the repository root first on PYTHONPATH.
 
     With the root on the path, the repository's `custom_components` and top-level packages are
     imported from the working tree, without copying or linking anything.
     """
     env = dict(os.environ)
-    paths = [str(REPO_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    paths = [
+        *map(str, python_path),
+        str(REPO_ROOT),
+        *filter(None, env.get("PYTHONPATH", "").split(os.pathsep)),
+    ]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+def spawn(
+    args: list[str], log_path: Path, python_path: Sequence[Path] = ()
+) -> subprocess.Popen[bytes]:
     """Start a child in its own process group, its output going to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         proc = subprocess.Popen(  # noqa: S603 - arguments built by the testbed
             args,
             cwd=REPO_ROOT,
-            env=child_env(),
+            env=child_env(python_path),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
