@@ -199,8 +199,6 @@ class HomeAssistant:
 
     def stop(self, timeout: float = 60) -> int | None:
         """Stop Home Assistant the way a service manager does: SIGTERM, then SIGKILL."""
-        if self.proc is None:
-            return None
         code = terminate(self.proc, timeout)
         self.proc = None
         return code

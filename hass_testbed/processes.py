@@ -69,8 +69,13 @@ def spawn(
     return proc
 
 
-def terminate(proc: subprocess.Popen[bytes], timeout: float) -> int:
-    """SIGTERM the child, wait, then SIGKILL its whole process group. Return its exit code."""
+def terminate(proc: subprocess.Popen[bytes] | None, timeout: float) -> int | None:
+    """SIGTERM the child, wait, then SIGKILL its whole process group. Return its exit code.
+
+    None, for a child never started or already stopped, is left alone.
+    """
+    if proc is None:
+        return None
     try:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

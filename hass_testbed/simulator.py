@@ -91,8 +91,6 @@ class Simulator:
 
     def stop(self, timeout: float = 10) -> int | None:
         """Stop the simulator (SIGTERM, then SIGKILL)."""
-        if self.proc is None:
-            return None
         code = terminate(self.proc, timeout)
         self.proc = None
         return code
