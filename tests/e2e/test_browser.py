@@ -1,6 +1,6 @@
 """A person sets up OVHcloud SMS in a real browser, in English and in French.
 
-Debian's Chromium, driven by Playwright, talks to a real Home Assistant process (see harness.py)
+Debian's Chromium, driven by Playwright, talks to a real Home Assistant process (see hass_testbed)
 whose integration points at the http2sms simulator. Everything the test clicks or reads is found
 the way a person finds it: by its role and its visible text. The texts come from the files the
 UI itself reads, the frontend's translations for Home Assistant's own words and the
@@ -39,15 +39,8 @@ from playwright.sync_api import (
 )
 import pytest
 
-from tests.e2e.harness import (
-    DOMAIN,
-    REPO_ROOT,
-    Client,
-    HomeAssistant,
-    Person,
-    Simulator,
-    onboard,
-)
+from hass_testbed import REPO_ROOT, Client, HomeAssistant, Person, Simulator, onboard
+from hass_testbed.ovh_http2sms import DOMAIN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 

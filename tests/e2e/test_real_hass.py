@@ -12,8 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.e2e.harness import (
-    DOMAIN,
+from hass_testbed import (
     Client,
     HomeAssistant,
     Person,
@@ -22,6 +21,7 @@ from tests.e2e.harness import (
     onboard,
     onboarding_status,
 )
+from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, account_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -40,7 +40,7 @@ CLAUDE_AS_TYPED, CLAUDE_AS_SENT = "+33 6 98 76 54 32", "0033698765432"
 def test_home_assistant_starts_offline_on_loopback_and_is_onboarded_through_its_api(
     home_assistant: HomeAssistant, owner: Person
 ) -> None:
-    """The harness alone: start without installing anything, onboard, stop cleanly."""
+    """The testbed alone: start without installing anything, onboard, stop cleanly."""
     steps = ("user", "core_config", "analytics", "integration")
     assert onboarding_status(home_assistant.base_url) == dict.fromkeys(steps, False)
 
@@ -92,10 +92,7 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     user.wait_running()
 
     # They add "OVHcloud SMS (http2sms)" with their SMS account, pointed at the simulator.
-    entry = user.config_flow(
-        DOMAIN,
-        simulator.account_form(),
-    )
+    entry = user.config_flow(DOMAIN, account_form(simulator), steps=SKIP_TEST_SMS)
     assert entry["type"] == "create_entry", entry
     entry_id = entry["result"]["entry_id"]
     assert [e["entry_id"] for e in user.config_entries(DOMAIN)] == [entry_id]
