@@ -1194,10 +1194,9 @@ async def test_a_stalled_handshake_is_not_sent_and_retried_once(
     session: aiohttp.ClientSession,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
     """A TLS handshake that never ends times out on connect: provably not sent, one retry."""
-    monkeypatch.setattr(RETRY_DELAY, 0)
     async with silent_server() as server:
         client = Http2SmsClient(
             session,

@@ -151,7 +151,7 @@ def browser(profile: Path) -> Iterator[BrowserContext]:
     """Chromium, headless, on a fresh profile, closed (with Playwright) on the way out.
 
     Playwright's synchronous API runs an event loop in this thread while it is open, so the
-    harness's WebSocket calls (which run their own loop) must be made before or after it.
+    testbed's WebSocket calls (which run their own loop) must be made before or after it.
     """
     expect.set_options(timeout=UI_TIMEOUT_MS)
     with sync_playwright() as playwright:

@@ -21,7 +21,7 @@ from hass_testbed import (
     onboard,
     onboarding_status,
 )
-from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, account_form
+from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, account_form, add_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -203,8 +203,7 @@ def test_a_shutdown_automation_texts_and_a_country_change_never_redirects(
     saved in France keeps its number after the country becomes Switzerland and a restart."""
     user = onboard(home_assistant.base_url, owner)
     user.wait_running()
-    entry = user.config_flow(DOMAIN, simulator.account_form())
-    entry_id = entry["result"]["entry_id"]
+    entry_id = add_account(user, simulator)
     assert user.subentry_flow(entry_id, "recipient", ALICE)["type"] == "create_entry"
     alice_notify = _notify_entity_of(user, entry_id, "Alice")
     user.save_automation(

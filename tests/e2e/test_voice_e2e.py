@@ -21,7 +21,8 @@ from typing import Any, override
 from playwright.sync_api import expect
 import pytest
 
-from tests.e2e.harness import DOMAIN, Client, HomeAssistant, Person, Simulator, onboard
+from hass_testbed import Client, HomeAssistant, Person, Simulator, onboard
+from hass_testbed.ovh_http2sms import DOMAIN, add_account
 from tests.e2e.test_browser import (  # the fixture is shared by import
     ARTIFACTS,
     DOCS_SCREENSHOTS,
@@ -42,11 +43,11 @@ BOB = {"name": "Bob", "phone_number": "+44 7911 123456", "flash": True}
 
 @dataclass
 class AssistHomeAssistant(HomeAssistant):
-    """The harness's Home Assistant, with Assist set up as default_config would."""
+    """The testbed's Home Assistant, with Assist set up as default_config would."""
 
     @override
     def write_configuration(self) -> None:
-        """Add Assist (its pipelines, the conversation agent) to the harness's configuration."""
+        """Add Assist (its pipelines, the conversation agent) to the testbed's configuration."""
         super().write_configuration()
         with (self.config_dir / "configuration.yaml").open(
             "a", encoding="utf-8"
@@ -69,9 +70,7 @@ def assist_home_assistant(
 
 def _set_up_contacts(user: Client, simulator: Simulator) -> dict[str, str]:
     """The account on the simulator with Alice and Bob; return their notify entities."""
-    entry = user.config_flow(DOMAIN, simulator.account_form())
-    assert entry["type"] == "create_entry", entry
-    entry_id = entry["result"]["entry_id"]
+    entry_id = add_account(user, simulator)
     entities = {}
     for contact in (ALICE, BOB):
         created = user.subentry_flow(entry_id, "recipient", contact)
