@@ -91,9 +91,9 @@ DASHBOARD_ICON = "mdi:message-text"
 # every user, so it says it in both (French typography: no-break space before ; and :).
 NOTIFICATION_MESSAGE = (
     "Sent {{ sms.sms_ids | count }} SMS ({{ sms.parts }} part(s), {{ sms.encoding }}); "
-    "{{ sms.credits_left }} credits left.\n\n"
+    "{{ '%g' | format(sms.credits_left) }} credits left.\n\n"
     "Envoyé\u00a0: {{ sms.sms_ids | count }} SMS ({{ sms.parts }} partie(s), "
-    "{{ sms.encoding }})\u00a0; il reste {{ sms.credits_left }} crédits."
+    "{{ sms.encoding }})\u00a0; il reste {{ '%g' | format(sms.credits_left) }} crédits."
 )
 
 

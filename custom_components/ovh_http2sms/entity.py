@@ -8,7 +8,9 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
-from .const import CONF_ACCOUNT, DOMAIN
+from .const import CONF_ACCOUNT, CONF_PHONE_NUMBER, DOMAIN
+from .contacts import is_stored_number
+from .validation import masked_number
 
 if TYPE_CHECKING:
     from . import Http2SmsConfigEntry
@@ -41,6 +43,11 @@ def contact_device_info(
         model="SMS",
         name=subentry.title,
     )
+    # The device page shows the model id next to the model: the number, masked, so that a
+    # contact can be told apart from another of the same name without revealing it.
+    number = subentry.data.get(CONF_PHONE_NUMBER, "")
+    if is_stored_number(number):
+        info["model_id"] = masked_number(number)
     if account_device_id := dr.async_get_device_id_by_identifier(
         entry.runtime_data.account.hass,
         (DOMAIN, entry.entry_id),
