@@ -172,6 +172,23 @@ def browser(profile: Path) -> Iterator[BrowserContext]:
             context.close()
 
 
+@pytest.fixture
+def home_assistant(
+    socket_enabled: None, tmp_path: Path, e2e_logs: list[Any]
+) -> Iterator[HomeAssistant]:
+    """Home Assistant as the demo runs it: without what needs the internet (see `offline`).
+
+    Otherwise onboarding adds Google Translate speech, whose failed card stands behind every
+    screenshot of Devices & services.
+    """
+    hass = HomeAssistant(tmp_path / "hass-config", offline=True)
+    e2e_logs.append(lambda: list(hass.logs))
+    try:
+        yield hass.start()
+    finally:
+        hass.stop()
+
+
 # --------------------------------------------------------------------------------------------
 # The story
 # --------------------------------------------------------------------------------------------
