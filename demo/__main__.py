@@ -85,6 +85,8 @@ AUTOMATION_ID = "ovh_http2sms_demo"
 AUTOMATION_REVISION = 2
 DASHBOARD_REVISION = 2
 DASHBOARD_URL_PATH = "sms-demo"
+# What onboarding sets up that needs the internet; the demo now keeps onboarding from adding them.
+ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
 DASHBOARD_TITLE = "OVHcloud SMS demo"
 DASHBOARD_ICON = "mdi:message-text"
 # Home Assistant speaks both languages of this integration; a notification has one text for
@@ -181,6 +183,21 @@ class Demo:
             say(f"Onboarding: creating the owner {OWNER.username!r}")
             return onboard(self.hass.base_url, OWNER)
         return login(self.hass.base_url, OWNER.username, OWNER.password)
+
+    def tidy_up(self, user: Client) -> None:
+        """Delete what onboarding added in a demo of an older checkout, as Settings would.
+
+        Those integrations need the internet: in the demo they only ever failed to set up.
+        """
+        for entry in user.config_entries():
+            if (
+                entry["domain"] in ONBOARDING_LEFTOVERS
+                and entry["source"] == "onboarding"
+            ):
+                say(f"Deleting {entry['title']!r}, which needs the internet")
+                user.request(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
 
     def account(self, user: Client) -> str:
         """Add the OVHcloud SMS account, or point it at this run's simulator; return its id."""
@@ -410,6 +427,7 @@ class Demo:
         say(f"Home Assistant is up ({time.monotonic() - began:.1f}s)")
         if problem := user.frontend_problem():
             say(f"WARNING: {problem}")
+        self.tidy_up(user)
         entry_id = self.account(user)
         self.state.update(ha_port=self.hass.port, simulator_port=self.simulator.port)
         self.save()
