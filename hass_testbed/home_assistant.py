@@ -48,20 +48,8 @@ def write_http_store(config_dir: Path, port: int) -> None:
     settings), which Home Assistant itself migrates on load into its confirmed ("stable") slot,
     filling every other setting with its defaults. Only while Home Assistant is stopped.
     """
-    storage = config_dir / ".storage"
-    storage.mkdir(parents=True, exist_ok=True)
-    (storage / "http").write_text(
-        json.dumps(
-            {
-                "version": 1,
-                "minor_version": 1,
-                "key": "http",
-                "data": {"server_host": [LOOPBACK], "server_port": port},
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    _write_store(
+        config_dir, "http", 1, {"server_host": [LOOPBACK], "server_port": port}
     )
 
 
@@ -73,16 +61,16 @@ def write_onboarding_store(config_dir: Path) -> None:
     Location, units and language are still set over WebSocket (`config/core/update`), as the
     onboarding page does. Only while Home Assistant has never started.
     """
+    _write_store(config_dir, "onboarding", 4, {"done": ["core_config"]})
+
+
+def _write_store(config_dir: Path, key: str, version: int, data: object) -> None:
+    """Write one of Home Assistant's `.storage` files as Home Assistant itself would."""
     storage = config_dir / ".storage"
     storage.mkdir(parents=True, exist_ok=True)
-    (storage / "onboarding").write_text(
+    (storage / key).write_text(
         json.dumps(
-            {
-                "version": 4,
-                "minor_version": 1,
-                "key": "onboarding",
-                "data": {"done": ["core_config"]},
-            },
+            {"version": version, "minor_version": 1, "key": key, "data": data},
             indent=2,
         )
         + "\n",

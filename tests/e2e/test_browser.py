@@ -105,6 +105,20 @@ def field(scope: Locator | Page, label: str) -> Locator:
     return scope.get_by_role("textbox", name=re.compile(rf"^{re.escape(label)}\*?$"))
 
 
+def log_in(page: Page, base_url: str, person: Person) -> None:
+    """Log in on the login page, which speaks the browser's language (English) until then."""
+    texts = frontend_texts("en")
+    form = "ui.panel.page-authorize.form"
+    page.goto(f"{base_url}/")
+    field(page, texts[f"{form}.providers.homeassistant.step.init.data.username"]).fill(
+        person.username
+    )
+    field(page, texts[f"{form}.providers.homeassistant.step.init.data.password"]).fill(
+        person.password
+    )
+    page.get_by_role("button", name=texts[f"{form}.next"]).click()
+
+
 class Screenshots:
     """Numbered screenshots of one run: artifacts/browser/<language>/NN-step.png."""
 
@@ -514,21 +528,13 @@ def test_the_demo_dashboard_sends_an_sms(
     simulator, base_url = demo.simulator, demo.hass.base_url
     credit_before = simulator.credit()
     ui = frontend_texts("en")
-    authorize = "ui.panel.page-authorize.form"
     browser_problems: list[str] = []
     with browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()
         _record_problems(page, browser_problems)
         shots = Screenshots(page, ARTIFACTS / "demo")
 
-        page.goto(f"{base_url}/")
-        field(
-            page, ui[f"{authorize}.providers.homeassistant.step.init.data.username"]
-        ).fill(DEMO_OWNER.username)
-        field(
-            page, ui[f"{authorize}.providers.homeassistant.step.init.data.password"]
-        ).fill(DEMO_OWNER.password)
-        page.get_by_role("button", name=ui[f"{authorize}.next"]).click()
+        log_in(page, base_url, DEMO_OWNER)
 
         # After login: the demo's dashboard, which the sidebar lists.
         sidebar_item = page.get_by_role(
