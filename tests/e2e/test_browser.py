@@ -50,7 +50,13 @@ from hass_testbed import (
     onboard,
 )
 from hass_testbed.home_assistant import log_records
-from hass_testbed.ovh_http2sms import DOMAIN
+from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS
+from http2sms_simulator import (
+    SECOND_ACCOUNT,
+    SECOND_LOGIN,
+    SECOND_PASSWORD,
+    SECOND_SENDER,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -592,6 +598,19 @@ def test_the_demo_dashboard_sends_an_sms(
     (notification,) = user.ws({"type": "persistent_notification/get"})
     assert f"{credit_after:g} credits left" in notification["message"]
     assert f"il reste {credit_after:g} crédits" in notification["message"]
+    # The second account the README gives for a try by hand is accepted by the config flow.
+    second = user.config_flow(
+        DOMAIN,
+        {
+            "account": SECOND_ACCOUNT,
+            "login": SECOND_LOGIN,
+            "password": SECOND_PASSWORD,
+            "sender": SECOND_SENDER,
+            "endpoint": simulator.endpoint,
+        },
+        steps=SKIP_TEST_SMS,
+    )
+    assert second["type"] == "create_entry"
     assert all(entry["state"] == "loaded" for entry in user.config_entries())
 
     if os.environ.get("OVH_HTTP2SMS_REFRESH_DOCS") == "1":
