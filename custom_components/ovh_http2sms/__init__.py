@@ -6,17 +6,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    issue_registry as ir,
-)
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, DOMAIN
-from .entity import account_device_info
+from .entity import async_register_account_device
 from .http2sms import (
     DEFAULT_ENDPOINT,
     Credentials,
@@ -69,9 +65,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     entry.async_on_unload(
         hass.async_add_shutdown_job(HassJob(entry.runtime_data.async_drain))
     )
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **account_device_info(entry)
-    )
+    async_register_account_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
