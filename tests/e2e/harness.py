@@ -389,7 +389,12 @@ KNOWN_ENVIRONMENT_ERRORS = (
 CUSTOM_INTEGRATION_WARNING = re.compile(
     r"\[homeassistant\.loader\] We found a custom integration \w+ which has not been tested"
 )
-_RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
+# The timestamp has a UTC offset since Home Assistant 2026.11 ("2026-11-30 11:11:15.755+00:00"),
+# none before ("2026-10-30 11:11:15.755"). A record that does not match is not seen as a record
+# at all, and would escape every check below.
+_RECORD_START = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d)? (?P<level>[A-Z]+) "
+)
 # Home Assistant's package installer logs under homeassistant.util.package / .requirements.
 INSTALL_ATTEMPT = re.compile(
     r"\[homeassistant\.(util\.package|requirements)\]|Attempting install|Unable to install"
@@ -450,6 +455,10 @@ class HomeAssistant:
         `--skip-pip`: nothing is ever installed at run time; every requirement must already be in
         the environment. The user-facing readiness check is `/manifest.json` (the frontend).
         Once logged in, `Client.wait_running()` waits for the core to finish starting.
+
+        `-W default` shows every Python warning once per place, deprecations included, which
+        Python hides by default; Home Assistant logs them (`py.warnings`), so a deprecation the
+        integration triggers fails the tests that check `records_about(DOMAIN)`.
         """
         if not self.port:
             self.port = free_port()
@@ -460,6 +469,8 @@ class HomeAssistant:
         self.proc = _spawn(
             [
                 sys.executable,
+                "-W",
+                "default",
                 "-m",
                 "homeassistant",
                 "--config",
@@ -500,10 +511,25 @@ class HomeAssistant:
             if path.exists()
         )
 
+    def records(self) -> list[tuple[str, str]]:
+        """The (level, record) pairs of every run, checked to be records at all.
+
+        Each run logs records at every start (the http server, the custom integration warning);
+        a log in which none is recognised means its format changed, and every check built on
+        records would pass without looking.
+        """
+        records = log_records(self.log_text())
+        if self.logs and all(level == "OUTPUT" for level, _ in records):
+            raise HarnessError(
+                "no log record recognised; has Home Assistant's log format changed?\n"
+                f"{tail(self.log_path)}"
+            )
+        return records
+
     def unexpected_problems(self) -> list[str]:
         """ERROR/CRITICAL records not explained by the environment, and any install attempt."""
         problems = []
-        for level, record in log_records(self.log_text()):
+        for level, record in self.records():
             installs = INSTALL_ATTEMPT.search(record.splitlines()[0])
             unexplained = level in {"ERROR", "CRITICAL"} and not any(
                 known.search(record) for known in KNOWN_ENVIRONMENT_ERRORS
@@ -523,7 +549,7 @@ class HomeAssistant:
         """
         return [
             record
-            for level, record in log_records(self.log_text())
+            for level, record in self.records()
             if level in levels
             and needle in record
             and not CUSTOM_INTEGRATION_WARNING.search(record)
