@@ -13,8 +13,8 @@ ROOTFS="$CACHE_DIR/py314-root"
 # Two environments share the cache folder (and the Debian root, when there is one); only the venv
 # differs. "pinned" (the default): the Home Assistant the test harness pins, every package locked.
 # "newest": the newest Home Assistant release, for the end-to-end and browser tests; chosen with
-# --newest. Each venv is rebuilt when its own requirement files change, and only then, so that
-# moving one never rebuilds the other.
+# --newest. Each venv is rebuilt when its own requirement files (or the root's packages) change,
+# and only then, so that moving one environment's pins never rebuilds the other.
 ENV_NAME=pinned
 VENV_NAME=venv
 REQUIREMENT_FILES=(requirements.txt requirements_lock.txt requirements_test.txt)
@@ -26,6 +26,7 @@ use_newest() {
   REQUIREMENT_FILES=(requirements_newest.txt)
   INSTALL_FROM=requirements_newest.txt
 }
+
 MIN_PYTHON="3.14.2"
 # Debian packages the unstable root needs: Python, compilers for the two Home Assistant voice
 # packages that have no Python 3.14 wheel, libturbojpeg for the camera platform, and the browser
