@@ -102,3 +102,12 @@ async def async_notify(hass: HomeAssistant, entity_id: str, message: str) -> Non
         {"entity_id": entity_id, "message": message},
         blocking=True,
     )
+
+
+async def async_send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call ovh_http2sms.send_sms, as an automation would, and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response

@@ -27,18 +27,10 @@ from custom_components.ovh_http2sms.const import (
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import async_notify
+from .conftest import async_notify, async_send_sms
 from .test_bad_input import run_examples
 
 ALICE_NATIONAL = "06 12 34 56 78"
-
-
-async def _send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
 
 
 # --- Dry run ---------------------------------------------------------------------------------
@@ -54,12 +46,12 @@ async def test_a_dry_run_makes_no_request_and_says_what_the_send_will_cost(
         "recipients": [ALICE_NATIONAL, "+44 7911 123456"],
         "message": "Fuite d’eau détectée 🥶 " * 4,
     }
-    estimate = await _send(hass, **data, dry_run=True)
+    estimate = await async_send_sms(hass, **data, dry_run=True)
     assert simulator.requests == []
     assert estimate["dry_run"] is True
     assert estimate["credits_estimate"] == estimate["parts"] * 2
 
-    sent = await _send(hass, **data)
+    sent = await async_send_sms(hass, **data)
     for field in (*ESTIMATE_FIELDS, "credits_estimate"):
         assert estimate[field] == sent[field], field
     assert sent["dry_run"] is False
@@ -87,7 +79,7 @@ async def test_a_dry_run_refuses_what_a_send_refuses(
 ) -> None:
     """Invalid input gets the same translated error as a real send."""
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, **data, dry_run=True)
+        await async_send_sms(hass, **data, dry_run=True)
     assert raised.value.translation_key == key
     assert simulator.requests == []
 
@@ -111,18 +103,18 @@ async def test_a_dry_run_estimate_equals_the_send_for_any_text_and_recipients(
         simulator.reset()
         data = {"recipients": recipients, "message": message}
         try:
-            estimate = await _send(hass, **data, dry_run=True)
+            estimate = await async_send_sms(hass, **data, dry_run=True)
         except ServiceValidationError as err:
             refused = err.translation_key
         else:
             refused = None
         if refused is not None:
             with pytest.raises(ServiceValidationError) as raised:
-                await _send(hass, **data)
+                await async_send_sms(hass, **data)
             assert raised.value.translation_key == refused
             return
         assert simulator.requests == []
-        sent = await _send(hass, **data)
+        sent = await async_send_sms(hass, **data)
         for field in (*ESTIMATE_FIELDS, "credits_estimate"):
             assert estimate[field] == sent[field], field
         assert len(simulator.requests) == estimate["requests"]
@@ -138,13 +130,13 @@ async def test_every_sms_sent_fires_one_event_with_what_it_cost(
 ) -> None:
     """Entry, contacts, recipients, parts, encoding, ids and credit; none for a dry run."""
     events = async_capture_events(hass, EVENT_SMS_SENT)
-    response = await _send(
+    response = await async_send_sms(
         hass,
         recipients=["06 98 76 54 32"],
         contacts=["notify.alice"],
         message="Alarm in the garage",
     )
-    await _send(hass, recipients=[ALICE_NATIONAL], message="x", dry_run=True)
+    await async_send_sms(hass, recipients=[ALICE_NATIONAL], message="x", dry_run=True)
     await hass.async_block_till_done()
 
     [event] = events
@@ -165,7 +157,7 @@ async def test_no_event_for_a_refused_send(
     """A send refused before or by OVHcloud fires no sent event."""
     events = async_capture_events(hass, EVENT_SMS_SENT)
     with pytest.raises(ServiceValidationError):
-        await _send(hass, recipients=["12"], message="x")
+        await async_send_sms(hass, recipients=["12"], message="x")
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=202))
     with pytest.raises(HomeAssistantError):
         await async_notify(hass, "notify.alice", "Refused by OVH")

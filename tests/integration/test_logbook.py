@@ -21,7 +21,7 @@ from custom_components.ovh_http2sms.const import DOMAIN
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import async_notify
+from .conftest import async_notify, async_send_sms
 
 
 @pytest.fixture(autouse=True)
@@ -29,14 +29,6 @@ def auto_enable_custom_integrations(
     recorder_mock: Recorder, enable_custom_integrations: None
 ) -> None:
     """The logbook needs the recorder, which must start before Home Assistant does."""
-
-
-async def _send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
 
 
 async def _logbook(
@@ -84,7 +76,9 @@ async def test_the_logbook_shows_each_sms_translated_without_text_or_number(
     await hass.async_block_till_done()
 
     await async_notify(hass, "notify.alice", "Secret text é’ " * 8)
-    await _send(hass, recipients=["06 98 76 54 32", "+44 7911 123456"], message="Leak")
+    await async_send_sms(
+        hass, recipients=["06 98 76 54 32", "+44 7911 123456"], message="Leak"
+    )
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=202))
     with pytest.raises(HomeAssistantError):
         await async_notify(hass, "notify.alice", "Refused")

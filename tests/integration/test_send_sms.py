@@ -22,21 +22,13 @@ from custom_components.ovh_http2sms.const import (
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT
-
-
-async def _send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
+from .conftest import ACCOUNT, async_send_sms
 
 
 async def test_several_numbers_in_one_request(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    response = await async_send_sms(
         hass,
         recipients=["+33 6 12 34 56 78", "0033698765432", "07 81 23 45 67"],
         message="Alarm: front door opened",
@@ -59,6 +51,9 @@ async def test_several_numbers_in_one_request(
         "recipients": ["0033612345678", "0033698765432", "0033781234567"],
         "replaced": [],
         "dropped": [],
+        "requests": 1,
+        "credits_estimate": 3,
+        "dry_run": False,
     }
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "97"
 
@@ -66,7 +61,7 @@ async def test_several_numbers_in_one_request(
 async def test_contacts_and_numbers_together(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    response = await async_send_sms(
         hass,
         contacts=["notify.alice", "notify.bob"],
         recipients=["0612345678"],
@@ -79,7 +74,7 @@ async def test_contacts_and_numbers_together(
 async def test_unicode_when_needed_and_the_cost_in_parts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    response = await async_send_sms(
         hass, recipients=["0612345678"], message="Fuite d’eau 💧 " * 5
     )
 
@@ -98,7 +93,7 @@ async def test_replace_characters_option_saves_parts(
     )
     await hass.async_block_till_done()
 
-    response = await _send(
+    response = await async_send_sms(
         hass, recipients=["0612345678"], message="L’alarme… s’est déclenchée 🚨"
     )
 
@@ -112,7 +107,9 @@ async def test_deferred_is_sent_in_paris_time(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     moment = datetime(2030, 7, 14, 6, 30, tzinfo=ZoneInfo("UTC"))
-    await _send(hass, recipients=["0612345678"], message="Wake up", deferred=moment)
+    await async_send_sms(
+        hass, recipients=["0612345678"], message="Wake up", deferred=moment
+    )
 
     assert simulator.requests[0].params["deferred"] == "083014072030"
 
@@ -159,7 +156,7 @@ async def test_bad_input_is_refused_before_any_request(
     key: str,
 ) -> None:
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, **data)
+        await async_send_sms(hass, **data)
     assert raised.value.translation_key == key
     assert str(raised.value)
     assert simulator.requests == []
@@ -174,7 +171,7 @@ async def test_part_limit_from_options(
     await hass.async_block_till_done()
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x" * 71)
+        await async_send_sms(hass, recipients=["0612345678"], message="x" * 71)
     assert raised.value.translation_key == "too_many_parts_unicode"
     assert raised.value.translation_placeholders == {"parts": "2", "max_parts": "1"}
     assert simulator.requests == []
@@ -212,11 +209,11 @@ async def test_service_faults_reach_the_caller(
 ) -> None:
     simulator.inject(fault)
     with pytest.raises(error) as raised:
-        await _send(hass, recipients=["0612345678"], message="Smoke detected")
+        await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
     assert raised.value.translation_key == key
     assert len(simulator.requests) == 1
 
-    await _send(hass, recipients=["0612345678"], message="Smoke detected")
+    await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
     assert len(simulator.requests) == 2
 
 
@@ -224,11 +221,13 @@ async def test_refused_sender_and_invalid_values(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x", sender="Other")
+        await async_send_sms(
+            hass, recipients=["0612345678"], message="x", sender="Other"
+        )
     assert raised.value.translation_key == "sender_not_found"
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(
+        await async_send_sms(
             hass,
             recipients=["0612345678"],
             message="x",
@@ -246,7 +245,7 @@ async def test_wrong_password_starts_reauth(
     simulator.state.account(ACCOUNT).users["homeassistant"].password = "Changed1"
 
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x")
+        await async_send_sms(hass, recipients=["0612345678"], message="x")
 
     assert raised.value.translation_key == "authentication_failed"
     await hass.async_block_till_done()
@@ -264,7 +263,7 @@ async def test_low_credit_issue_comes_and_goes(
     issue_id = f"low_credit_{init_integration.entry_id}"
     simulator.state.set_credit(ACCOUNT, 50)
 
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.translation_placeholders == {
@@ -278,11 +277,11 @@ async def test_low_credit_issue_comes_and_goes(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
     simulator.state.set_credit(ACCOUNT, 500)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
     simulator.state.set_credit(ACCOUNT, 20)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
@@ -294,7 +293,7 @@ async def test_beyond_100_numbers_two_requests_and_a_partial_failure_is_loud(
     numbers += [f"06123457{index:02d}" for index in range(50)]
 
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=numbers, message="Storm warning")
+        await async_send_sms(hass, recipients=numbers, message="Storm warning")
 
     assert raised.value.translation_key == "partially_sent"
     assert raised.value.translation_placeholders == {
