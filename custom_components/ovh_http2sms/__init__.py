@@ -18,6 +18,7 @@ from .contacts import async_check_contacts, async_migrate_contacts
 from .entity import async_register_account_device
 from .http2sms import (
     DEFAULT_ENDPOINT,
+    DEFAULT_TIMEOUT,
     Credentials,
     Http2SmsClient,
     Http2SmsConfigurationError,
@@ -29,6 +30,8 @@ from .services import async_setup_services
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
+# How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
+SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 type Http2SmsConfigEntry = ConfigEntry[Http2SmsData]
@@ -69,6 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
                 password=entry.data[CONF_PASSWORD],
             ),
             endpoint=entry.data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
+            timeout=SEND_TIMEOUT,
         )
     except Http2SmsConfigurationError as err:
         raise ConfigEntryError(

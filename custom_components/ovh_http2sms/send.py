@@ -195,10 +195,19 @@ async def async_send(
     Every send that reached phones fires the sent event (what it cost); a send that fails
     fires the failed event (why). Both feed the logbook.
     """
+    # Read before any await: the entry may be unloaded or removed while this send waits.
+    account = entry.runtime_data.account
     await async_load_logbook_texts(hass)
     try:
         prepared = await async_prepare(hass, entry, order)
-        return await _async_send_prepared(hass, entry, prepared, order, context)
+        return await _async_send_prepared(
+            hass,
+            entry_id=entry.entry_id,
+            account=account,
+            prepared=prepared,
+            order=order,
+            context=context,
+        )
     except HomeAssistantError as err:
         async_fire_failed(
             hass,
@@ -213,7 +222,9 @@ async def async_send(
 
 async def _async_send_prepared(
     hass: HomeAssistant,
-    entry: Http2SmsConfigEntry,
+    *,
+    entry_id: str,
+    account: SmsAccount,
     prepared: PreparedSms,
     order: SmsOrder,
     context: Context | None,
@@ -241,9 +252,7 @@ async def _async_send_prepared(
     try:
         for request in prepared.requests:
             try:
-                result = await entry.runtime_data.account.async_send(
-                    entry.entry_id, request
-                )
+                result = await account.async_send(entry_id, request)
             except HomeAssistantError as err:
                 if not receipt.recipients:
                     raise
@@ -273,7 +282,7 @@ async def _async_send_prepared(
         if receipt.recipients:
             async_fire_sent(
                 hass,
-                entry_id=entry.entry_id,
+                entry_id=entry_id,
                 contacts=order.contacts,
                 recipients=len(receipt.recipients),
                 parts=receipt.parts,

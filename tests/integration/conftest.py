@@ -23,11 +23,7 @@ from custom_components.ovh_http2sms.const import (
     SUBENTRY_TYPE_RECIPIENT,
 )
 from http2sms_simulator.testing import RunningSimulator
-
-ACCOUNT = "sms-ab1234-1"
-LOGIN = "homeassistant"
-PASSWORD = "Secr3t42"
-SENDER = "HomeAssist"
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
 
 def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:

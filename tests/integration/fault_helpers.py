@@ -20,12 +20,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-import functools
 import json
-import logging
 from pathlib import Path
 import socket
-import traceback
 from typing import Any
 from unittest.mock import patch
 
@@ -140,13 +137,8 @@ async def async_setup(
     """Set the entry up in a French Home Assistant, its client with `timeout` if given."""
     await hass.config.async_update(country="FR")
     entry.add_to_hass(hass)
-    client_class: Any = (
-        Http2SmsClient
-        if timeout is None
-        else functools.partial(Http2SmsClient, timeout=timeout)
-    )
-    # The client's timeout is not an option; the class is swapped only while the entry starts.
-    with patch.object(integration, "Http2SmsClient", client_class):
+    # The send timeout is not an option; it is shortened only while the entry starts.
+    with patch.object(integration, "SEND_TIMEOUT", timeout or integration.SEND_TIMEOUT):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     return entry
@@ -591,49 +583,3 @@ async def fault_scenario(
                 yield Scenario(hass, case, sim, entry)
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-
-
-# --- Scanning for secrets -----------------------------------------------------------------
-
-
-def exception_texts(err: BaseException) -> list[str]:
-    """str, repr, args and the formatted traceback of err and of every cause and context."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [err]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts += [str(current), repr(current), repr(current.args)]
-        texts += (
-            [repr(value) for value in vars(current).values()]
-            if hasattr(current, "__dict__")
-            else []
-        )
-        pending += [current.__cause__, current.__context__]
-    texts.append("".join(traceback.format_exception(err)))
-    return texts
-
-
-def log_texts(records: list[logging.LogRecord]) -> list[str]:
-    """Every record fully formatted: message, arguments, exception and stack."""
-    formatter = logging.Formatter(
-        "%(name)s %(levelname)s %(message)s %(args)r", validate=False
-    )
-    texts = []
-    for record in records:
-        texts.append(formatter.format(record))
-        if record.exc_info and record.exc_info[1] is not None:
-            texts += exception_texts(record.exc_info[1])
-    return texts
-
-
-def leaks(texts: list[str], secrets: tuple[str, ...] = SECRETS) -> list[str]:
-    """The texts in which a secret appears, in any case."""
-    return [
-        text
-        for text in texts
-        if any(secret.lower() in text.lower() for secret in secrets)
-    ]

@@ -221,14 +221,13 @@ async def test_service_faults_then_entry(
 
 
 async def test_unreachable_then_entry(
-    hass: HomeAssistant, simulator: RunningSimulator
+    hass: HomeAssistant, simulator: RunningSimulator, no_retry_delay: None
 ) -> None:
-    with patch("custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELAY", 0):
-        result = await _submit(
-            hass,
-            await _start(hass),
-            account_data(simulator, endpoint=_closed_port_endpoint()),
-        )
+    result = await _submit(
+        hass,
+        await _start(hass),
+        account_data(simulator, endpoint=_closed_port_endpoint()),
+    )
     assert result["errors"] == {"base": "cannot_connect"}
 
     result = await _submit(hass, result, account_data(simulator))
