@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
-from homeassistant.core import HassJob, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    issue_registry as ir,
-)
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
-from homeassistant.util.hass_dict import HassKey
 
-from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, DOMAIN
+from .account import async_get_account
+from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
+from .contacts import async_check_contacts, async_migrate_contacts
 from .entity import account_device_info
 from .http2sms import (
     DEFAULT_ENDPOINT,
@@ -23,16 +22,16 @@ from .http2sms import (
     Http2SmsClient,
     Http2SmsConfigurationError,
 )
-from .sender import CreditBook, SmsSender
+from .options import SmsOptions
+from .send import Http2SmsData
 from .services import async_setup_services
+
+_LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-type Http2SmsConfigEntry = ConfigEntry[SmsSender]
-
-# Each account's last credit figure, by entry id: it outlives reloads, not the entry.
-CREDIT_BOOKS: HassKey[dict[str, CreditBook]] = HassKey(f"{DOMAIN}_credit_books")
+type Http2SmsConfigEntry = ConfigEntry[Http2SmsData]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -41,37 +40,52 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
+    """Store each contact's number as it was meant when it was saved (minor version 2).
+
+    Contacts saved before kept the number as typed, read again with whatever country Home
+    Assistant had at each send: a country change sent the SMS to a stranger.
+    """
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        await async_migrate_contacts(hass, entry)
+        hass.config_entries.async_update_entry(entry, minor_version=2)
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
-    """Set up one SMS account.
+    """Set up one SMS user of an SMS account and attach it to the account's one object.
 
     http2sms cannot be asked anything without sending an SMS, so setup makes no request: the
     config flow already checked the account, and every send reports its own errors.
     """
-    credentials = Credentials(
-        account=entry.data[CONF_ACCOUNT],
-        login=entry.data[CONF_LOGIN],
-        password=entry.data[CONF_PASSWORD],
-    )
     try:
         client = Http2SmsClient(
             async_get_clientsession(hass),
-            credentials,
+            Credentials(
+                account=entry.data[CONF_ACCOUNT],
+                login=entry.data[CONF_LOGIN],
+                password=entry.data[CONF_PASSWORD],
+            ),
             endpoint=entry.data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
         )
     except Http2SmsConfigurationError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="invalid_endpoint"
         ) from err
-    credit_book = hass.data.setdefault(CREDIT_BOOKS, {}).setdefault(
-        entry.entry_id, CreditBook()
+    account = async_get_account(
+        hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
-    entry.runtime_data = SmsSender(hass, entry, client, credit_book)
-    entry.async_on_unload(
-        hass.async_add_shutdown_job(HassJob(entry.runtime_data.async_drain))
+    options = SmsOptions.from_options(entry.options)
+    entry.runtime_data = Http2SmsData(
+        account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
     )
+    account.async_attach(entry, client, options)
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
+    async_check_contacts(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
@@ -80,17 +94,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
 async def _async_update_listener(
     hass: HomeAssistant, entry: Http2SmsConfigEntry
 ) -> None:
-    """Reload when options change or a contact is added, edited or removed."""
+    """Reload when options change or a contact is added, edited or removed.
+
+    Queued sends wait for the reload and go out with the new settings, once.
+    """
     hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
-    """Unload an SMS account; its low-credit warning goes too (the restored credit brings it back)."""
+    """Unload an SMS user: its queued sends wait for a reload, or are refused if disabled."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        ir.async_delete_issue(hass, DOMAIN, entry.runtime_data.low_credit_issue_id)
+        entry.runtime_data.account.async_detach(entry)
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
-    """Forget the credit of an account that is gone."""
-    hass.data.get(CREDIT_BOOKS, {}).pop(entry.entry_id, None)
+    """Refuse the queued sends of a removed SMS user; nothing of it is sent afterwards."""
+    async_get_account(
+        hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
+    ).async_forget(entry.entry_id)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 import hashlib
 import logging
 import re
 from typing import Any, override
 
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -36,7 +35,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from . import Http2SmsConfigEntry
+from .account import async_get_account
 from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
@@ -49,17 +48,16 @@ from .const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
+    CONF_REGION,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
-    DEFAULT_LOW_CREDIT_THRESHOLD,
     DOMAIN,
-    MAX_REQUESTS_PER_SECOND,
-    MAX_REQUESTS_PER_SECOND_LIMIT,
     REPLACE_AND_DROP,
     REPLACE_LOOKALIKES,
     REPLACE_OFF,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from .errors import Outcome, outcome
 from .http2sms import (
     DEFAULT_ENDPOINT,
     MAX_PARTS,
@@ -69,6 +67,7 @@ from .http2sms import (
     Http2SmsClient,
     Http2SmsConfigurationError,
     Http2SmsConnectionError,
+    Http2SmsError,
     Http2SmsResponseError,
     Http2SmsSenderNotFoundError,
     Http2SmsServiceError,
@@ -77,8 +76,8 @@ from .http2sms import (
     SmsRequest,
     validate_endpoint,
 )
-from .phone import InvalidPhoneNumber, to_http2sms_number
-from .sender import is_valid_sender
+from .options import MAX_SENDS_PER_SECOND_LIMIT, SmsOptions
+from .validation import InvalidPhoneNumber, is_valid_sender, parse_phone_number
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -219,12 +218,13 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an SMS account: an OVH SMS account and one of its SMS users."""
 
     VERSION = 1
+    # 2: contacts store their number in http2sms form, read once when saved.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing."""
         self._data: dict[str, Any] = {}
         self._reason = ""
-        self._first_credit: Decimal | None = None
 
     @classmethod
     @callback
@@ -308,21 +308,31 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             typed = user_input[CONF_TEST_NUMBER]
             try:
                 number = await self.hass.async_add_executor_job(
-                    to_http2sms_number, typed, self.hass.config.country
+                    parse_phone_number, typed, self.hass.config.country
                 )
-            except InvalidPhoneNumber:
-                errors[CONF_TEST_NUMBER] = "invalid_phone_number"
+            except InvalidPhoneNumber as err:
+                errors[CONF_TEST_NUMBER] = err.reason
             else:
+                account = async_get_account(
+                    self.hass, self._data[CONF_ACCOUNT], self._data.get(CONF_ENDPOINT)
+                )
+                sequence = account.next_sequence()
                 try:
                     result = await _client(self.hass, self._data).send(
                         SmsRequest(
-                            recipients=(number,),
+                            recipients=(number.http2sms,),
                             message=TEST_MESSAGE,
                             sender=self._data[CONF_SENDER],
                             coding=Encoding.UNICODE,
                         )
                     )
                 except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                    if (
+                        isinstance(err, Http2SmsError)
+                        and outcome(err) is Outcome.UNKNOWN
+                    ):
+                        # Submitting the form again could send a second SMS: say so instead.
+                        return await self.async_step_test_sms_unknown()
                     field, key = _error_key(err)
                     self._reason = (
                         err.reason if isinstance(err, Http2SmsServiceError) else ""
@@ -331,7 +341,8 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return self._async_show_user_form({field: key}, self._data)
                     errors["base"] = key
                 else:
-                    self._first_credit = result.credits_left
+                    if result.credits_left is not None:
+                        account.async_record_credit(sequence, result.credits_left)
                     return self._async_create()
         return self.async_show_form(
             step_id="test_sms",
@@ -343,13 +354,13 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"reason": self._reason or "-"},
         )
 
-    @override
-    async def async_on_create_entry(self, result: ConfigFlowResult) -> ConfigFlowResult:
-        """Give the new account the credit its test SMS read, so the sensor shows it at once."""
-        entry: Http2SmsConfigEntry = result["result"]
-        if self._first_credit is not None and entry.state is ConfigEntryState.LOADED:
-            entry.runtime_data.async_set_credit(self._first_credit)
-        return result
+    async def async_step_test_sms_unknown(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say the test SMS may have been sent: finish, or send another knowingly."""
+        return self.async_show_menu(
+            step_id="test_sms_unknown", menu_options=["finish", "test_sms"]
+        )
 
     @callback
     def _async_create(self) -> ConfigFlowResult:
@@ -436,20 +447,12 @@ class Http2SmsOptionsFlow(OptionsFlow):
         """Show and save the options."""
         if user_input is not None:
             return self.async_create_entry(
-                data={
-                    **user_input,
-                    CONF_MAX_PARTS: int(user_input[CONF_MAX_PARTS]),
-                    CONF_LOW_CREDIT_THRESHOLD: float(
-                        user_input[CONF_LOW_CREDIT_THRESHOLD]
-                    ),
-                }
+                data=SmsOptions.from_options(user_input).as_options()
             )
-        options = self.config_entry.options
+        options = SmsOptions.from_options(self.config_entry.options)
         schema = probatio.Schema(
             {
-                probatio.Required(
-                    CONF_CODING, default=options.get(CONF_CODING, CODING_AUTO)
-                ): SelectSelector(
+                probatio.Required(CONF_CODING, default=options.coding): SelectSelector(
                     SelectSelectorConfig(
                         options=[
                             CODING_AUTO,
@@ -460,8 +463,7 @@ class Http2SmsOptionsFlow(OptionsFlow):
                     )
                 ),
                 probatio.Required(
-                    CONF_REPLACE_CHARACTERS,
-                    default=options.get(CONF_REPLACE_CHARACTERS, REPLACE_OFF),
+                    CONF_REPLACE_CHARACTERS, default=options.replace_characters
                 ): SelectSelector(
                     SelectSelectorConfig(
                         options=[REPLACE_OFF, REPLACE_LOOKALIKES, REPLACE_AND_DROP],
@@ -470,7 +472,7 @@ class Http2SmsOptionsFlow(OptionsFlow):
                     )
                 ),
                 probatio.Required(
-                    CONF_MAX_PARTS, default=options.get(CONF_MAX_PARTS, MAX_PARTS)
+                    CONF_MAX_PARTS, default=options.max_parts
                 ): NumberSelector(
                     NumberSelectorConfig(
                         min=1, max=MAX_PARTS, step=1, mode=NumberSelectorMode.SLIDER
@@ -478,23 +480,18 @@ class Http2SmsOptionsFlow(OptionsFlow):
                 ),
                 probatio.Required(
                     CONF_LOW_CREDIT_THRESHOLD,
-                    default=options.get(
-                        CONF_LOW_CREDIT_THRESHOLD, DEFAULT_LOW_CREDIT_THRESHOLD
-                    ),
+                    default=float(options.low_credit_threshold),
                 ): NumberSelector(
                     NumberSelectorConfig(
                         min=0, max=100000, step=1, mode=NumberSelectorMode.BOX
                     )
                 ),
                 probatio.Required(
-                    CONF_MAX_SENDS_PER_SECOND,
-                    default=options.get(
-                        CONF_MAX_SENDS_PER_SECOND, MAX_REQUESTS_PER_SECOND
-                    ),
+                    CONF_MAX_SENDS_PER_SECOND, default=options.max_sends_per_second
                 ): NumberSelector(
                     NumberSelectorConfig(
                         min=1,
-                        max=MAX_REQUESTS_PER_SECOND_LIMIT,
+                        max=MAX_SENDS_PER_SECOND_LIMIT,
                         step=1,
                         mode=NumberSelectorMode.BOX,
                     )
@@ -505,7 +502,16 @@ class Http2SmsOptionsFlow(OptionsFlow):
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
-    """Add or edit a contact: a name, a phone number and how SMS should reach it."""
+    """Add or edit a contact: a name, a phone number and how SMS should reach it.
+
+    The number is stored in http2sms form with the country it was read with, so a later change
+    of Home Assistant's country cannot send the contact's SMS to someone else.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing to save."""
+        self._title = ""
+        self._data: dict[str, Any] = {}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -513,13 +519,9 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         """Add a contact."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors, number = await self._async_check(user_input, current=None)
+            errors, landline = await self._async_check(user_input, current=None)
             if not errors:
-                return self.async_create_entry(
-                    title=user_input[CONF_NAME].strip(),
-                    data=self._contact_data(user_input),
-                    unique_id=number,
-                )
+                return await self._async_confirm_or_save(landline)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -535,18 +537,16 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors, number = await self._async_check(
+            errors, landline = await self._async_check(
                 user_input, current=subentry.subentry_id
             )
             if not errors:
-                return self.async_update_and_abort(
-                    self._get_entry(),
-                    subentry,
-                    title=user_input[CONF_NAME].strip(),
-                    data=self._contact_data(user_input),
-                    unique_id=number,
-                )
-        suggested = user_input or {CONF_NAME: subentry.title, **subentry.data}
+                return await self._async_confirm_or_save(landline)
+        suggested = user_input or {
+            CONF_NAME: subentry.title,
+            **subentry.data,
+            CONF_PHONE_NUMBER: _shown_number(subentry.data[CONF_PHONE_NUMBER]),
+        }
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -555,32 +555,70 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             errors=errors,
         )
 
-    @staticmethod
-    def _contact_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            CONF_PHONE_NUMBER: user_input[CONF_PHONE_NUMBER].strip(),
-            CONF_FLASH: user_input.get(CONF_FLASH, False),
-            CONF_NO_STOP: user_input.get(CONF_NO_STOP, True),
-        }
+    async def async_step_landline(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Save a landline, which may not receive SMS, only if the user says so."""
+        if user_input is not None:
+            return self._async_save()
+        return self.async_show_form(
+            step_id="landline",
+            data_schema=probatio.Schema({}),
+            description_placeholders={"name": self._title},
+        )
+
+    async def _async_confirm_or_save(self, landline: bool) -> SubentryFlowResult:
+        if landline:
+            return await self.async_step_landline()
+        return self._async_save()
+
+    @callback
+    def _async_save(self) -> SubentryFlowResult:
+        number = self._data[CONF_PHONE_NUMBER]
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_and_abort(
+                self._get_entry(),
+                self._get_reconfigure_subentry(),
+                title=self._title,
+                data=self._data,
+                unique_id=number,
+            )
+        return self.async_create_entry(
+            title=self._title, data=self._data, unique_id=number
+        )
 
     async def _async_check(
         self, user_input: Mapping[str, Any], *, current: str | None
-    ) -> tuple[dict[str, str], str]:
-        """Validate the number; refuse one that another contact of this account has."""
+    ) -> tuple[dict[str, str], bool]:
+        """Read the number; refuse one that another contact of this account has.
+
+        Return the errors and whether the number is a landline.
+        """
         if not user_input[CONF_NAME].strip():
-            return {CONF_NAME: "invalid_name"}, ""
+            return {CONF_NAME: "invalid_name"}, False
+        region = self.hass.config.country
         try:
-            number = await self.hass.async_add_executor_job(
-                to_http2sms_number,
-                user_input[CONF_PHONE_NUMBER],
-                self.hass.config.country,
+            phone = await self.hass.async_add_executor_job(
+                parse_phone_number, user_input[CONF_PHONE_NUMBER], region
             )
-        except InvalidPhoneNumber:
-            return {CONF_PHONE_NUMBER: "invalid_phone_number"}, ""
+        except InvalidPhoneNumber as err:
+            return {CONF_PHONE_NUMBER: err.reason}, False
         for subentry in self._get_entry().subentries.values():
-            if subentry.unique_id == number and subentry.subentry_id != current:
-                return {CONF_PHONE_NUMBER: "already_configured"}, ""
-        return {}, number
+            if subentry.unique_id == phone.http2sms and subentry.subentry_id != current:
+                return {CONF_PHONE_NUMBER: "already_configured"}, False
+        self._title = user_input[CONF_NAME].strip()
+        self._data = {
+            CONF_PHONE_NUMBER: phone.http2sms,
+            CONF_REGION: region,
+            CONF_FLASH: user_input.get(CONF_FLASH, False),
+            CONF_NO_STOP: user_input.get(CONF_NO_STOP, True),
+        }
+        return {}, phone.landline
+
+
+def _shown_number(stored: str) -> str:
+    """Show a stored number (0033612345678) as people read it (+33612345678)."""
+    return "+" + stored[2:] if stored.startswith("00") else stored
 
 
 def _contact_schema() -> probatio.Schema:

@@ -13,6 +13,8 @@ SUBENTRY_TYPE_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
 CONF_FLASH: Final = "flash"
 CONF_NO_STOP: Final = "no_stop"
+# The country a contact's national number was read with, when it was saved.
+CONF_REGION: Final = "region"
 
 CONF_CODING: Final = "coding"
 CONF_REPLACE_CHARACTERS: Final = "replace_characters"
@@ -24,10 +26,3 @@ CODING_AUTO: Final = "auto"
 REPLACE_OFF: Final = "off"
 REPLACE_LOOKALIKES: Final = "replace"
 REPLACE_AND_DROP: Final = "replace_and_drop"
-
-DEFAULT_LOW_CREDIT_THRESHOLD: Final = 10
-# At most this many SMS requests per second per account (an option): OVH accepts "a few dozen",
-# and an alarm that trips a burst of automations must queue, not be refused.
-MAX_REQUESTS_PER_SECOND: Final = 5
-MAX_REQUESTS_PER_SECOND_LIMIT: Final = 30
-MAX_CONCURRENT_REQUESTS: Final = 4

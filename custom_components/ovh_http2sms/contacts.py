@@ -1,7 +1,9 @@
 """Contacts: a contact's notify entity, its subentry, and how to send it an SMS.
 
 Every way of texting a contact (notify.send_message, the send_sms action, voice) reads the
-contact here, so its number, flash and STOP settings mean the same everywhere.
+contact here, so its number, flash and STOP settings mean the same everywhere. A contact keeps
+its number in http2sms form (0033612345678), read once when it was saved: a later change of
+Home Assistant's country never sends it to someone else.
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
-from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, DOMAIN
-from .sender import SmsOrder, SmsReceipt
+from .const import (
+    CONF_FLASH,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_REGION,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from .errors import validation_error
+from .send import SmsOrder, SmsReceipt, async_send
+from .validation import InvalidPhoneNumber, to_http2sms_number
 
 if TYPE_CHECKING:
     from . import Http2SmsConfigEntry
@@ -59,6 +70,8 @@ def get_contact(
     subentry = entry.subentries.get(registry_entry.config_subentry_id)
     if subentry is None:
         raise _unknown_contact(entity_id)
+    if not is_stored_number(subentry.data[CONF_PHONE_NUMBER]):
+        raise validation_error("contact_number_to_fix", contact=subentry.title)
     return Contact(
         entity_id=entity_id,
         entry_id=entry.entry_id,
@@ -81,15 +94,76 @@ async def async_send_to_contact(
     entry: Http2SmsConfigEntry = hass.config_entries.async_get_known_entry(
         contact.entry_id
     )
-    return await entry.runtime_data.async_send(
+    return await async_send(
+        hass,
+        entry,
         SmsOrder(
             numbers=[contact.phone_number],
             message=message,
             title=title,
             flash=contact.flash,
             no_stop=contact.no_stop,
-        )
+        ),
     )
+
+
+def is_stored_number(number: str) -> bool:
+    """Tell whether a contact's number is in http2sms form, so no country is needed to read it."""
+    return number.startswith("00") and number.isascii() and number.isdigit()
+
+
+def contact_issue_id(subentry_id: str) -> str:
+    """Name the repair issue of a contact whose number must be fixed by hand."""
+    return f"contact_number_{subentry_id}"
+
+
+async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Store every contact's number in http2sms form, read with today's country.
+
+    A national number that cannot be read (no country is set) is left as typed; the setup
+    raises a repair issue for it and the contact refuses to send until it is fixed.
+    """
+    region = hass.config.country
+    for subentry in list(entry.subentries.values()):
+        number = subentry.data.get(CONF_PHONE_NUMBER, "")
+        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT or is_stored_number(
+            number
+        ):
+            continue
+        try:
+            stored = await hass.async_add_executor_job(
+                to_http2sms_number, number, region
+            )
+        except InvalidPhoneNumber:
+            continue
+        hass.config_entries.async_update_subentry(
+            entry,
+            subentry,
+            data={**subentry.data, CONF_PHONE_NUMBER: stored, CONF_REGION: region},
+        )
+
+
+@callback
+def async_check_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Raise a repair issue for each contact whose number must be fixed, withdraw the others."""
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT:
+            continue
+        issue_id = contact_issue_id(subentry.subentry_id)
+        if is_stored_number(subentry.data.get(CONF_PHONE_NUMBER, "")):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+            continue
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=True,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="contact_number_to_fix",
+            translation_placeholders={"contact": subentry.title},
+            data={"entry_id": entry.entry_id, "subentry_id": subentry.subentry_id},
+        )
 
 
 def _unknown_contact(entity_id: str) -> ServiceValidationError:

@@ -25,7 +25,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: Http2SmsConfigEntry
 ) -> dict[str, Any]:
     """Return what helps to debug an account, and nothing that identifies or unlocks it."""
-    sender = entry.runtime_data
+    data = entry.runtime_data
     return {
         "entry": async_redact_data(
             {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
@@ -37,8 +37,9 @@ async def async_get_config_entry_diagnostics(
             )
             for subentry in entry.subentries.values()
         ],
-        "endpoint": str(sender.client.endpoint),
-        "credits_left": str(sender.credits_left)
-        if sender.credits_left is not None
+        "endpoint": str(data.client.endpoint),
+        "credits_left": str(data.account.credit)
+        if data.account.credit is not None
         else None,
+        "reachable": data.account.reachable,
     }

@@ -42,7 +42,7 @@ def contact_device_info(
         name=subentry.title,
     )
     if account_device_id := dr.async_get_device_id_by_identifier(
-        entry.runtime_data.hass,
+        entry.runtime_data.account.hass,
         (DOMAIN, entry.entry_id),
         config_entry_id=entry.entry_id,
     ):

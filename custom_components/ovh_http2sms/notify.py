@@ -15,7 +15,7 @@ from .const import SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact
 from .entity import contact_device_info
 
-# Sends are paced by the account's SmsSender, not by the entity platform.
+# Sends are queued and paced by the account, not by the entity platform.
 PARALLEL_UPDATES = 0
 
 

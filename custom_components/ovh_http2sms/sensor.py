@@ -1,8 +1,7 @@
-"""The credit sensor: what OVH said was left after the last SMS, kept across restarts."""
+"""The credit sensor: what the account's last reply said was left, kept across restarts."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import override
 
 from homeassistant.components.sensor import (
@@ -15,6 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import Http2SmsConfigEntry
 from .entity import account_device_info
+from .http2sms import read_credit
 
 # The sensor is pushed from send replies; it never polls.
 PARALLEL_UPDATES = 0
@@ -49,37 +49,32 @@ class CreditSensor(RestoreSensor):
 
     def __init__(self, entry: Http2SmsConfigEntry) -> None:
         """Attach the sensor to its account."""
-        self._sender = entry.runtime_data
+        self._account = entry.runtime_data.account
         self._attr_unique_id = f"{entry.entry_id}_{CREDITS_DESCRIPTION.key}"
         self._attr_device_info = account_device_info(entry)
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Restore the last figure, unless this run already has a fresher one."""
+        """Show the account's credit; hand it the figure saved before a restart, if it has none."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self._sender.async_add_listener(self._async_credit_changed)
+            self._account.async_add_listener(self._async_credit_changed)
         )
-        if self._sender.credits_left is not None:
-            self._sender.async_set_credit(self._sender.credits_left)
-            return
-        last = await self.async_get_last_sensor_data()
-        if last is None or last.native_value is None:
-            return
-        try:
-            credit = Decimal(str(last.native_value))
-        except InvalidOperation:
-            return
-        if credit.is_finite():
-            self._sender.async_set_credit(credit)
+        if self._account.credit is None:
+            last = await self.async_get_last_sensor_data()
+            if last is not None and last.native_value is not None:
+                # Read as a reply's figure is: a value saved by an older version may be insane.
+                if (credit := read_credit(last.native_value)) is not None:
+                    self._account.async_restore_credit(credit)
+        self._attr_native_value = self._account.credit
 
     @property
     @override
     def available(self) -> bool:
         """Unavailable while the gateway does not answer: the last figure may be stale."""
-        return self._sender.reachable
+        return self._account.reachable
 
     @callback
     def _async_credit_changed(self) -> None:
-        self._attr_native_value = self._sender.credits_left
+        self._attr_native_value = self._account.credit
         self.async_write_ha_state()

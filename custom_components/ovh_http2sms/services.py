@@ -19,10 +19,11 @@ from homeassistant.helpers import (
 )
 import probatio
 
-from .const import CONF_FLASH, CONF_NO_STOP, DOMAIN
+from .const import CODING_AUTO, CONF_FLASH, CONF_NO_STOP, DOMAIN
 from .contacts import get_contact
+from .errors import validation_error
 from .http2sms import Encoding
-from .sender import SmsOrder
+from .send import SmsOrder, async_send
 
 SERVICE_SEND_SMS = "send_sms"
 ATTR_RECIPIENTS = "recipients"
@@ -52,11 +53,20 @@ SEND_SMS_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_TAG): cv.string,
         probatio.Optional(ATTR_SENDER): cv.string,
         probatio.Optional(ATTR_SENDER_FOR_RESPONSE, default=False): cv.boolean,
-        probatio.Optional(ATTR_CODING, default="auto"): probatio.In(
-            ["auto", *(encoding.value for encoding in Encoding)]
+        probatio.Optional(ATTR_CODING, default=CODING_AUTO): probatio.In(
+            [CODING_AUTO, *(encoding.value for encoding in Encoding)]
         ),
     }
 )
+
+
+def _contact_numbers(
+    hass: HomeAssistant, entry_id: str, entity_ids: list[str]
+) -> list[str]:
+    """Return the phone numbers of contact entities, which must belong to the chosen account."""
+    return [
+        get_contact(hass, entity_id, entry_id).phone_number for entity_id in entity_ids
+    ]
 
 
 @callback
@@ -80,11 +90,15 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         entry_id = (
             contact.config_entry_id if contact and contact.platform == DOMAIN else None
         )
+    if entry_id is None and len(hass.config_entries.async_loaded_entries(DOMAIN)) > 1:
+        raise validation_error("choose_account")
     entry = service.async_get_config_entry(hass, DOMAIN, entry_id)
     numbers = list(call.data[ATTR_RECIPIENTS])
     numbers += _contact_numbers(hass, entry.entry_id, call.data[ATTR_CONTACTS])
     coding = call.data[ATTR_CODING]
-    receipt = await entry.runtime_data.async_send(
+    receipt = await async_send(
+        hass,
+        entry,
         SmsOrder(
             numbers=numbers,
             message=call.data[ATTR_MESSAGE],
@@ -95,17 +109,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
             tag=call.data.get(ATTR_TAG),
             sender=call.data.get(ATTR_SENDER),
             sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
-            coding=None if coding == "auto" else coding,
-        )
+            coding=None if coding == CODING_AUTO else coding,
+        ),
     )
     response: dict[str, Any] = receipt.as_response()
     return response
-
-
-def _contact_numbers(
-    hass: HomeAssistant, entry_id: str, entity_ids: list[str]
-) -> list[str]:
-    """Return the phone numbers of contact entities, which must belong to the chosen account."""
-    return [
-        get_contact(hass, entity_id, entry_id).phone_number for entity_id in entity_ids
-    ]

@@ -18,6 +18,8 @@ import pytest
 from yarl import URL
 
 from custom_components.ovh_http2sms.http2sms import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
     MAX_RECIPIENTS_PER_REQUEST,
     MAX_TAG_LENGTH,
     Credentials,
@@ -41,6 +43,7 @@ from custom_components.ovh_http2sms.http2sms import (
     SendResult,
     SmsRequest,
     format_deferred,
+    is_ambiguous_deferred,
     is_loopback_host,
     normalise_line_breaks,
     validate_endpoint,
@@ -1115,3 +1118,94 @@ async def test_probe_transport_failure(
         await client.probe(SENDER)
 
     assert_nothing_sent(simulator)
+
+
+@asynccontextmanager
+async def silent_server() -> AsyncIterator[RawServer]:
+    """Accept TCP connections and never say a word: a TLS handshake to it stalls."""
+    server_info = RawServer(endpoint="")
+    release = asyncio.Event()
+
+    async def handle(
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        server_info.connections += 1
+        await release.wait()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server_info.endpoint = f"https://127.0.0.1:{port}{HTTP2SMS_PATH}"
+    try:
+        yield server_info
+    finally:
+        release.set()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_stalled_handshake_is_not_sent_and_retried_once(
+    socket_enabled: None,
+    session: aiohttp.ClientSession,
+    credentials: Credentials,
+    trace: Trace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A TLS handshake that never ends times out on connect: provably not sent, one retry."""
+    monkeypatch.setattr(RETRY_DELAY, 0)
+    async with silent_server() as server:
+        client = Http2SmsClient(
+            session,
+            credentials,
+            endpoint=server.endpoint,
+            timeout=30,
+            connect_timeout=0.2,
+        )
+        with pytest.raises(Http2SmsConnectionError) as caught:
+            await client.send(sms())
+
+    assert caught.value.request_sent is False
+    assert not isinstance(caught.value, Http2SmsTimeoutError)
+    assert server.connections == 2
+    assert all(not request.body for request in trace.requests)
+    assert_no_secret(caught.value)
+
+
+async def test_timeouts_are_constructor_arguments(
+    session: aiohttp.ClientSession, credentials: Credentials
+) -> None:
+    """Both timeouts are set where the client is made, with OVH-friendly defaults."""
+    client = Http2SmsClient(session, credentials)
+    assert (client.timeout, client.connect_timeout) == (
+        DEFAULT_TIMEOUT,
+        DEFAULT_CONNECT_TIMEOUT,
+    )
+    assert DEFAULT_CONNECT_TIMEOUT < DEFAULT_TIMEOUT
+    assert Http2SmsClient(session, credentials, timeout=5).connect_timeout == 5
+    with pytest.raises(Http2SmsConfigurationError):
+        Http2SmsClient(session, credentials, connect_timeout=0)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # The second 02:30 of 31 October 2027 in Paris (UTC 01:30): the same wall time as the
+        # first (UTC 00:30), which hhmmddMMYYYY cannot tell apart.
+        datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
+        datetime(2027, 10, 31, 0, 30, tzinfo=UTC),
+        datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=PARIS),
+    ],
+    ids=["second", "first", "paris-fold"],
+)
+def test_format_deferred_refuses_an_ambiguous_paris_time(moment: datetime) -> None:
+    """A Paris wall time that happens twice cannot be written without an offset."""
+    assert is_ambiguous_deferred(moment)
+    with pytest.raises(ValueError, match="ambiguous"):
+        format_deferred(moment)
+
+
+def test_format_deferred_around_the_autumn_change_is_kept() -> None:
+    """Just outside the repeated hour, times are written as usual."""
+    assert format_deferred(datetime(2027, 10, 30, 23, 59, tzinfo=UTC)) == "015931102027"
+    assert format_deferred(datetime(2027, 10, 31, 2, 0, tzinfo=UTC)) == "030031102027"
+    assert not is_ambiguous_deferred(datetime(2027, 3, 28, 1, 30, tzinfo=UTC))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
+from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.ovh_http2sms.http2sms import (
@@ -275,3 +277,98 @@ def test_invalid_response_error_is_a_response_error() -> None:
 
     with pytest.raises(Http2SmsResponseError):
         parse_reply("")
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "1e-999999999",
+        "1e400",
+        "-1e999999999",
+        "1000000000",
+        "-1000000000",
+        "12.3456",
+        "NaN",
+        "-Infinity",
+        "1" * 5000,
+    ],
+    ids=lambda figure: figure[:16],
+)
+def test_insane_credit_figure_is_ignored_in_every_layout(figure: str) -> None:
+    """A credit no account can have (non-finite, 10^9 or more, over 3 decimals) reads as none."""
+    bodies = [
+        f'{{"status":100,"creditLeft":"{figure}","SmsIds":["1"]}}',
+        f"OK\n{figure}\n1\n",
+        (
+            f"<?xml version='1.0'?><response><status>100</status><creditLeft>{figure}"
+            "</creditLeft><smsIds><smsId>1</smsId></smsIds></response>"
+        ),
+    ]
+    for body in bodies:
+        reply = parse_reply(body)
+        assert reply.accepted
+        assert reply.credits_left is None, body[:80]
+        assert reply.sms_ids == ("1",)
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [("999999999.999", "999999999.999"), ("-5.5", "-5.5"), ("12.3400", "12.3400")],
+)
+def test_sane_credit_figures_at_the_edges_are_kept(figure: str, expected: str) -> None:
+    """The sane range's edges: below 10^9, negative (an overdraft), trailing zeros."""
+    reply = parse_reply(f'{{"status":100,"creditLeft":"{figure}","SmsIds":[]}}')
+    assert reply.credits_left == Decimal(expected)
+
+
+def test_json_number_credit_out_of_range_is_ignored() -> None:
+    """A bare JSON number is checked like a string figure."""
+    reply = parse_reply('{"status":100,"creditLeft":1e400,"SmsIds":[]}')
+    assert reply.accepted
+    assert reply.credits_left is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 65_500,
+        '{"a":' + "[" * 65_000,
+        '{"a":' + '[{"a":' * 10_000,
+        '{"status":100,"SmsIds":' + "[" * 30_000 + "]" * 30_000 + "}",
+        "<html><body>" + "<" * 65_000,
+        "<html><body>" + "\u2039" * 20_000,
+        "<html>" + "<body" * 13_000,
+        "<?xml version='1.0'?><response>" + "<status>" * 8_000,
+        "<response>" + "</response>" + " " * 60_000 + "x",
+        '{"status":' + "9" * 60_000 + "}",
+    ],
+    ids=[
+        "deep_brackets",
+        "deep_brackets_in_object",
+        "deep_objects",
+        "deep_ids",
+        "html_unclosed_tags",
+        "html_angle_quotes",
+        "html_body_openers",
+        "xml_openers",
+        "xml_trailing_space",
+        "huge_status",
+    ],
+)
+def test_hostile_bodies_raise_only_the_invalid_response_error(body: str) -> None:
+    """Any body within the size cap ends in a reply or the client's own error, nothing else."""
+    assert len(body.encode()) <= 64 * 1024 + 16
+    with contextlib.suppress(Http2SmsInvalidResponseError):
+        parse_reply(body)
+
+
+@given(st.text(max_size=2000))
+def test_arbitrary_text_raises_only_the_invalid_response_error(body: str) -> None:
+    """Whatever the text, parsing ends in a reply or Http2SmsInvalidResponseError."""
+    try:
+        reply = parse_reply(body)
+    except Http2SmsInvalidResponseError:
+        return
+    if reply.credits_left is not None:
+        assert reply.credits_left.is_finite()
+        assert abs(reply.credits_left) < 10**9

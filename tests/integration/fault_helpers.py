@@ -48,10 +48,10 @@ from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_SENDER,
     DOMAIN,
-    MAX_REQUESTS_PER_SECOND_LIMIT,
 )
 from custom_components.ovh_http2sms.http2sms import client as client_module
 from custom_components.ovh_http2sms.http2sms.client import Http2SmsClient
+from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
 from http2sms_simulator import (
     HTTP2SMS_PATH,
     Account,
@@ -100,7 +100,7 @@ def secret_account(credit: int = 1_000_000) -> Account:
 
 
 # Options that let tests fire many sends without waiting for the default pace.
-FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_REQUESTS_PER_SECOND_LIMIT}
+FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_SENDS_PER_SECOND_LIMIT}
 
 
 def secret_entry(endpoint: str, **options: Any) -> MockConfigEntry:
@@ -415,7 +415,7 @@ class FaultCase:
 def _html_error(status: int) -> FaultCase:
     return FaultCase(
         id=f"http_{status}_html",
-        key="http_error",
+        key="http_error_unknown_outcome",
         fault=Fault(kind=FaultKind.HTTP_ERROR, http_status=status),
         unreachable=True,
     )

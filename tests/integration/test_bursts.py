@@ -16,7 +16,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.ovh_http2sms.const import MAX_CONCURRENT_REQUESTS
+from custom_components.ovh_http2sms.account import MAX_CONCURRENT_REQUESTS
 from http2sms_simulator import Fault, FaultKind
 
 from .fault_helpers import (

@@ -25,6 +25,7 @@ from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
+    CONF_REGION,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DOMAIN,
@@ -259,6 +260,8 @@ async def test_test_sms_errors_then_entry(
     )
     result = await _choose(hass, result, "test_sms")
     result = await _submit(hass, result, {"test_number": "12"})
+    assert result["errors"] == {"test_number": "national_number_without_country"}
+    result = await _submit(hass, result, {"test_number": "+33 12"})
     assert result["errors"] == {"test_number": "invalid_phone_number"}
 
     result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
@@ -267,7 +270,7 @@ async def test_test_sms_errors_then_entry(
 
     result = await _submit(hass, result, account_data(simulator))
     result = await _choose(hass, result, "test_sms")
-    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=404))
     result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
     assert result["errors"] == {"base": "invalid_response"}
 
@@ -429,7 +432,8 @@ async def test_add_contact(
     carol = next(s for s in init_integration.subentries.values() if s.title == "Carol")
     assert carol.unique_id == "0033781234567"
     assert carol.data == {
-        CONF_PHONE_NUMBER: "07 81 23 45 67",
+        CONF_PHONE_NUMBER: "0033781234567",
+        CONF_REGION: "FR",
         CONF_FLASH: True,
         CONF_NO_STOP: True,
     }

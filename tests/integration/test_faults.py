@@ -36,7 +36,7 @@ from .fault_helpers import (
     fault_scenario,
 )
 
-SENDER_LOGGER = "custom_components.ovh_http2sms.sender"
+SENDER_LOGGER = "custom_components.ovh_http2sms.account"
 
 
 def _reachability_logs(

@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.ovh_http2sms import CREDIT_BOOKS
+from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
@@ -96,7 +96,7 @@ async def test_credit_restored_after_restart(
     await hass.async_block_till_done()
 
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "42.5"
-    assert config_entry.runtime_data.credits_left == Decimal("42.5")
+    assert config_entry.runtime_data.account.credit == Decimal("42.5")
 
     await async_notify(hass, "notify.alice", "Back")
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
@@ -177,5 +177,5 @@ async def test_removing_the_account_leaves_nothing_behind(
         dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
         == []
     )
-    assert init_integration.entry_id not in hass.data.get(CREDIT_BOOKS, {})
+    assert hass.data.get(ACCOUNTS) == {}
     assert hass.services.has_service(DOMAIN, "send_sms")

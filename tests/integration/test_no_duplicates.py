@@ -53,7 +53,7 @@ AFTER_SEND_FAULTS = {
     ),
     "http_503": (
         Fault(kind=FaultKind.HTTP_ERROR, after_send=True, http_status=503),
-        "http_error",
+        "http_error_unknown_outcome",
     ),
 }
 

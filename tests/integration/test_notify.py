@@ -65,7 +65,7 @@ async def test_failed_send_reaches_the_caller(
     with pytest.raises(HomeAssistantError) as raised:
         await async_notify(hass, "notify.alice", "Freezer at -5 °C")
 
-    assert raised.value.translation_key == "http_error"
+    assert raised.value.translation_key == "http_error_unknown_outcome"
     assert simulator.outbox == []
     assert hass.states.get("notify.alice").state == STATE_UNKNOWN
 

@@ -42,7 +42,13 @@ from .fault_helpers import (
 IN_FLIGHT = 12
 REPLY_DELAY = 0.3
 # Keys of errors that tell the user the SMS may have gone out.
-MAYBE_SENT = {"timeout", "connection_broken", "invalid_response"}
+MAYBE_SENT = {
+    "timeout",
+    "connection_broken",
+    "invalid_response",
+    "http_error_unknown_outcome",
+    "partially_sent",
+}
 
 
 async def _credit_of(sim: ObservedSimulator) -> Decimal:
@@ -62,7 +68,7 @@ async def test_credit_restored_after_reload_and_after_unload(
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
         assert Decimal(hass.states.get(sensor).state) == credit
-        assert entry.runtime_data.credits_left == credit
+        assert entry.runtime_data.account.credit == credit
 
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
@@ -70,7 +76,7 @@ async def test_credit_restored_after_reload_and_after_unload(
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         assert Decimal(hass.states.get(sensor).state) == credit
-        assert entry.runtime_data.credits_left == credit
+        assert entry.runtime_data.account.credit == credit
 
 
 async def _fire_while(
@@ -183,7 +189,7 @@ async def test_credit_of_replies_during_a_reload_is_kept(
         assert hass.states.get(sensor).state == str(credit), (
             f"the sensor shows {hass.states.get(sensor).state}, the account has {credit}"
         )
-        assert entry.runtime_data.credits_left == credit
+        assert entry.runtime_data.account.credit == credit
 
 
 async def test_sends_in_flight_when_home_assistant_stops_end_loudly(

@@ -54,14 +54,15 @@ def debug_everything(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixtu
 
 
 def _object_reprs(entry: Any) -> list[str]:
-    sender = entry.runtime_data
-    client = sender.client
+    data = entry.runtime_data
+    client = data.client
     return [
-        repr(sender),
+        repr(data),
+        repr(data.account),
         repr(client),
         repr(client._credentials),
         str(client.endpoint),
-        repr(sender._pacer),
+        repr(data.account._pacer),
     ]
 
 

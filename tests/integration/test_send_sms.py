@@ -147,7 +147,7 @@ async def test_deferred_is_sent_in_paris_time(
             {"recipients": ["0612345678"], "message": "ça va", "coding": "gsm7"},
             "not_gsm7",
         ),
-        ({"recipients": ["0612345678"], "message": "x" * 919}, "too_many_parts"),
+        ({"recipients": ["0612345678"], "message": "x" * 919}, "too_many_parts_gsm7"),
         ({"contacts": ["notify.nobody"], "message": "x"}, "unknown_contact"),
     ],
 )
@@ -175,11 +175,8 @@ async def test_part_limit_from_options(
 
     with pytest.raises(ServiceValidationError) as raised:
         await _send(hass, recipients=["0612345678"], message="x" * 71)
-    assert raised.value.translation_placeholders == {
-        "parts": "2",
-        "max_parts": "1",
-        "encoding": "unicode",
-    }
+    assert raised.value.translation_key == "too_many_parts_unicode"
+    assert raised.value.translation_placeholders == {"parts": "2", "max_parts": "1"}
     assert simulator.requests == []
 
 
@@ -201,7 +198,7 @@ async def test_part_limit_from_options(
         (
             Fault(kind=FaultKind.HTTP_ERROR, http_status=500),
             HomeAssistantError,
-            "http_error",
+            "http_error_unknown_outcome",
         ),
     ],
 )
@@ -300,6 +297,11 @@ async def test_beyond_100_numbers_two_requests_and_a_partial_failure_is_loud(
         await _send(hass, recipients=numbers, message="Storm warning")
 
     assert raised.value.translation_key == "partially_sent"
-    assert raised.value.translation_placeholders == {"sent": "100", "total": "150"}
+    assert raised.value.translation_placeholders == {
+        "accepted": "100",
+        "unknown": "0",
+        "not_sent": "50",
+        "total": "150",
+    }
     assert len(simulator.requests) == 2
     assert len(simulator.outbox) == 100

@@ -5,10 +5,12 @@ its own; the Home Assistant integration imports it, never the other way round.
 """
 
 from .client import (
+    DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
     Http2SmsClient,
     format_deferred,
+    is_ambiguous_deferred,
     is_loopback_host,
     normalise_line_breaks,
     validate_endpoint,
@@ -49,9 +51,10 @@ from .models import (
     SmsRequest,
     batch_recipients,
 )
-from .parsing import Reply, parse_reply
+from .parsing import Reply, parse_reply, read_credit
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_ENDPOINT",
     "DEFAULT_TIMEOUT",
     "MAX_PARTS",
@@ -84,11 +87,13 @@ __all__ = [
     "batch_recipients",
     "cheapest_encoding",
     "format_deferred",
+    "is_ambiguous_deferred",
     "is_gsm7",
     "is_loopback_host",
     "layout",
     "normalise_line_breaks",
     "parse_reply",
+    "read_credit",
     "transliterate",
     "validate_endpoint",
 ]

@@ -41,6 +41,9 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
 DEFAULT_TIMEOUT = 30.0
+# Opening the connection (TCP and TLS) gets less: until it is open the request provably never
+# left, so a stalled handshake is "not sent" and may take the one retry.
+DEFAULT_CONNECT_TIMEOUT = 10.0
 # OVH is in France and documents no time zone for `deferred`; Paris time is the only reading
 # that matches its examples.
 DEFERRED_TIME_ZONE = ZoneInfo("Europe/Paris")
@@ -90,8 +93,22 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def is_ambiguous_deferred(moment: datetime) -> bool:
+    """Tell whether a moment falls in the hour that Paris lives twice when summer time ends.
+
+    hhmmddMMYYYY carries no offset, so the first and the second 02:30 are the same string.
+    """
+    wall = moment.astimezone(DEFERRED_TIME_ZONE)
+    return wall.replace(fold=1 - wall.fold).utcoffset() != wall.utcoffset()
+
+
 def format_deferred(moment: datetime) -> str:
-    """Write a send time as http2sms wants it: hhmmddMMYYYY, in Paris time."""
+    """Write a send time as http2sms wants it: hhmmddMMYYYY, in Paris time.
+
+    Raise ValueError for a moment whose Paris wall time is ambiguous (see above).
+    """
+    if is_ambiguous_deferred(moment):
+        raise ValueError("ambiguous Paris time: it happens twice when summer time ends")
     return moment.astimezone(DEFERRED_TIME_ZONE).strftime("%H%M%d%m%Y")
 
 
@@ -110,17 +127,32 @@ class Http2SmsClient:
         *,
         endpoint: str = DEFAULT_ENDPOINT,
         timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     ) -> None:
         """Keep the shared session; refuse an endpoint that would expose the password."""
+        if timeout <= 0 or connect_timeout <= 0:
+            raise Http2SmsConfigurationError("Timeouts must be positive")
         self._session = session
         self._credentials = credentials
         self._endpoint = validate_endpoint(endpoint)
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = aiohttp.ClientTimeout(
+            total=timeout, connect=min(connect_timeout, timeout)
+        )
 
     @property
     def endpoint(self) -> URL:
         """The http2sms URL in use."""
         return self._endpoint
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a whole exchange may take."""
+        return float(self._timeout.total or 0)
+
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds opening the connection may take."""
+        return float(self._timeout.connect or 0)
 
     async def send(self, request: SmsRequest) -> SendResult:
         """Send one SMS request; raise a typed error unless the service accepted it."""

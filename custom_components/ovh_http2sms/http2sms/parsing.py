@@ -3,6 +3,8 @@
 The client asks for JSON, but a proxy, a changed default or an old account can hand back
 text/plain, XML or one of two HTML layouts; all of them carry the same facts, so all are read.
 The layout is recognised from the body itself, not from a Content-Type header that may lie.
+A body may be hostile (a broken proxy, a captive portal): every step here is linear in its size
+and ends in a reply or in Http2SmsInvalidResponseError, nothing else.
 """
 
 from __future__ import annotations
@@ -11,18 +13,24 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 import html
 import json
+import logging
 import re
 from typing import Any
 
 from .exceptions import Http2SmsInvalidResponseError
 
-_HTML_BODY = re.compile(
-    r"<body[^>]*>(?P<body>.*?)(?:</body>|$)", re.IGNORECASE | re.DOTALL
-)
+_LOGGER = logging.getLogger(__name__)
+
+# Every pattern stops at the next "<": a body full of unclosed tags stays linear to scan.
+_HTML_BODY_START = re.compile(r"<body[^<>]*>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]+>")
-_XML_END = re.compile(r"</response>\s*$", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^<>]*>")
 _XML_SMS_ID = re.compile(r"<smsId>([^<]*)</smsId>", re.IGNORECASE)
+# A genuine JSON reply nests two levels (an object holding the list of ids).
+_MAX_JSON_DEPTH = 4
+# A credit figure no SMS account can have is a broken or hostile reply, not a figure to show.
+_MAX_CREDIT_DIGITS = 9
+_MAX_CREDIT_DECIMALS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +67,11 @@ def parse_reply(body: str) -> Reply:
 
 
 def _parse_json(text: str) -> Reply:
+    if _json_depth_exceeds(text, _MAX_JSON_DEPTH):
+        raise Http2SmsInvalidResponseError("The JSON reply is nested too deeply")
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except ValueError as err:
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except (ValueError, RecursionError) as err:
         raise Http2SmsInvalidResponseError("The JSON reply is malformed") from err
     if not isinstance(data, dict):
         raise Http2SmsInvalidResponseError("The JSON reply is not an object")
@@ -72,19 +82,42 @@ def _parse_json(text: str) -> Reply:
     return Reply(
         status=status,
         reason=str(data.get("message") or ""),
-        credits_left=_credit(data.get("creditLeft")),
+        credits_left=read_credit(data.get("creditLeft")),
         sms_ids=tuple(str(sms_id) for sms_id in ids),
     )
 
 
+def _json_depth_exceeds(text: str, limit: int) -> bool:
+    """Tell, in one pass, whether brackets outside strings nest deeper than `limit`."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
 def _parse_xml(text: str) -> Reply:
     """Read the flat XML layout with patterns: no XML parser meets a body it cannot trust."""
-    if not _XML_END.search(text):
+    if not text.rstrip().lower().endswith("</response>"):
         raise Http2SmsInvalidResponseError("The XML reply is malformed")
     return Reply(
         status=_status(_xml_value(text, "status")),
         reason=_xml_value(text, "message") or "",
-        credits_left=_credit(_xml_value(text, "creditLeft")),
+        credits_left=read_credit(_xml_value(text, "creditLeft")),
         sms_ids=tuple(
             html.unescape(value).strip() for value in _XML_SMS_ID.findall(text)
         ),
@@ -97,10 +130,12 @@ def _xml_value(text: str, name: str) -> str | None:
 
 
 def _html_lines(text: str) -> list[str]:
-    match = _HTML_BODY.search(text)
+    match = _HTML_BODY_START.search(text)
     if match is None:
         raise Http2SmsInvalidResponseError("The HTML reply has no body")
-    lines = _HTML_BREAK.split(match.group("body"))
+    body = text[match.end() :]
+    end = body.lower().find("</body>")
+    lines = _HTML_BREAK.split(body if end < 0 else body[:end])
     return [html.unescape(_HTML_TAG.sub("", line)) for line in lines]
 
 
@@ -115,26 +150,41 @@ def _parse_lines(raw_lines: list[str]) -> Reply:
     return Reply(
         status=100,
         reason="",
-        credits_left=_credit(lines[1]) if len(lines) > 1 else None,
+        credits_left=read_credit(lines[1]) if len(lines) > 1 else None,
         sms_ids=tuple(lines[2:]),
     )
 
 
 def _status(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError as err:
-        raise Http2SmsInvalidResponseError("The reply has no readable status") from err
+    text = str(value).strip()
+    # A status is three digits; a longer run of digits is no status (and int() would refuse
+    # more than a few thousand of them with a ValueError of its own).
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        raise Http2SmsInvalidResponseError("The reply has no readable status")
+    return int(text)
 
 
-def _credit(value: Any) -> Decimal | None:
+def read_credit(value: Any) -> Decimal | None:
     """Read `creditLeft`, documented as a string and seen as "230.50" and as the number 53.00.
 
-    An unreadable credit is None rather than an error: it arrives with replies whose SMS may
-    have been sent, and an error there would invite a retry that sends it twice.
+    An unreadable or insane credit (not finite, 10^9 or more, over 3 decimals) is None rather
+    than an error: it arrives with replies whose SMS may have been sent, and an error there
+    would invite a retry that sends it twice.
     """
     try:
         credit = Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    return credit if credit.is_finite() else None
+    if not credit.is_finite():
+        return None
+    _sign, digits, exponent = credit.as_tuple()
+    assert isinstance(exponent, int)
+    coefficient = "".join(map(str, digits))
+    # Read from the exponent, never by formatting the figure: 1e-999999999 stays cheap.
+    decimals = -exponent - (len(coefficient) - len(coefficient.rstrip("0")))
+    if decimals > _MAX_CREDIT_DECIMALS or (
+        credit and credit.adjusted() >= _MAX_CREDIT_DIGITS
+    ):
+        _LOGGER.debug("Ignoring a credit figure out of any sane range")
+        return None
+    return credit

@@ -1,0 +1,325 @@
+"""One OVH SMS account for the whole Home Assistant run: its queue, pace, credit and reachability.
+
+Every config entry of the account (an SMS user of it), and every reload of those entries,
+shares the one `SmsAccount`, so that:
+
+- the pace is the account's: a reload or a second SMS user never doubles it;
+- the queue outlives reloads and option changes: queued sends wait while their entry reloads
+  and go out once it is back, each exactly once;
+- removing or disabling an entry refuses its queued sends with a translated "not sent", and
+  nothing of it is sent after that (except requests already on the wire);
+- when Home Assistant stops, sends keep going out (so a "Home Assistant is stopping"
+  automation's SMS leaves), then what is still queued after a bound is refused as "not sent";
+- the credit is the one figure of the most recent request that reported one, whatever order
+  the replies come back in; the credit sensor and the low-credit repair issue read it here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+import itertools
+import logging
+
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DOMAIN
+from .errors import Outcome, outcome, send_error, translate
+from .http2sms import (
+    DEFAULT_ENDPOINT,
+    Http2SmsAuthenticationError,
+    Http2SmsClient,
+    Http2SmsConnectionError,
+    Http2SmsError,
+    Http2SmsHttpError,
+    SendResult,
+    SmsRequest,
+)
+from .options import SmsOptions
+from .pacing import Pacer
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_CONCURRENT_REQUESTS = 4
+# How long queued sends wait for their entry to come back from an unload (a reload takes far
+# less), and how long Home Assistant's stop lets queued sends go out before refusing the rest.
+DETACHED_GRACE = 10.0
+STOP_DRAIN_TIMEOUT = 10.0
+
+ACCOUNTS: HassKey[dict[tuple[str, str], SmsAccount]] = HassKey(f"{DOMAIN}_accounts")
+
+
+def account_key(account: str, endpoint: str | None) -> tuple[str, str]:
+    """Name an OVH SMS account: the same account on another gateway is another account."""
+    return account.lower(), endpoint or DEFAULT_ENDPOINT
+
+
+@callback
+def async_get_account(
+    hass: HomeAssistant, account: str, endpoint: str | None
+) -> SmsAccount:
+    """Return the account's one object for this run, made on first use."""
+    if ACCOUNTS not in hass.data:
+        hass.data[ACCOUNTS] = {}
+
+        async def async_stop_accounts(_event: Event) -> None:
+            """Drain every account while Home Assistant stops (its HTTP session closes later)."""
+            await asyncio.gather(
+                *(account.async_stop() for account in hass.data[ACCOUNTS].values())
+            )
+
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, async_stop_accounts)
+    accounts = hass.data[ACCOUNTS]
+    key = account_key(account, endpoint)
+    if key not in accounts:
+        accounts[key] = SmsAccount(hass, key)
+    return accounts[key]
+
+
+@dataclass(slots=True)
+class _Link:
+    """An entry attached to the account: how it talks to OVH and what it wants."""
+
+    entry: ConfigEntry
+    client: Http2SmsClient
+    options: SmsOptions
+
+
+class SmsAccount:
+    """The queue, pace, credit and reachability of one OVH SMS account (see the module)."""
+
+    def __init__(self, hass: HomeAssistant, key: tuple[str, str]) -> None:
+        """Start empty: no entry, no credit known, reachable until shown otherwise."""
+        self.hass = hass
+        self.key = key
+        self.name = key[0]
+        self.credit: Decimal | None = None
+        self.reachable = True
+        self._credit_sequence = -1
+        self._sequence = itertools.count(1)
+        self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)
+        self._links: dict[str, _Link] = {}
+        self._grace_timers: dict[str, asyncio.TimerHandle] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._closed = False
+        self._request_done = asyncio.Event()
+
+    # --- Entries -----------------------------------------------------------------------------
+
+    @callback
+    def async_attach(
+        self, entry: ConfigEntry, client: Http2SmsClient, options: SmsOptions
+    ) -> None:
+        """Take an entry (set up or reloaded): its queued sends go on with its new client."""
+        self._links[entry.entry_id] = _Link(entry, client, options)
+        if timer := self._grace_timers.pop(entry.entry_id, None):
+            timer.cancel()
+        self._pacer.set_rate(
+            min(link.options.max_sends_per_second for link in self._links.values())
+        )
+        self._pacer.release(entry.entry_id)
+        self._async_check_credit(entry.entry_id)
+
+    @callback
+    def async_detach(self, entry: ConfigEntry) -> None:
+        """Let an entry go (unloaded): hold its queued sends, or refuse them if it is disabled."""
+        self._links.pop(entry.entry_id, None)
+        ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry.entry_id))
+        if entry.disabled_by is not None:
+            self._refuse(entry.entry_id)
+            return
+        self._pacer.hold(entry.entry_id)
+        if self._pacer.waiting(entry.entry_id):
+            self._async_start_grace(entry.entry_id)
+
+    @callback
+    def _async_start_grace(self, entry_id: str) -> None:
+        """Refuse a detached entry's queued sends if it is not back in time."""
+        if entry_id not in self._grace_timers:
+            self._grace_timers[entry_id] = self.hass.loop.call_later(
+                DETACHED_GRACE, self._refuse, entry_id
+            )
+
+    @callback
+    def async_forget(self, entry_id: str) -> None:
+        """Refuse a removed entry's queued sends; forget the account if it was the last."""
+        self._refuse(entry_id)
+        if not self._links and not self._pacer.waiting() and not self._pacer.running:
+            self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
+
+    @callback
+    def _refuse(self, entry_id: str) -> None:
+        if timer := self._grace_timers.pop(entry_id, None):
+            timer.cancel()
+        refused = self._pacer.refuse(lambda: send_error("entry_gone"), entry_id)
+        self._pacer.release(entry_id)
+        if refused:
+            _LOGGER.warning(
+                "%d queued SMS of %s were not sent: the account was removed, disabled or "
+                "unloaded",
+                refused,
+                self.name,
+            )
+
+    # --- Sending -----------------------------------------------------------------------------
+
+    async def async_send(self, entry_id: str, request: SmsRequest) -> SendResult:
+        """Send one request in its turn; raise a translated error, with its `outcome`.
+
+        The error's `__cause__` is the client's error; `outcome` on it tells whether the SMS
+        may have been sent.
+        """
+        if self._closed:
+            raise send_error("stopping")
+        if entry_id not in self._links:
+            raise send_error("entry_gone")
+        try:
+            while True:
+                async with self._pacer.turn(entry_id):
+                    link = self._links.get(entry_id)
+                    if link is None:
+                        if not self._pacer.is_held(entry_id):
+                            raise send_error("entry_gone")
+                        # Detached between its turn and its start: wait again, held.
+                        self._async_start_grace(entry_id)
+                        continue
+                    sequence = next(self._sequence)
+                    try:
+                        result = await link.client.send(request)
+                    except Http2SmsError as err:
+                        self._async_failed(link, err)
+                        raise translate(err) from err
+                    break
+        finally:
+            self._request_done.set()
+        self._async_set_reachable(True)
+        if result.credits_left is not None:
+            self.async_record_credit(sequence, result.credits_left)
+        return result
+
+    def next_sequence(self) -> int:
+        """Return a number for a request sent outside the queue (the config flow's test SMS)."""
+        return next(self._sequence)
+
+    @callback
+    def _async_failed(self, link: _Link, err: Http2SmsError) -> None:
+        if isinstance(err, Http2SmsConnectionError) or (
+            isinstance(err, Http2SmsHttpError) and err.http_status >= 500
+        ):
+            self._async_set_reachable(False, err)
+        if isinstance(err, Http2SmsAuthenticationError) and self._is_live(link.entry):
+            link.entry.async_start_reauth(self.hass)
+
+    def _is_live(self, entry: ConfigEntry) -> bool:
+        """Tell whether an entry is still set up: nothing is raised for an entry that is gone."""
+        return (
+            entry.state is ConfigEntryState.LOADED
+            and self.hass.config_entries.async_get_entry(entry.entry_id) is entry
+        )
+
+    # --- Stop --------------------------------------------------------------------------------
+
+    async def async_stop(self) -> None:
+        """Let queued sends go out for a bounded time, then refuse the rest as not sent."""
+        try:
+            async with asyncio.timeout(STOP_DRAIN_TIMEOUT):
+                while self._pacer.waiting() or self._pacer.running:
+                    self._request_done.clear()
+                    await self._request_done.wait()
+        except TimeoutError:
+            pass
+        self._closed = True
+        for timer in self._grace_timers.values():
+            timer.cancel()
+        self._grace_timers.clear()
+        if refused := self._pacer.refuse(lambda: send_error("stopping")):
+            _LOGGER.warning(
+                "Home Assistant is stopping: %d queued SMS of %s were not sent",
+                refused,
+                self.name,
+            )
+        self._pacer.cancel_timer()
+
+    # --- Credit and reachability -------------------------------------------------------------
+
+    @callback
+    def async_add_listener(self, update_callback: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `update_callback` when the credit or the reachability changes."""
+        self._listeners.append(update_callback)
+        return lambda: self._listeners.remove(update_callback)
+
+    @callback
+    def async_record_credit(self, sequence: int, credit: Decimal) -> None:
+        """Take the credit a reply reported, unless a later request's reply already did."""
+        if sequence <= self._credit_sequence:
+            return
+        self._credit_sequence = sequence
+        self.credit = credit
+        self._async_changed()
+
+    @callback
+    def async_restore_credit(self, credit: Decimal) -> None:
+        """Take the credit saved before a restart, if no reply of this run gave one."""
+        if self.credit is None:
+            self.async_record_credit(0, credit)
+
+    @callback
+    def _async_set_reachable(
+        self, reachable: bool, err: Http2SmsError | None = None
+    ) -> None:
+        """Log once when the gateway stops answering and once when it is back."""
+        if reachable == self.reachable:
+            return
+        self.reachable = reachable
+        if reachable:
+            _LOGGER.info("OVH http2sms is reachable again")
+        else:
+            _LOGGER.warning("OVH http2sms is unreachable: %s", err)
+        self._async_changed()
+
+    @callback
+    def _async_changed(self) -> None:
+        for entry_id in self._links:
+            self._async_check_credit(entry_id)
+        for update_callback in list(self._listeners):
+            update_callback()
+
+    @callback
+    def _async_check_credit(self, entry_id: str) -> None:
+        """Raise or withdraw the entry's low-credit repair issue."""
+        threshold = self._links[entry_id].options.low_credit_threshold
+        if self.credit is not None and threshold > 0 and self.credit < threshold:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                low_credit_issue_id(entry_id),
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="low_credit",
+                translation_placeholders={
+                    "account": self.name,
+                    "credits": f"{self.credit:f}",
+                    "threshold": f"{threshold:f}",
+                },
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry_id))
+
+
+def low_credit_issue_id(entry_id: str) -> str:
+    """Name the repair issue raised while an entry's account credit is below its threshold."""
+    return f"low_credit_{entry_id}"
+
+
+def failed_outcome(err: HomeAssistantError) -> Outcome:
+    """Whether the request behind a translated send error may have been sent."""
+    cause = err.__cause__
+    return outcome(cause) if isinstance(cause, Http2SmsError) else Outcome.NOT_SENT

@@ -1,0 +1,188 @@
+"""Everything checked before an SMS request: numbers, sender names, text, tag, deferred time.
+
+Each check raises a translated ServiceValidationError that says what is wrong, before any
+request is made: an SMS costs money, and a request that OVHcloud would refuse, or that would
+reach the wrong phone, must never leave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+import unicodedata
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from .errors import shown, validation_error
+from .http2sms import (
+    MAX_TAG_LENGTH,
+    format_deferred,
+    is_ambiguous_deferred,
+    normalise_line_breaks,
+)
+
+SENDER_MAX_LENGTH = 11
+PHONE_SENDER_MAX_LENGTH = 15
+# Kinds of numbers that cannot receive an SMS, and the error that says so.
+_NO_SMS_KINDS = {
+    PhoneNumberType.PREMIUM_RATE: "premium_rate_number",
+    PhoneNumberType.SHARED_COST: "shared_cost_number",
+    PhoneNumberType.TOLL_FREE: "toll_free_number",
+    PhoneNumberType.VOICEMAIL: "voicemail_number",
+    PhoneNumberType.UAN: "uan_number",
+}
+# Line breaks and tabs are text; every other control character is not.
+_ALLOWED_CONTROLS = frozenset("\r\n\t")
+
+
+class InvalidPhoneNumber(ValueError):
+    """A text that is not a phone number an SMS can reach; args[0] is the text as typed."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        """Keep the text and the translation key that says why."""
+        super().__init__(text)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    """A number in the form http2sms wants, and whether it is a landline."""
+
+    http2sms: str
+    landline: bool
+
+
+def parse_phone_number(text: str, region: str | None) -> PhoneNumber:
+    """Read a number as people type it; raise InvalidPhoneNumber with the reason.
+
+    `+33 6 12 34 56 78`, `0033612345678` and, with the region FR, `06 12 34 56 78` all give
+    `0033612345678`. A national number needs the country configured in Home Assistant.
+    Blocking: phonenumbers loads a region's metadata from disk the first time it meets it.
+    """
+    cleaned = text.strip()
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    international = cleaned.startswith("+")
+    if not international and region is None:
+        raise InvalidPhoneNumber(text, "national_number_without_country")
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException as err:
+        raise InvalidPhoneNumber(text, "invalid_phone_number") from err
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumber(
+            text,
+            "phone_number_not_in_use"
+            if international and phonenumbers.is_possible_number(number)
+            else "invalid_phone_number",
+        )
+    kind = phonenumbers.number_type(number)
+    if kind in _NO_SMS_KINDS:
+        raise InvalidPhoneNumber(text, _NO_SMS_KINDS[kind])
+    return PhoneNumber(
+        http2sms=f"00{number.country_code}{phonenumbers.national_significant_number(number)}",
+        landline=kind is PhoneNumberType.FIXED_LINE,
+    )
+
+
+def to_http2sms_number(text: str, region: str | None) -> str:
+    """Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber."""
+    return parse_phone_number(text, region).http2sms
+
+
+def number_error(err: InvalidPhoneNumber) -> Exception:
+    """Return the translated error for a number that cannot be used."""
+    return validation_error(err.reason, number=shown(str(err.args[0])))
+
+
+def is_valid_sender(sender: str) -> bool:
+    """Tell whether a sender has a shape OVH accepts: 11 letters or digits, or a phone number."""
+    if sender.isascii() and sender.isdigit():
+        return len(sender) <= PHONE_SENDER_MAX_LENGTH
+    return 0 < len(sender) <= SENDER_MAX_LENGTH and all(
+        char.isascii() and (char.isalnum() or char in " -._") for char in sender
+    )
+
+
+def checked_sender(sender: str) -> str:
+    """Return the sender, or raise: OVH refuses any other shape."""
+    if not is_valid_sender(sender):
+        raise validation_error("invalid_sender", sender=shown(sender))
+    return sender
+
+
+def checked_text(message: str, title: str | None) -> str:
+    """Return the text to send (title on its own first line, CR line breaks), or raise.
+
+    Lone surrogates (a template can make one) cannot be encoded; control characters would be
+    sent and billed as garbage; a text of only spaces and invisible characters is empty.
+    """
+    text = normalise_line_breaks(message if not title else f"{title}\r{message}")
+    _refuse_unsendable(text, "message_invalid_character")
+    if not is_visible(text):
+        raise validation_error("empty_message")
+    return text
+
+
+def is_visible(text: str) -> bool:
+    """Tell whether a person would see anything: not only spaces and format characters."""
+    return any(
+        not char.isspace() and unicodedata.category(char) != "Cf" for char in text
+    )
+
+
+def checked_tag(tag: str | None) -> str | None:
+    """Return the tag (None when empty), or raise when too long or unsendable."""
+    if not tag:
+        return None
+    if len(tag) > MAX_TAG_LENGTH:
+        raise validation_error(
+            "tag_too_long", length=str(len(tag)), max=str(MAX_TAG_LENGTH)
+        )
+    _refuse_unsendable(tag, "tag_invalid_character")
+    return tag
+
+
+def _refuse_unsendable(text: str, key: str) -> None:
+    for position, char in enumerate(text, start=1):
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF or (
+            unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS
+        ):
+            raise validation_error(
+                key, character=f"U+{code:04X}", position=str(position)
+            )
+
+
+def checked_deferred(deferred: datetime | None, zone: tzinfo) -> datetime | None:
+    """Return the deferred moment, or raise when it is past, too far, or unclear.
+
+    A time without a zone is read in Home Assistant's zone. A wall time that does not exist
+    there (the hour skipped when summer time starts) or that happens twice (when it ends) is
+    refused rather than guessed; so is any moment in the hour that Paris, where http2sms reads
+    hhmmddMMYYYY without an offset, lives twice.
+    """
+    if deferred is None:
+        return None
+    if deferred.tzinfo is None:
+        deferred = deferred.replace(tzinfo=zone)
+    wall = deferred.replace(tzinfo=None)
+    try:
+        round_trip = deferred.astimezone(UTC).astimezone(deferred.tzinfo)
+    except OverflowError as err:
+        raise validation_error("deferred_out_of_range") from err
+    shown_time = wall.strftime("%Y-%m-%d %H:%M")
+    if round_trip.replace(tzinfo=None) != wall:
+        raise validation_error("deferred_nonexistent", time=shown_time)
+    if deferred.replace(fold=1 - deferred.fold).utcoffset() != deferred.utcoffset():
+        raise validation_error("deferred_ambiguous", time=shown_time)
+    if deferred < datetime.now(UTC) - timedelta(minutes=1):
+        raise validation_error("deferred_in_past")
+    try:
+        if is_ambiguous_deferred(deferred):
+            raise validation_error("deferred_ambiguous_in_paris", time=shown_time)
+        format_deferred(deferred)
+    except (OverflowError, ValueError) as err:
+        raise validation_error("deferred_out_of_range") from err
+    return deferred
