@@ -320,8 +320,8 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
     for old in user.config_entries(DOMAIN):
         user.request("DELETE", f"/api/config/config_entries/entry/{old['entry_id']}")
     sent_before = len(simulator.outbox())
-    # Home Assistant itself in this language (Settings > System > Home information, what onboarding in
-    # that language sets), which is the language of entity names...
+    # Home Assistant itself in this language (Settings > System > Home information, what
+    # onboarding in that language sets), which is the language of entity names...
     user.ws({"type": "config/core/update", "language": language})
     # ...and the person's own language, what the language menu of their profile page saves.
     # Only this one sets the frontend's language: the browser stays in English.
