@@ -4,7 +4,7 @@ Run from the repository root: `scripts/run python benchmarks/perf.py`. Not a tes
 table (and writes it to benchmarks/perf-results.txt) and asserts only that every SMS arrived.
 
 Everything is real and on loopback: the http2sms simulator and a `python -m homeassistant`
-process, both started by the end-to-end harness (tests/e2e/harness.py), Home Assistant onboarded
+process, both started by hass_testbed (as in the end-to-end tests), Home Assistant onboarded
 and the integration set up through its HTTP API like the frontend does.
 
 1. Latency of one send, N times each, interleaved in rotating order so that each way sees the
@@ -14,13 +14,19 @@ and the integration set up through its HTTP API like the frontend does.
    - notify.send_message through the REST API (`POST /api/services/...`, a blocking call);
    - notify.send_message through the WebSocket API (`call_service`, what the frontend and the
      closest thing to an automation from outside do);
-   - ovh_http2sms.send_sms through the REST API, with its response.
+   - ovh_http2sms.send_sms through the REST API, with its response;
+   - notify.send_message to a notify entity that sends nothing (`benchmarks/null_notify`, a
+     custom component put in the benchmark's configuration folder only), through REST and
+     WebSocket: what any notify action costs in Home Assistant itself.
+   The integration's own overhead, per round, is ours - (null notify + bare POST).
    The integration paces requests (max_sends_per_second); here it is set to 30 and the sends
    through Home Assistant are spaced by more than 1/30 s, so the pacer never makes one wait and
    the latency is that of the code path, not of the pacing.
 2. A burst of 200 concurrent notify.send_message over one WebSocket, at the default pace (5/s)
    and at 30/s: total time against the minimum the pace allows, and the simulator's count.
-3. Home Assistant's event-loop responsiveness during each burst, seen from outside: the round
+3. The config entry's setup time (enabling it again after disabling it, over WebSocket) and the
+   resident memory of the `hass` process, with 0 and with 50 contacts.
+4. Home Assistant's event-loop responsiveness during each burst, seen from outside: the round
    trip of a WebSocket `ping` every 50 ms on a second connection (from a separate thread with
    its own event loop), idle against during the burst. It is an upper bound of the loop's lag:
    it also holds loopback TCP, the WebSocket frames and the benchmark's own scheduling.
@@ -32,7 +38,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 import contextlib
 from dataclasses import dataclass, field
+from functools import partial
 import itertools
+import json
 import math
 import os
 from pathlib import Path
@@ -45,18 +53,23 @@ import time
 from typing import Any, Self
 
 import aiohttp
-import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.e2e.harness import DOMAIN, Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
+from hass_testbed import Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
+from hass_testbed.ovh_http2sms import (  # noqa: E402
+    DOMAIN,
+    SUBENTRY_TYPE_CONTACT,
+    add_account,
+    add_contact,
+)
 
 RESULTS = Path(__file__).resolve().parent / "perf-results.txt"
 WORKDIR = REPO_ROOT / "artifacts" / "perf"
 OWNER = Person(name="Bench Mark", username="bench", password="bench-Passw0rd!")
 CONTACT = {"name": "Alice", "phone_number": "+33 6 12 34 56 78"}
-N = 100
+N = 200
 WARMUP = 10
 BURST = 200
 DEFAULT_RATE = 5  # the integration's default max_sends_per_second
@@ -64,21 +77,11 @@ FAST_RATE = 30  # the highest the options allow
 PING_EVERY = 0.05
 IDLE_SAMPLES = 40
 MESSAGE = "Benchmark: water detected in the kitchen."
-
-
-class QuietHomeAssistant(HomeAssistant):
-    """The harness's Home Assistant, with the integration logging at its production level.
-
-    The harness logs the integration at debug level for the tests; a debug line per SMS is
-    not what a user runs, so it is turned back to the default (warning) here.
-    """
-
-    def write_configuration(self) -> None:
-        """Write the harness's files, then drop the debug levels."""
-        super().write_configuration()
-        path = self.config_dir / "configuration.yaml"
-        text = path.read_text(encoding="utf-8").replace(": debug", ": warning")
-        path.write_text(text, encoding="utf-8")
+NULL_DOMAIN = "null_notify"
+NULL_NOTIFY = Path(__file__).resolve().parent / NULL_DOMAIN
+MANY_CONTACTS = 50
+SETUP_ROUNDS = 20
+OWN_OVERHEAD_GOAL = 0.0001  # seconds: 0.1 ms
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,8 +175,21 @@ class Series:
 
     def p95(self) -> float:
         """Return the 95th percentile (nearest rank), in seconds."""
+        return self.percentile(0.95)
+
+    def percentile(self, fraction: float) -> float:
+        """Return a percentile (nearest rank), in seconds."""
         ordered = sorted(self.samples)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+@dataclass
+class Footprint:
+    """The entry's setup time and Home Assistant's memory with some number of contacts."""
+
+    contacts: int
+    setup: Series
+    memory: int
 
 
 @dataclass
@@ -203,12 +219,13 @@ async def measure_latency(
     hass: HomeAssistant,
     token: str,
     simulator: Simulator,
+    *,
     notify_entity: str,
+    null_entity: str,
     floor_form: list[tuple[str, str]],
-) -> list[Series]:
-    """Alternate the four ways of sending, N times each after a warm-up."""
+) -> dict[str, Series]:
+    """Alternate the ways of sending, N times each after a warm-up."""
     headers = {"Authorization": f"Bearer {token}"}
-    notify_data = {"entity_id": notify_entity, "message": MESSAGE}
     sms_data = {"recipients": [CONTACT["phone_number"]], "message": MESSAGE}
     spacing = 1 / FAST_RATE + 0.008  # so that the pacer never holds a send back
     last_start = 0.0
@@ -231,21 +248,22 @@ async def measure_latency(
                 await asyncio.sleep(wait)
             last_start = time.monotonic()
 
-        async def rest_notify() -> None:
+        async def rest_notify(entity_id: str) -> None:
             async with rest.post(
-                f"{hass.base_url}/api/services/notify/send_message", json=notify_data
+                f"{hass.base_url}/api/services/notify/send_message",
+                json={"entity_id": entity_id, "message": MESSAGE},
             ) as reply:
                 reply.raise_for_status()
                 await reply.read()
 
-        async def ws_notify() -> None:
+        async def ws_notify(entity_id: str) -> None:
             _check(
                 await ws.send(
                     {
                         "type": "call_service",
                         "domain": "notify",
                         "service": "send_message",
-                        "service_data": notify_data,
+                        "service_data": {"entity_id": entity_id, "message": MESSAGE},
                     }
                 )
             )
@@ -269,25 +287,98 @@ async def measure_latency(
                 reply.raise_for_status()
                 await reply.read()
 
-        ways: list[tuple[Series, Callable[[], Awaitable[None]], bool]] = [
-            (Series("bare POST to the simulator (floor)"), floor, False),
-            (Series("notify.send_message, REST"), rest_notify, True),
-            (Series("notify.send_message, WebSocket"), ws_notify, True),
-            (Series(f"{DOMAIN}.send_sms, REST, with response"), rest_send_sms, True),
-            # References, no SMS: what a round trip to Home Assistant costs by itself.
-            (Series("ref: WebSocket ping (no action)"), ws_ping, False),
-            (Series("ref: REST GET /api/ (auth, no action)"), rest_api, False),
-        ]
+        ways: dict[str, tuple[Series, Callable[[], Awaitable[None]], bool]] = {
+            "floor": (Series("bare POST to the simulator (floor)"), floor, False),
+            "rest": (
+                Series("notify.send_message, REST"),
+                partial(rest_notify, notify_entity),
+                True,
+            ),
+            "ws": (
+                Series("notify.send_message, WebSocket"),
+                partial(ws_notify, notify_entity),
+                True,
+            ),
+            "send_sms": (
+                Series(f"{DOMAIN}.send_sms, REST, with response"),
+                rest_send_sms,
+                True,
+            ),
+            # The same calls to an entity that sends nothing: Home Assistant's own cost.
+            "null_rest": (
+                Series("null notify, REST"),
+                partial(rest_notify, null_entity),
+                False,
+            ),
+            "null_ws": (
+                Series("null notify, WebSocket"),
+                partial(ws_notify, null_entity),
+                False,
+            ),
+            # References, no action: what a round trip to Home Assistant costs by itself.
+            "ping": (Series("ref: WebSocket ping (no action)"), ws_ping, False),
+            "api": (Series("ref: REST GET /api/ (auth, no action)"), rest_api, False),
+        }
+        order = list(ways.values())
         for round_number in range(WARMUP + N):
             # Rotate the order, so that no way always follows the same one.
-            shift = round_number % len(ways)
-            for series, action, through_hass in ways[shift:] + ways[:shift]:
+            shift = round_number % len(order)
+            for series, action, through_hass in order[shift:] + order[:shift]:
                 if through_hass:
                     await paced()
                 duration = await _timed(action)
                 if round_number >= WARMUP:
                     series.samples.append(duration)
-    return [series for series, _action, _hass in ways]
+    return {key: series for key, (series, _action, _hass) in ways.items()}
+
+
+def own_overhead(ours: Series, null: Series, floor: Series) -> Series:
+    """Ours - (null notify + bare POST), round by round: the integration's own time."""
+    return Series(
+        ours.name,
+        [
+            mine - (nothing + bare)
+            for mine, nothing, bare in zip(
+                ours.samples, null.samples, floor.samples, strict=True
+            )
+        ],
+    )
+
+
+async def measure_setup(base_url: str, token: str, entry_id: str) -> Series:
+    """Time the entry's setup: enable it again after disabling it, SETUP_ROUNDS times.
+
+    Home Assistant answers the enabling command once the entry is set up (or failed to be).
+    """
+    setup = Series("setup")
+    async with (
+        aiohttp.ClientSession() as session,
+        WebSocketApi(session, base_url, token) as ws,
+    ):
+        for _ in range(SETUP_ROUNDS):
+            for disabled_by in ("user", None):
+                started = time.perf_counter()
+                _check(
+                    await ws.send(
+                        {
+                            "type": "config_entries/disable",
+                            "entry_id": entry_id,
+                            "disabled_by": disabled_by,
+                        }
+                    )
+                )
+                if disabled_by is None:
+                    setup.samples.append(time.perf_counter() - started)
+    return setup
+
+
+def footprint(hass: HomeAssistant, user: Client, entry_id: str) -> Footprint:
+    """Measure the setup time and the memory with the contacts the entry has now."""
+    setup = asyncio.run(measure_setup(hass.base_url, user.access_token, entry_id))
+    (entry,) = [e for e in user.config_entries(DOMAIN) if e["entry_id"] == entry_id]
+    if entry["state"] != "loaded":
+        raise RuntimeError(f"the entry is {entry['state']} after its setup")
+    return Footprint(len(user.subentries(entry_id)), setup, hass.resident_memory())
 
 
 def _ping_sampler(
@@ -325,7 +416,7 @@ async def measure_burst(
     rate: float,
 ) -> Burst:
     """Send BURST notifications at once over one WebSocket; ping from another thread."""
-    simulator_reset(simulator)
+    simulator.reset()
     samples: list[tuple[float, float]] = []
     stop, idle = threading.Event(), threading.Event()
     sampler = threading.Thread(
@@ -367,13 +458,6 @@ async def measure_burst(
     )
 
 
-def simulator_reset(simulator: Simulator) -> None:
-    """Empty the simulator's outbox and request log (and give the credit back)."""
-    requests.post(
-        f"{simulator.base_url}/_simulator/reset", timeout=10
-    ).raise_for_status()
-
-
 # --------------------------------------------------------------------------------------------
 # Setting up, reporting
 # --------------------------------------------------------------------------------------------
@@ -390,6 +474,15 @@ def set_rate(user: Client, entry_id: str, rate: int) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("the entry did not reload")
         time.sleep(0.1)
+
+
+def add_null_notify(user: Client) -> str:
+    """Add the null notify entity through its config flow; return its entity id."""
+    result = user.config_flow(NULL_DOMAIN, {})
+    if result.get("type") != "create_entry":
+        raise RuntimeError(f"null notify: {result}")
+    (entity_id,) = user.wait_for_entity_ids(NULL_DOMAIN, "notify")
+    return entity_id
 
 
 def machine() -> list[str]:
@@ -416,45 +509,81 @@ def ms(seconds: float) -> str:
 
 
 def report(
-    header: list[str], latency: list[Series], bursts: list[Burst], elapsed: float
+    header: list[str],
+    latency: dict[str, Series],
+    *,
+    footprints: list[Footprint],
+    bare_memory: int,
+    bursts: list[Burst],
+    elapsed: float,
 ) -> str:
     """Lay the results out, as printed and saved."""
-    floor = latency[0]
+    floor = latency["floor"]
     lines = [*header, ""]
     lines.append(f"Latency of one send, {N} each, interleaved (ms)")
     lines.append(f"{'':44} {'median':>8} {'p95':>8} {'median/floor':>13}")
-    for series in latency:
+    for series in latency.values():
         ratio = series.median() / floor.median()
         lines.append(
             f"{series.name:44} {ms(series.median())} {ms(series.p95())} {ratio:12.2f}x"
         )
-    floor_ms, rest_ms, ws_ms, _sms_ms, ping_ms, api_ms = (
-        series.median() * 1000 for series in latency
+    lines.append("")
+    lines.append(
+        "The integration's own overhead = ours - (null notify + bare POST), "
+        "round by round (ms)"
     )
+    lines.append(
+        f"{'':44} {'median':>8} {'p95':>8} {'goal':>8}        "
+        f"{'of medians':>10} {'of p10s':>8} {'ours/(null+floor)':>17}"
+    )
+    for ours, null in (("rest", "null_rest"), ("ws", "null_ws")):
+        own = own_overhead(latency[ours], latency[null], floor)
+        verdict = "met" if own.median() <= OWN_OVERHEAD_GOAL else "missed"
+        apart = latency[null].median() + floor.median()
+        fastest = latency[ours].percentile(0.1) - (
+            latency[null].percentile(0.1) + floor.percentile(0.1)
+        )
+        lines.append(
+            f"{own.name:44} {ms(own.median())} {ms(own.p95())} "
+            f"{ms(OWN_OVERHEAD_GOAL)} {verdict:>6} {ms(latency[ours].median() - apart):>10} "
+            f"{ms(fastest)} {latency[ours].median() / apart:17.2f}x"
+        )
+    lines.append(
+        "(of medians = median(ours) - median(null) - median(floor), of p10s the same with the "
+        "10th percentiles, which the machine's load moves least: when the estimates differ, "
+        "the load skewed the distributions)"
+    )
+    null_ws, ping = latency["null_ws"].median(), latency["ping"].median()
     lines.extend(
         [
-            "",
             (
-                f"notify over REST costs {rest_ms - floor_ms:.2f} ms more than the bare request "
-                f"(ratio {rest_ms / floor_ms:.2f}; target <= 1.2):"
+                f"Home Assistant's own cost of a notify action that sends nothing: "
+                f"{latency['null_rest'].median() * 1000:.2f} ms over REST, "
+                f"{null_ws * 1000:.2f} ms over WebSocket ({ping * 1000:.2f} ms of which is "
+                "the bare round trip of a ping)."
             ),
             (
-                f"- REST instead of WebSocket: {rest_ms - ws_ms:+.2f} ms (a new HTTP request, "
-                "its bearer token checked, JSON in and out through aiohttp's server; "
-                f"GET /api/ alone, with no action, takes {api_ms:.2f} ms);"
-            ),
-            (
-                f"- WebSocket call_service over the floor: {ws_ms - floor_ms:+.2f} ms, of which "
-                f"{ping_ms:.2f} ms is a bare round trip to Home Assistant (ping); the rest is the "
-                "action's schema, the service registry, the notify entity, the integration's "
-                "checks (number parsing, encoding, parts, pacer) and Home Assistant's own client "
-                "session to the simulator."
-            ),
-            (
-                "On loopback the floor is about a millisecond; against OVHcloud over the internet "
-                "(tens of ms) the same absolute overhead is a few percent."
+                "Against OVHcloud over the internet (tens of ms a request) the floor dwarfs both; "
+                "on loopback the floor is about a millisecond."
             ),
         ]
+    )
+    lines.append("")
+    lines.append(
+        f"Config entry setup (enabled again after being disabled, {SETUP_ROUNDS} times) "
+        "and resident memory of the hass process"
+    )
+    lines.append(
+        f"{'contacts':>8} {'setup median (ms)':>18} {'p95 (ms)':>9} {'RSS (MiB)':>10}"
+    )
+    lines.extend(
+        f"{fp.contacts:>8} {fp.setup.median() * 1000:18.1f} "
+        f"{fp.setup.p95() * 1000:9.1f} {fp.memory / 2**20:10.1f}"
+        for fp in footprints
+    )
+    lines.append(
+        f"Before the entry was added (Home Assistant and the null notify entity): "
+        f"{bare_memory / 2**20:.1f} MiB. RSS only grows: Python seldom gives memory back."
     )
     lines.append("")
     lines.append(f"Burst of {BURST} concurrent notify.send_message over one WebSocket")
@@ -484,7 +613,8 @@ def report(
         "2 cores shared by Home Assistant, the simulator, this client and whatever else "
         "runs on the machine: expect noise."
     )
-    lines.append(f"Whole run: {elapsed:.0f} s.")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    lines.append(f"Whole run: {elapsed:.0f} s; load average after it: {load}.")
     return "\n".join(lines) + "\n"
 
 
@@ -494,7 +624,9 @@ def main() -> int:
     header = machine()
     shutil.rmtree(WORKDIR, ignore_errors=True)
     simulator = Simulator(WORKDIR / "simulator", initial_credit=1_000_000)
-    hass = QuietHomeAssistant(WORKDIR / "hass")
+    # A debug line per SMS is not what a user runs: production log levels.
+    hass = HomeAssistant(WORKDIR / "hass", debug_loggers=())
+    shutil.copytree(NULL_NOTIFY, hass.config_dir / "custom_components" / NULL_DOMAIN)
     try:
         simulator.start()
         hass.start()
@@ -502,24 +634,26 @@ def main() -> int:
         user.wait_running()
         header.insert(1, f"Home Assistant {user.get('/api/config')['version']}")
 
-        entry = user.config_flow(
-            DOMAIN,
-            simulator.account_form(),
-        )
-        entry_id = entry["result"]["entry_id"]
-        user.subentry_flow(entry_id, "recipient", {**CONTACT, "flash": False})
-        (subentry,) = user.subentries(entry_id)
-        deadline = time.monotonic() + 30
-        while not (
-            notify := user.entity_ids(
-                DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
+        null_entity = add_null_notify(user)
+        bare_memory = hass.resident_memory()
+
+        entry_id = add_account(user, simulator)
+        footprints = [footprint(hass, user, entry_id)]
+        notify_entity = add_contact(user, entry_id, {**CONTACT, "flash": False})
+        for number in range(1, MANY_CONTACTS):
+            user.subentry_flow(
+                entry_id,
+                SUBENTRY_TYPE_CONTACT,
+                {
+                    "name": f"Contact {number}",
+                    "phone_number": f"+33 6 10 00 00 {number:02d}",
+                },
             )
-        ):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no notify entity for the contact")
-            time.sleep(0.2)
-        notify_entity = notify[0]
+        footprints.append(footprint(hass, user, entry_id))
         token = user.access_token
+        user.wait_for_state(
+            notify_entity, lambda state: state["state"] != "unavailable"
+        )
 
         bursts = [
             asyncio.run(
@@ -529,16 +663,23 @@ def main() -> int:
 
         set_rate(user, entry_id, FAST_RATE)
         # The floor replays the exact request the integration makes.
-        simulator_reset(simulator)
+        simulator.reset()
         user.call(
             "notify", "send_message", {"entity_id": notify_entity, "message": MESSAGE}
         )
         params = dict(simulator.requests_log()[-1]["params"])
         params["password"] = simulator.password
         floor_form = list(params.items())
-        simulator_reset(simulator)
+        simulator.reset()
         latency = asyncio.run(
-            measure_latency(hass, token, simulator, notify_entity, floor_form)
+            measure_latency(
+                hass,
+                token,
+                simulator,
+                notify_entity=notify_entity,
+                null_entity=null_entity,
+                floor_form=floor_form,
+            )
         )
         sent = len(simulator.outbox())
         if sent != 4 * (WARMUP + N):
@@ -551,7 +692,18 @@ def main() -> int:
         hass.stop()
         simulator.stop()
 
-    text = report(header, latency, bursts, time.monotonic() - began)
+    (WORKDIR / "samples.json").write_text(
+        json.dumps({key: series.samples for key, series in latency.items()}),
+        encoding="utf-8",
+    )
+    text = report(
+        header,
+        latency,
+        footprints=footprints,
+        bare_memory=bare_memory,
+        bursts=bursts,
+        elapsed=time.monotonic() - began,
+    )
     print(text, end="")
     RESULTS.write_text(text, encoding="utf-8")
     problems = [b for b in bursts if b.received != BURST or b.requests != BURST]

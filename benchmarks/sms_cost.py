@@ -3,39 +3,24 @@
 Run from the repository root: `scripts/run python benchmarks/sms_cost.py [corpus.json]`.
 Deterministic: no randomness, no clock, the corpus is read in order.
 
-The encoding module is loaded from its file in this repository rather than through the package,
-whose __init__ imports Home Assistant: the module is standalone by design, and the benchmark should
-measure it even when the rest of the integration is being rewritten.
+The client is imported as the top-level package `http2sms`, from the integration's folder, as
+`tests/client/test_standalone.py` proves it can be: through `custom_components.ovh_http2sms` it
+would bring Home Assistant in with the integration's `__init__`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-import importlib.util
 import json
 from pathlib import Path
 import sys
-from types import ModuleType
-from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MODULE_PATH = REPO_ROOT / "custom_components/ovh_http2sms/http2sms/encoding.py"
+sys.path.insert(0, str(REPO_ROOT / "custom_components" / "ovh_http2sms"))
+
+from http2sms import MAX_PARTS, Encoding, SmsLayout, is_gsm7, layout, transliterate  # noqa: E402
+from http2sms.lookalikes import clusters  # noqa: E402
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "alerts.json"
-
-
-def _load_encoding() -> ModuleType:
-    sys.path.insert(0, str(REPO_ROOT))
-    spec = importlib.util.spec_from_file_location("ovh_http2sms_encoding", MODULE_PATH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = (
-        module  # dataclasses look their module up while being built
-    )
-    spec.loader.exec_module(module)
-    return module
-
-
-enc = _load_encoding()
 
 
 @dataclass(frozen=True)
@@ -56,36 +41,36 @@ class Outcome:
     removed: int  # code points deleted from the message (content lost)
 
 
-def _layout(text: str, alert: Alert, encoding: Any = None) -> Any:
-    return enc.layout(text, encoding, stop_mention=not alert.no_stop)
+def _layout(text: str, alert: Alert, encoding: Encoding | None = None) -> SmsLayout:
+    return layout(text, encoding, stop_mention=not alert.no_stop)
 
 
 def auto(alert: Alert) -> Outcome:
     """Cheapest encoding for the text as written: what the integration sends by default."""
     sms = _layout(alert.text, alert)
-    return Outcome(sms.parts, sms.encoding == enc.Encoding.GSM7, 0)
+    return Outcome(sms.parts, sms.encoding == Encoding.GSM7, 0)
 
 
 def transliterated(alert: Alert, *, drop: bool) -> Outcome:
     """Cheapest encoding after the module's transliteration."""
-    result = enc.transliterate(alert.text, drop_unencodable=drop)
+    result = transliterate(alert.text, drop_unencodable=drop)
     sms = _layout(result.text, alert)
     removed = sum(
         alert.text.count(cluster) * len(cluster) for cluster in result.dropped
     )
-    return Outcome(sms.parts, sms.encoding == enc.Encoding.GSM7, removed)
+    return Outcome(sms.parts, sms.encoding == Encoding.GSM7, removed)
 
 
 def naive_unicode(alert: Alert) -> Outcome:
     """Send everything as Unicode (smsCoding=2), as a naive client does."""
-    sms = _layout(alert.text, alert, enc.Encoding.UNICODE)
+    sms = _layout(alert.text, alert, Encoding.UNICODE)
     return Outcome(sms.parts, False, 0)
 
 
 def naive_strip(alert: Alert) -> Outcome:
     """Force GSM-7 by deleting every character outside it, as a naive client does."""
-    kept = "".join(char for char in alert.text if enc.is_gsm7(char))
-    sms = _layout(kept, alert, enc.Encoding.GSM7)
+    kept = "".join(char for char in alert.text if is_gsm7(char))
+    sms = _layout(kept, alert, Encoding.GSM7)
     return Outcome(sms.parts, True, len(alert.text) - len(kept))
 
 
@@ -95,7 +80,7 @@ def ideal_alphabet(alert: Alert) -> Outcome:
     No client can go below this without deleting content: it keeps every character (emoji
     included) at the cheapest possible price and the GSM-7 part sizes.
     """
-    visible = sum(1 for _ in enc._clusters(alert.text))  # noqa: SLF001
+    visible = sum(1 for _ in clusters(alert.text))
     sms = _layout("a" * visible, alert)
     return Outcome(sms.parts, True, 0)
 
@@ -168,7 +153,7 @@ def main() -> None:
             f"{name:<36} {total:>6} {by_lang['fr']:>5} {by_lang['en']:>5} "
             f"{total / base_auto:>6.2f} {total / base_unicode:>8.2f} "
             f"{sum(outcome.gsm7 for outcome in outcomes):>10} "
-            f"{sum(outcome.parts > enc.MAX_PARTS for outcome in outcomes):>8} "
+            f"{sum(outcome.parts > MAX_PARTS for outcome in outcomes):>8} "
             f"{sum(outcome.removed for outcome in outcomes):>8}"
         )
 

@@ -2,7 +2,7 @@
 
 Starts the http2sms simulator and a real Home Assistant (with its frontend) on 127.0.0.1, keeps
 their state in `.demo/` (git-ignored), and configures Home Assistant the way a person would, through
-its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (tests/e2e/harness.py):
+its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (hass_testbed):
 
 - onboarding, with a demo owner whose login is printed;
 - the OVHcloud SMS account, pointed at the simulator;
@@ -28,12 +28,10 @@ from typing import Any
 
 import requests
 
-from tests.e2e.harness import (
-    DOMAIN,
-    LOOPBACK,
+from hass_testbed import (
     REPO_ROOT,
     Client,
-    HarnessError,
+    HassTestbedError,
     HomeAssistant,
     Person,
     Simulator,
@@ -41,6 +39,15 @@ from tests.e2e.harness import (
     onboard,
     onboarding_status,
 )
+from hass_testbed.ovh_http2sms import (
+    DOMAIN,
+    account_form,
+    add_account,
+    add_contact,
+    notify_entity_of,
+)
+from hass_testbed.processes import LOOPBACK
+from http2sms_simulator import DEFAULT_CREDIT
 
 STATE_DIR = REPO_ROOT / ".demo"
 STATE_FILE = STATE_DIR / "demo.json"
@@ -104,7 +111,7 @@ class Demo:
             STATE_DIR / "simulator",
             port=choose_port(self.state.get("simulator_port"), SIMULATOR_PORT),
             # The simulator keeps nothing on disk: start it with the credit the last run ended with.
-            initial_credit=self.state.get("simulator_credit", 100),
+            initial_credit=self.state.get("simulator_credit", DEFAULT_CREDIT),
         )
         self.hass = HomeAssistant(
             STATE_DIR / "homeassistant",
@@ -131,13 +138,7 @@ class Demo:
         entries = user.config_entries(DOMAIN)
         if not entries:
             say("Adding OVHcloud SMS (http2sms) with the simulator's account")
-            result = user.config_flow(
-                DOMAIN,
-                self.simulator.account_form(),
-            )
-            if result.get("type") != "create_entry":
-                raise HarnessError(f"the account was not added: {result}")
-            entry_id = str(result["result"]["entry_id"])
+            entry_id = add_account(user, self.simulator)
         else:
             entry_id = str(entries[0]["entry_id"])
             if self.state.get("simulator_port") not in (None, self.simulator.port):
@@ -151,7 +152,7 @@ class Demo:
                     entry_id,
                     {
                         k: v
-                        for k, v in self.simulator.account_form().items()
+                        for k, v in account_form(self.simulator).items()
                         if k != "account"
                     },
                 )
@@ -164,22 +165,11 @@ class Demo:
         for contact in CONTACTS:
             if contact["name"] not in titles:
                 say(f"Adding the contact {contact['name']} ({contact['phone_number']})")
-                result = user.subentry_flow(entry_id, "recipient", contact)
-                if result.get("type") != "create_entry":
-                    raise HarnessError(f"{contact['name']} was not added: {result}")
-        entities = {}
-        for subentry in user.subentries(entry_id):
-            deadline = time.monotonic() + 30
-            while not (
-                found := user.entity_ids(
-                    DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
-                )
-            ):
-                if time.monotonic() > deadline:
-                    raise HarnessError(f"no notify entity for {subentry['title']}")
-                time.sleep(0.2)
-            entities[subentry["title"]] = found[0]
-        return entities
+                add_contact(user, entry_id, contact)
+        return {
+            subentry["title"]: notify_entity_of(user, subentry["subentry_id"])
+            for subentry in user.subentries(entry_id)
+        }
 
     def button(self, user: Client) -> str:
         """Add the input button helper that starts the demo automation; return its entity id."""
@@ -206,7 +196,7 @@ class Demo:
                 if entity["unique_id"] == helper["id"]:
                     return str(entity["entity_id"])
             if time.monotonic() > deadline:
-                raise HarnessError(f"no entity for the helper {helper}")
+                raise HassTestbedError(f"no entity for the helper {helper}")
             time.sleep(0.2)
 
     def automation(self, user: Client, button: str, contacts: dict[str, str]) -> None:
@@ -352,7 +342,7 @@ class Demo:
             self.banner()
             self.waiting = True
             self.wait()
-        except (HarnessError, requests.RequestException) as err:
+        except (HassTestbedError, requests.RequestException) as err:
             say(f"The demo failed: {err}")
             return 1
         except KeyboardInterrupt:

@@ -6,6 +6,7 @@ from .parts import Coding, PartCount, count_parts
 from .render import ContentType, render
 from .state import (
     DEFAULT_ACCOUNT,
+    DEFAULT_CREDIT,
     DEFAULT_LOGIN,
     DEFAULT_PASSWORD,
     DEFAULT_SENDER,
@@ -21,6 +22,7 @@ from .state import (
 
 __all__ = [
     "DEFAULT_ACCOUNT",
+    "DEFAULT_CREDIT",
     "DEFAULT_LOGIN",
     "DEFAULT_PASSWORD",
     "DEFAULT_SENDER",

@@ -1,4 +1,8 @@
-"""Shared test set-up: Home Assistant finds this repository's custom_components."""
+"""Shared test set-up: Home Assistant finds this repository's custom_components.
+
+Also the one set of test credentials, the simulator's defaults, and the fixture that lets a
+test retry a refused connection at once.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,20 @@ import pytest
 # Without this import Home Assistant's loader looks for custom integrations in the test
 # plugin's own testing_config instead of this repository.
 import custom_components  # noqa: F401
-from http2sms_simulator import SimulatorState
+from custom_components.ovh_http2sms.http2sms import client as http2sms_client
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+    SimulatorState,
+)
 from http2sms_simulator.testing import RunningSimulator, run_simulator
+
+ACCOUNT = DEFAULT_ACCOUNT
+LOGIN = DEFAULT_LOGIN
+PASSWORD = DEFAULT_PASSWORD
+SENDER = DEFAULT_SENDER
 
 # "ci" keeps the default run fast; "thorough" is the 10 000-example run of the README.
 settings.register_profile(
@@ -45,3 +61,9 @@ async def simulator(
     """Serve the simulator on a free loopback port for one test."""
     async with run_simulator(state) as running:
         yield running
+
+
+@pytest.fixture
+def no_retry_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry a refused connection at once instead of a second later."""
+    monkeypatch.setattr(http2sms_client, "CONNECT_RETRY_DELAY", 0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass
 from decimal import Decimal
 import itertools
@@ -34,6 +35,7 @@ from .const import DOMAIN
 from .errors import Outcome, outcome, send_error, translate
 from .http2sms import (
     DEFAULT_ENDPOINT,
+    DEFAULT_TIMEOUT,
     Http2SmsAuthenticationError,
     Http2SmsClient,
     Http2SmsConnectionError,
@@ -110,6 +112,11 @@ class SmsAccount:
         self._listeners: list[CALLBACK_TYPE] = []
         self._closed = False
         self._request_done = asyncio.Event()
+
+    @property
+    def requests_out(self) -> int:
+        """Requests that left the queue and have not ended (on the wire, or about to be)."""
+        return self._pacer.running
 
     # --- Entries -----------------------------------------------------------------------------
 
@@ -227,14 +234,15 @@ class SmsAccount:
     # --- Stop --------------------------------------------------------------------------------
 
     async def async_stop(self) -> None:
-        """Let queued sends go out for a bounded time, then refuse the rest as not sent."""
-        try:
-            async with asyncio.timeout(STOP_DRAIN_TIMEOUT):
-                while self._pacer.waiting() or self._pacer.running:
-                    self._request_done.clear()
-                    await self._request_done.wait()
-        except TimeoutError:
-            pass
+        """Let queued sends go out for a bounded time, then refuse the rest as not sent.
+
+        Requests already on the wire are waited for (each is bounded by the client's timeout):
+        cut off, they would leave their callers with no answer and their SMS in doubt.
+        """
+        await self._async_wait_until(
+            lambda: not self._pacer.waiting() and not self._pacer.running,
+            STOP_DRAIN_TIMEOUT,
+        )
         self._closed = True
         for timer in self._grace_timers.values():
             timer.cancel()
@@ -246,6 +254,16 @@ class SmsAccount:
                 self.name,
             )
         self._pacer.cancel_timer()
+        await self._async_wait_until(
+            lambda: not self._pacer.running, DEFAULT_TIMEOUT + STOP_DRAIN_TIMEOUT
+        )
+
+    async def _async_wait_until(self, done: Callable[[], bool], bound: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(bound):
+                while not done():
+                    self._request_done.clear()
+                    await self._request_done.wait()
 
     # --- Credit and reachability -------------------------------------------------------------
 

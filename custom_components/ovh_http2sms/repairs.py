@@ -28,6 +28,12 @@ class ContactNumberRepairFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
+        """Start with the number form (the repairs integration passes the issue data here)."""
+        return await self.async_step_number()
+
+    async def async_step_number(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
         """Show the number as saved and take the corrected one."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None or self._subentry_id not in entry.subentries:
@@ -55,7 +61,7 @@ class ContactNumberRepairFlow(RepairsFlow):
                 )
                 return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init",
+            step_id="number",
             data_schema=probatio.Schema(
                 {
                     probatio.Required(CONF_PHONE_NUMBER): TextSelector(

@@ -13,12 +13,8 @@ from yarl import URL
 from custom_components.ovh_http2sms.http2sms import Credentials, Http2SmsClient
 from http2sms_simulator import Account, SimulatorState, SmsUser
 from http2sms_simulator.testing import RunningSimulator
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
-# Distinctive secrets, so that finding them in a text can only mean a leak.
-ACCOUNT = "sms-zq4821-7"
-LOGIN = "zorglubLogin93"
-PASSWORD = "Pw7xQkZ2mV"
-SENDER = "HomeAssist"
 OTHER_SENDER = "Alarm"
 RECIPIENT = "0033612345678"
 OTHER_RECIPIENT = "0033698765432"
@@ -26,7 +22,7 @@ CREDIT = "1000"
 
 
 def make_account(*, allowed_ips: list[str] | None = None) -> Account:
-    """The account every client test talks to, with the distinctive secrets above."""
+    """The account every client test talks to, with the suite's credentials."""
     return Account(
         name=ACCOUNT,
         credit=CREDIT,
@@ -95,6 +91,7 @@ def state() -> SimulatorState:
 
 @pytest.fixture
 def trace() -> Trace:
+    """What the session sends, request by request."""
     return Trace()
 
 
@@ -102,12 +99,14 @@ def trace() -> Trace:
 async def session(
     socket_enabled: None, trace: Trace
 ) -> AsyncIterator[aiohttp.ClientSession]:
+    """A client session whose requests are traced."""
     async with aiohttp.ClientSession(trace_configs=[_trace_config(trace)]) as client:
         yield client
 
 
 @pytest.fixture
 def credentials() -> Credentials:
+    """The credentials of the account every client test talks to."""
     return Credentials(account=ACCOUNT, login=LOGIN, password=PASSWORD)
 
 
@@ -117,4 +116,5 @@ def client(
     simulator: RunningSimulator,
     credentials: Credentials,
 ) -> Http2SmsClient:
+    """A client of the simulator with the suite's credentials."""
     return Http2SmsClient(session, credentials, endpoint=simulator.endpoint)

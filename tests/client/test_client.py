@@ -50,21 +50,11 @@ from custom_components.ovh_http2sms.http2sms import (
 )
 from http2sms_simulator import HTTP2SMS_PATH, Coding, Fault, FaultKind, SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
-from .conftest import (
-    ACCOUNT,
-    LOGIN,
-    OTHER_RECIPIENT,
-    OTHER_SENDER,
-    PASSWORD,
-    RECIPIENT,
-    SENDER,
-    Trace,
-    make_account,
-)
+from .conftest import OTHER_RECIPIENT, OTHER_SENDER, RECIPIENT, Trace, make_account
 
 PARIS = ZoneInfo("Europe/Paris")
-RETRY_DELAY = "custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELAY"
 WRONG_PASSWORD = "Wr0ngPwKq8"
 
 
@@ -189,6 +179,7 @@ def http_reply(status_line: str, body: bytes, *headers: str) -> bytes:
     ],
 )
 def test_validate_endpoint_accepts(endpoint: str) -> None:
+    """OVH's https URL, and plain http on loopback only, are valid endpoints."""
     assert validate_endpoint(endpoint) == URL(endpoint)
 
 
@@ -213,11 +204,13 @@ def test_validate_endpoint_accepts(endpoint: str) -> None:
     ],
 )
 def test_validate_endpoint_refuses(endpoint: str) -> None:
+    """Anything that could send the password in clear or nowhere is refused."""
     with pytest.raises(Http2SmsConfigurationError):
         validate_endpoint(endpoint)
 
 
 def test_configuration_error_is_a_value_error() -> None:
+    """A bad endpoint is a ValueError, as callers validating input expect."""
     with pytest.raises(ValueError):
         validate_endpoint("http://example.org/")
 
@@ -235,12 +228,14 @@ def test_configuration_error_is_a_value_error() -> None:
     ],
 )
 def test_is_loopback_host(host: str, loopback: bool) -> None:
+    """Only loopback addresses and localhost count as loopback."""
     assert is_loopback_host(host) is loopback
 
 
 async def test_client_refuses_plain_http_to_a_remote_host(
     session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """The client never sends the password over plain http to another host."""
     with pytest.raises(Http2SmsConfigurationError):
         Http2SmsClient(session, credentials, endpoint="http://www.ovh.com/cgi")
 
@@ -248,6 +243,7 @@ async def test_client_refuses_plain_http_to_a_remote_host(
 async def test_client_defaults_to_ovh_over_https(
     session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """Without an endpoint the client talks to OVH over https."""
     client = Http2SmsClient(session, credentials)
     assert client.endpoint == URL("https://www.ovh.com/cgi-bin/sms/http2sms.cgi")
 
@@ -257,6 +253,7 @@ async def test_client_defaults_to_ovh_over_https(
 
 def test_format_deferred_documented_example() -> None:
     # The guide's example: 125025112017 is 12:50 on 25 November 2017.
+    """The deferred time follows the guide's example, hhmmddMMYYYY."""
     assert (
         format_deferred(datetime(2017, 11, 25, 12, 50, tzinfo=PARIS)) == "125025112017"
     )
@@ -284,10 +281,12 @@ DEFERRED_CASES = [
 
 @pytest.mark.parametrize(("moment", "expected"), DEFERRED_CASES)
 def test_format_deferred_in_paris_time(moment: datetime, expected: str) -> None:
+    """Any deferred moment is written in Paris time, summer and winter."""
     assert format_deferred(moment) == expected
 
 
 def test_normalise_line_breaks() -> None:
+    """LF and CR LF become the CR that SMS use."""
     assert normalise_line_breaks("a\nb\r\nc\rd\n\ne") == "a\rb\rc\rd\r\re"
 
 
@@ -295,6 +294,7 @@ def test_normalise_line_breaks() -> None:
 
 
 def test_credentials_repr_hides_login_and_password(credentials: Credentials) -> None:
+    """Credentials print the account, never the login or the password."""
     for text in (repr(credentials), str(credentials)):
         assert ACCOUNT in text
         assert LOGIN not in text
@@ -325,6 +325,7 @@ def test_credentials_repr_hides_login_and_password(credentials: Credentials) -> 
     ],
 )
 def test_sms_request_refusals(changes: dict[str, object]) -> None:
+    """A request OVH would refuse is refused before any connection."""
     with pytest.raises(ValueError):
         sms(**changes)
 
@@ -332,12 +333,14 @@ def test_sms_request_refusals(changes: dict[str, object]) -> None:
 def test_sms_request_refuses_non_ascii_digits() -> None:
     # str.isdigit() is true for "²" and for Arabic-Indic or full-width digits, none of which
     # can ever be part of an http2sms number.
+    """Digits of other scripts are not phone numbers."""
     for number in ("0033612345678²", "٠٠٣٣٦١٢٣٤٥٦٧٨", "００３３６１２３４５６７８"):
         with pytest.raises(ValueError):
             sms(recipients=(number,))
 
 
 def test_sms_request_limits_are_inclusive() -> None:
+    """The limits themselves are allowed."""
     many = tuple(f"00336{n:08d}" for n in range(MAX_RECIPIENTS_PER_REQUEST))
     assert len(sms(recipients=many).recipients) == MAX_RECIPIENTS_PER_REQUEST
     assert sms(tag="t" * MAX_TAG_LENGTH).tag == "t" * MAX_TAG_LENGTH
@@ -346,6 +349,7 @@ def test_sms_request_limits_are_inclusive() -> None:
 
 
 def test_exception_hierarchy() -> None:
+    """Callers can catch errors by what they mean."""
     assert issubclass(Http2SmsTimeoutError, Http2SmsConnectionError)
     assert issubclass(Http2SmsRateLimitError, Http2SmsHttpError)
     assert issubclass(Http2SmsHttpError, Http2SmsResponseError)
@@ -363,6 +367,7 @@ def test_exception_hierarchy() -> None:
 
 
 def test_service_error_texts() -> None:
+    """A refusal reads with its status and OVH's own reason."""
     coded = Http2SmsSenderNotFoundError(241, "Sms sender X does not exists")
     assert (coded.status, coded.reason) == (241, "Sms sender X does not exists")
     assert (
@@ -381,6 +386,7 @@ def test_service_error_texts() -> None:
 async def test_send_success(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """One SMS sent gives its id and the credit left."""
     result = await client.send(sms())
 
     assert result == SendResult(
@@ -399,6 +405,7 @@ async def test_send_success(
 async def test_send_is_one_form_post_with_the_password_only_in_the_body(
     client: Http2SmsClient, simulator: RunningSimulator, trace: Trace
 ) -> None:
+    """The password travels in a POSTed form, never in the URL."""
     await client.send(sms())
 
     [record] = simulator.requests
@@ -419,6 +426,7 @@ async def test_send_is_one_form_post_with_the_password_only_in_the_body(
 async def test_send_to_several_recipients_gives_one_id_each(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Several recipients in one request give one id each, in order."""
     third = "0044712345678"
     result = await client.send(sms(recipients=(RECIPIENT, OTHER_RECIPIENT, third)))
 
@@ -437,6 +445,7 @@ async def test_send_to_several_recipients_gives_one_id_each(
 async def test_send_returns_a_decimal_credit_exactly(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A fractional credit is read exactly, as a Decimal."""
     simulator.state.set_credit(ACCOUNT, "230.50")
 
     result = await client.send(sms())
@@ -450,6 +459,7 @@ async def test_send_with_the_smsids_key(
     session: aiohttp.ClientSession,
     credentials: Credentials,
 ) -> None:
+    """The lower-case smsIds key of some replies is read too."""
     state = SimulatorState([make_account()], json_ids_key="smsIds")
     async with run_simulator(state) as sim:
         client = Http2SmsClient(session, credentials, endpoint=sim.endpoint)
@@ -460,6 +470,7 @@ async def test_send_with_the_smsids_key(
 async def test_message_characters_arrive_intact(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Characters that mean something in a form arrive as typed."""
     message = "1+1=2 & 50% off? é€ #tag ; a,b"
 
     await client.send(sms(message=message))
@@ -478,6 +489,7 @@ async def test_message_characters_arrive_intact(
 async def test_line_breaks_arrive_as_cr(
     client: Http2SmsClient, simulator: RunningSimulator, message: str, expected: str
 ) -> None:
+    """Line breaks reach the phone as CR."""
     await client.send(sms(message=message))
 
     assert simulator.outbox[0].message == expected
@@ -487,6 +499,7 @@ async def test_line_breaks_arrive_as_cr(
 async def test_flash_is_class_0(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A flash SMS is class 0; others send no class."""
     await client.send(sms(flash=True))
     await client.send(sms(flash=False))
 
@@ -497,6 +510,7 @@ async def test_flash_is_class_0(
 
 
 async def test_no_stop(client: Http2SmsClient, simulator: RunningSimulator) -> None:
+    """noStop is sent only when asked for."""
     await client.send(sms(no_stop=True))
     await client.send(sms(no_stop=False))
 
@@ -512,6 +526,7 @@ async def test_deferred_is_sent_in_paris_time(
     moment: datetime,
     expected: str,
 ) -> None:
+    """A deferred SMS is sent with its Paris time."""
     await client.send(sms(deferred=moment))
 
     assert simulator.requests[0].params["deferred"] == expected
@@ -521,6 +536,7 @@ async def test_deferred_is_sent_in_paris_time(
 async def test_no_deferred_parameter_without_deferred(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Options not asked for are not sent at all."""
     await client.send(sms())
 
     assert "deferred" not in simulator.requests[0].params
@@ -530,6 +546,7 @@ async def test_no_deferred_parameter_without_deferred(
 
 
 async def test_tag(client: Http2SmsClient, simulator: RunningSimulator) -> None:
+    """A tag of the maximum length arrives whole."""
     await client.send(sms(tag="t" * MAX_TAG_LENGTH))
 
     assert simulator.outbox[0].tag == "t" * MAX_TAG_LENGTH
@@ -546,6 +563,7 @@ async def test_coding(
     param: str,
     expected: Coding,
 ) -> None:
+    """The forced encoding becomes OVH's smsCoding."""
     await client.send(sms(coding=coding))
 
     assert simulator.requests[0].params["smsCoding"] == param
@@ -556,6 +574,7 @@ async def test_coding(
 async def test_sender_for_response_sends_an_empty_from(
     client: Http2SmsClient, simulator: RunningSimulator, sender: str | None
 ) -> None:
+    """A reply-able SMS goes from OVH's short code, with an empty sender."""
     await client.send(sms(sender=sender, sender_for_response=True))
 
     params = simulator.requests[0].params
@@ -569,6 +588,7 @@ async def test_sender_for_response_sends_an_empty_from(
 async def test_other_sender(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Another declared sender may be used."""
     await client.send(sms(sender=OTHER_SENDER))
 
     assert simulator.outbox[0].sender == OTHER_SENDER
@@ -588,6 +608,7 @@ async def test_missing_parameter_is_201(
     password: str,
     reason: str,
 ) -> None:
+    """A missing login or password is OVH's status 201."""
     client = client_with(
         session, simulator, account=ACCOUNT, login=login, password=password
     )
@@ -619,6 +640,7 @@ async def test_invalid_parameter_is_202(
     changes: dict[str, object],
     reason: str,
 ) -> None:
+    """An invalid parameter is status 202, and nothing is sent."""
     with pytest.raises(Http2SmsInvalidParameterError) as caught:
         await client.send(sms(**changes))
 
@@ -630,6 +652,7 @@ async def test_invalid_parameter_is_202(
 async def test_not_enough_credit_is_202(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Too little credit is status 202, and nothing is sent."""
     simulator.state.set_credit(ACCOUNT, "0.50")
 
     with pytest.raises(Http2SmsInvalidParameterError) as caught:
@@ -642,6 +665,7 @@ async def test_not_enough_credit_is_202(
 async def test_bad_account_format_is_202(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
+    """A malformed account name is status 202."""
     client = client_with(
         session, simulator, account="ab1234", login=LOGIN, password=PASSWORD
     )
@@ -656,6 +680,7 @@ async def test_bad_account_format_is_202(
 async def test_unknown_sender_is_241(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """An undeclared sender is status 241."""
     with pytest.raises(Http2SmsSenderNotFoundError) as caught:
         await client.send(sms(sender="Unknown"))
 
@@ -680,6 +705,7 @@ async def test_wrong_credentials_are_401(
     login: str,
     password: str,
 ) -> None:
+    """A wrong password or login is status 401, and neither is shown."""
     client = client_with(
         session, simulator, account=ACCOUNT, login=login, password=password
     )
@@ -695,6 +721,7 @@ async def test_wrong_credentials_are_401(
 async def test_ip_not_allowed_is_401_and_the_login_is_redacted(
     socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """An address the SMS user does not allow is a 401 whose text hides the login."""
     state = SimulatorState([make_account(allowed_ips=["192.0.2.7"])])
     async with run_simulator(state) as sim:
         client = Http2SmsClient(session, credentials, endpoint=sim.endpoint)
@@ -712,6 +739,7 @@ async def test_ip_not_allowed_is_401_and_the_login_is_redacted(
 async def test_secrets_echoed_by_the_service_are_redacted(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Secrets that the reply repeats are hidden from the error."""
     simulator.inject(
         Fault(
             kind=FaultKind.MALFORMED,
@@ -729,6 +757,7 @@ async def test_secrets_echoed_by_the_service_are_redacted(
 async def test_unknown_status_is_its_own_error(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A status OVH does not document is an error of its own."""
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
 
     with pytest.raises(Http2SmsUnknownStatusError) as caught:
@@ -741,6 +770,7 @@ async def test_unknown_status_is_its_own_error(
 async def test_rate_limit_inside_a_200_reply_is_a_refusal(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A rate limit reported in a 200 reply is a refusal, and nothing is sent."""
     simulator.inject(Fault(kind=FaultKind.RATE_LIMIT, http_status=200, limit=0))
 
     with pytest.raises(Http2SmsServiceError) as caught:
@@ -754,6 +784,7 @@ async def test_rate_limit_inside_a_200_reply_is_a_refusal(
 
 
 async def test_http_503(client: Http2SmsClient, simulator: RunningSimulator) -> None:
+    """An HTTP error is reported with its status."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR))
 
     with pytest.raises(Http2SmsHttpError) as caught:
@@ -767,6 +798,7 @@ async def test_http_503(client: Http2SmsClient, simulator: RunningSimulator) -> 
 async def test_http_429_is_a_rate_limit(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """HTTP 429 is a rate limit."""
     simulator.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0))
 
     with pytest.raises(Http2SmsRateLimitError) as caught:
@@ -779,6 +811,7 @@ async def test_http_429_is_a_rate_limit(
 async def test_a_redirect_is_not_followed(
     socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """A redirect is not followed: the form could land elsewhere."""
     reply = http_reply("302 Found", b"", "Location: /elsewhere")
     async with raw_server(reply) as server:
         client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
@@ -803,6 +836,7 @@ async def test_a_redirect_is_not_followed(
 async def test_unreadable_reply_is_an_invalid_response(
     client: Http2SmsClient, simulator: RunningSimulator, fault: Fault
 ) -> None:
+    """A reply that cannot be read is an invalid response."""
     simulator.inject(fault)
 
     with pytest.raises(Http2SmsInvalidResponseError) as caught:
@@ -816,6 +850,7 @@ async def test_unreadable_reply_is_an_invalid_response(
 async def test_reset_is_a_connection_error_after_the_request_was_sent(
     client: Http2SmsClient, simulator: RunningSimulator, reset_in: str
 ) -> None:
+    """A connection reset while reading says the request may have been sent."""
     simulator.inject(Fault(kind=FaultKind.RESET, reset_in=reset_in))  # type: ignore[arg-type]
 
     with pytest.raises(Http2SmsConnectionError) as caught:
@@ -832,6 +867,7 @@ async def test_delay_beyond_the_timeout(
     simulator: RunningSimulator,
     credentials: Credentials,
 ) -> None:
+    """A reply slower than the timeout is a timeout, after the request was sent."""
     client = Http2SmsClient(
         session, credentials, endpoint=simulator.endpoint, timeout=0.2
     )
@@ -848,6 +884,7 @@ async def test_delay_beyond_the_timeout(
 async def test_delay_within_the_timeout_succeeds(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A slow reply within the timeout is read."""
     simulator.inject(Fault(kind=FaultKind.DELAY, seconds=0.05))
 
     result = await client.send(sms())
@@ -876,10 +913,10 @@ async def test_never_resends_after_a_broken_reply(
     simulator: RunningSimulator,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
     fault: Fault,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
+    """Once the request may have reached OVH it is never sent again."""
     client = Http2SmsClient(
         session, credentials, endpoint=simulator.endpoint, timeout=0.5
     )
@@ -901,9 +938,9 @@ async def test_connection_refused_is_retried_once(
     session: aiohttp.ClientSession,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
+    """A refused connection, which sent nothing, is tried once more."""
     client = Http2SmsClient(session, credentials, endpoint=closed_endpoint(free_port()))
 
     with pytest.raises(Http2SmsConnectionError) as caught:
@@ -920,10 +957,9 @@ async def test_connection_refused_is_retried_once(
 async def test_retry_after_a_refused_connection_sends_once(
     socket_enabled: None,
     credentials: Credentials,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
     """The first connection is refused; the simulator starts on that port before the retry."""
-    monkeypatch.setattr(RETRY_DELAY, 0)
     port = free_port()
     attempts: list[type[BaseException]] = []
     async with AsyncExitStack() as stack:
@@ -967,9 +1003,9 @@ async def test_a_connection_closed_after_opening_is_not_retried(
     socket_enabled: None,
     session: aiohttp.ClientSession,
     credentials: Credentials,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
-    monkeypatch.setattr(RETRY_DELAY, 0)
+    """A connection closed after the request went out is not retried."""
     async with raw_server(None) as server:
         client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
         with pytest.raises(Http2SmsConnectionError) as caught:
@@ -982,6 +1018,7 @@ async def test_a_connection_closed_after_opening_is_not_retried(
 async def test_a_latin_1_text_reply_is_read(
     socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """A text reply in Latin-1 is read, accents included."""
     body = "KO\nMot de passe erroné".encode("latin-1")
     reply = http_reply("200 OK", body, "Content-Type: text/plain")
     async with raw_server(reply) as server:
@@ -997,6 +1034,7 @@ async def test_a_latin_1_text_reply_is_read(
 async def test_a_text_success_reply_is_accepted(
     socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
 ) -> None:
+    """The text layout of a success is read like the JSON one."""
     reply = http_reply("200 OK", b"OK\n1007\n10867690", "Content-Type: text/plain")
     async with raw_server(reply) as server:
         client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
@@ -1021,6 +1059,7 @@ def assert_nothing_sent(sim: RunningSimulator) -> None:
 async def test_probe_verifies_credentials_when_checked_first(
     client: Http2SmsClient, simulator: RunningSimulator, trace: Trace
 ) -> None:
+    """A probe proves the credentials when OVH checks them before the missing message."""
     result = await client.probe(SENDER)
 
     assert result.credentials_verified is True
@@ -1034,6 +1073,7 @@ async def test_probe_verifies_credentials_when_checked_first(
 async def test_probe_wrong_password(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
+    """A probe with a wrong password is a 401, and sends nothing."""
     client = client_with(
         session, simulator, account=ACCOUNT, login=LOGIN, password=WRONG_PASSWORD
     )
@@ -1050,6 +1090,7 @@ async def test_probe_wrong_password(
 async def test_probe_cannot_verify_when_missing_parameters_come_first(
     socket_enabled: None, session: aiohttp.ClientSession, password: str
 ) -> None:
+    """A probe says it proved nothing when OVH reports the missing message first."""
     state = SimulatorState([make_account()], missing_before_auth=True)
     async with run_simulator(state) as sim:
         client = Http2SmsClient(
@@ -1069,6 +1110,7 @@ async def test_probe_cannot_verify_when_missing_parameters_come_first(
 async def test_probe_bad_account_format(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
+    """A probe reports a malformed account."""
     client = client_with(
         session, simulator, account="ab1234", login=LOGIN, password=PASSWORD
     )
@@ -1083,6 +1125,7 @@ async def test_probe_bad_account_format(
 async def test_probe_accepted_reply_proves_the_credentials(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """An accepted probe proves the credentials."""
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=101))
 
     result = await client.probe(SENDER)
@@ -1095,6 +1138,7 @@ async def test_probe_accepted_reply_proves_the_credentials(
 async def test_probe_reason_is_redacted(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """Secrets in a probe's reason are hidden."""
     simulator.inject(
         Fault(
             kind=FaultKind.MALFORMED,
@@ -1112,6 +1156,7 @@ async def test_probe_reason_is_redacted(
 async def test_probe_transport_failure(
     client: Http2SmsClient, simulator: RunningSimulator
 ) -> None:
+    """A probe that fails in transport raises, and sends nothing."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR))
 
     with pytest.raises(Http2SmsHttpError):
@@ -1149,10 +1194,9 @@ async def test_a_stalled_handshake_is_not_sent_and_retried_once(
     session: aiohttp.ClientSession,
     credentials: Credentials,
     trace: Trace,
-    monkeypatch: pytest.MonkeyPatch,
+    no_retry_delay: None,
 ) -> None:
     """A TLS handshake that never ends times out on connect: provably not sent, one retry."""
-    monkeypatch.setattr(RETRY_DELAY, 0)
     async with silent_server() as server:
         client = Http2SmsClient(
             session,

@@ -65,6 +65,7 @@ DOCUMENTED_SUCCESS = Reply(
     ids=["json", "xml", "text", "xhtml"],
 )
 def test_documented_success_in_every_layout(body: str) -> None:
+    """The guide's success reads the same in every layout."""
     reply = parse_reply(body)
 
     assert reply == DOCUMENTED_SUCCESS
@@ -73,6 +74,7 @@ def test_documented_success_in_every_layout(body: str) -> None:
 
 
 def test_documented_json_error() -> None:
+    """The guide's JSON error gives its status and text."""
     reply = parse_reply(JSON_ERROR)
 
     assert reply == Reply(
@@ -85,6 +87,7 @@ def test_documented_json_error() -> None:
 
 
 def test_documented_xml_error() -> None:
+    """The guide's XML error gives its status and text."""
     reply = parse_reply(XML_ERROR)
 
     assert reply == Reply(
@@ -95,6 +98,7 @@ def test_documented_xml_error() -> None:
 
 @pytest.mark.parametrize("body", [TEXT_ERROR, XHTML_ERROR], ids=["text", "xhtml"])
 def test_documented_ko_has_a_reason_but_no_status(body: str) -> None:
+    """A KO in text or HTML has a reason but no status."""
     reply = parse_reply(body)
 
     assert reply == Reply(
@@ -104,6 +108,7 @@ def test_documented_ko_has_a_reason_but_no_status(body: str) -> None:
 
 
 def test_lower_case_html5_page() -> None:
+    """An HTML5 page with lower-case tags is read."""
     reply = parse_reply(HTML5_SUCCESS)
 
     assert reply == Reply(
@@ -115,6 +120,7 @@ def test_lower_case_html5_page() -> None:
 
 
 def test_html5_failure_with_entities_and_wrapping_tags() -> None:
+    """HTML entities are decoded and wrapping tags ignored."""
     reply = parse_reply(HTML5_ERROR)
 
     assert reply.status is None
@@ -122,12 +128,14 @@ def test_html5_failure_with_entities_and_wrapping_tags() -> None:
 
 
 def test_json_smsids_variant() -> None:
+    """The lower-case smsIds key is read too."""
     reply = parse_reply('{"status":100,"creditLeft":"1007","smsIds":["10867690"]}')
 
     assert reply.sms_ids == ("10867690",)
 
 
 def test_json_decimal_credit_string_is_exact() -> None:
+    """A credit given as a string keeps its exact digits."""
     reply = parse_reply('{"status":100,"creditLeft":"230.50","SmsIds":["1"]}')
 
     assert reply.credits_left == Decimal("230.50")
@@ -135,6 +143,7 @@ def test_json_decimal_credit_string_is_exact() -> None:
 
 
 def test_json_number_credit_is_read_as_decimal_not_float() -> None:
+    """A credit given as a JSON number is a Decimal, never a float."""
     reply = parse_reply('{"status":100,"creditLeft":53.00,"SmsIds":[1]}')
 
     assert isinstance(reply.credits_left, Decimal)
@@ -144,12 +153,14 @@ def test_json_number_credit_is_read_as_decimal_not_float() -> None:
 
 def test_json_float_credit_keeps_its_decimal_digits() -> None:
     # 0.1 as a float would be 0.1000000000000000055...; read as Decimal it stays exact.
+    """0.1 stays 0.1, without binary rounding."""
     reply = parse_reply('{"status":100,"creditLeft":0.1,"SmsIds":["1"]}')
 
     assert reply.credits_left == Decimal("0.1")
 
 
 def test_several_ids_in_every_layout() -> None:
+    """Every layout gives one id per recipient."""
     ids = ("10867690", "10867691", "10867692")
     bodies = [
         '{"status":100,"creditLeft":"1004","SmsIds":["10867690","10867691","10867692"]}',
@@ -170,6 +181,7 @@ def test_several_ids_in_every_layout() -> None:
 
 
 def test_status_101_is_accepted_and_others_are_not() -> None:
+    """Any 1xx status is a success, nothing else."""
     assert parse_reply('{"status":101,"creditLeft":"1","SmsIds":[]}').accepted
     assert parse_reply('{"status":"199"}').accepted
     assert not parse_reply('{"status":200}').accepted
@@ -178,15 +190,18 @@ def test_status_101_is_accepted_and_others_are_not() -> None:
 
 
 def test_text_with_crlf_and_trailing_newline() -> None:
+    """CR LF and a final newline do not change a text reply."""
     assert parse_reply("OK\r\n1007\r\n10867690\r\n") == DOCUMENTED_SUCCESS
 
 
 def test_lower_case_ok_and_ko() -> None:
+    """ok and ko are read like OK and KO."""
     assert parse_reply("ok\n1007\n10867690") == DOCUMENTED_SUCCESS
     assert parse_reply("ko\nnope").reason == "nope"
 
 
 def test_ok_alone_has_no_credit_and_no_ids() -> None:
+    """A bare OK is a success without credit or ids."""
     assert parse_reply("OK") == Reply(
         status=100, reason="", credits_left=None, sms_ids=()
     )
@@ -194,6 +209,7 @@ def test_ok_alone_has_no_credit_and_no_ids() -> None:
 
 def test_unreadable_credit_is_none_not_an_error() -> None:
     # The SMS may have been sent: a bad credit must never become an error worth a retry.
+    """A credit that is not a number is unknown: the SMS may have been sent."""
     assert parse_reply("OK\nabc\n1").credits_left is None
     assert (
         parse_reply('{"status":100,"creditLeft":"NaN","SmsIds":["1"]}').credits_left
@@ -205,21 +221,25 @@ def test_unreadable_credit_is_none_not_an_error() -> None:
 
 
 def test_json_error_without_message() -> None:
+    """An error without a message has an empty reason."""
     assert parse_reply('{"status":202}').reason == ""
 
 
 def test_bom_is_ignored() -> None:
+    """A byte order mark does not hide the reply."""
     assert parse_reply("\ufeff" + JSON_SUCCESS) == DOCUMENTED_SUCCESS
     assert parse_reply("\ufeff" + TEXT_SUCCESS) == DOCUMENTED_SUCCESS
     assert parse_reply("\ufeff" + XML_SUCCESS) == DOCUMENTED_SUCCESS
 
 
 def test_surrounding_whitespace_is_ignored() -> None:
+    """Whitespace around the reply is ignored."""
     assert parse_reply(f"\n  {JSON_SUCCESS}\n") == DOCUMENTED_SUCCESS
     assert parse_reply(f"{XML_SUCCESS}\n") == DOCUMENTED_SUCCESS
 
 
 def test_xml_entities_are_decoded() -> None:
+    """XML entities in a reason are decoded."""
     body = (
         '<?xml version="1.0" encoding="UTF-8" ?><response><status>241</status>'
         "<message>Sms sender A&amp;B does not exists</message></response>"
@@ -228,6 +248,7 @@ def test_xml_entities_are_decoded() -> None:
 
 
 def test_xml_without_prologue() -> None:
+    """XML without its prologue is read."""
     body = "<response><status>100</status><creditLeft>5</creditLeft><smsIds><smsId>7</smsId></smsIds></response>"
     assert parse_reply(body) == Reply(
         status=100, reason="", credits_left=Decimal(5), sms_ids=("7",)
@@ -268,11 +289,13 @@ def test_xml_without_prologue() -> None:
     ],
 )
 def test_invalid_bodies_are_refused(body: str) -> None:
+    """A body in no known layout is an invalid response."""
     with pytest.raises(Http2SmsInvalidResponseError):
         parse_reply(body)
 
 
 def test_invalid_response_error_is_a_response_error() -> None:
+    """An invalid response is caught as a response error."""
     from custom_components.ovh_http2sms.http2sms import Http2SmsResponseError
 
     with pytest.raises(Http2SmsResponseError):

@@ -34,6 +34,7 @@ print(json.dumps({
 
 
 def test_client_imports_without_home_assistant() -> None:
+    """The client loads as a package of its own, with no Home Assistant module."""
     completed = subprocess.run(
         [sys.executable, "-I", "-c", PROBE, str(INTEGRATION_DIR)],
         capture_output=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import HomeAssistant, Person, Simulator, tail
+from hass_testbed import HomeAssistant, Person, Simulator, tail
 
 LOGS = pytest.StashKey[list[Callable[[], list[Path]]]]()
 

@@ -1,6 +1,6 @@
 """A person sets up OVHcloud SMS in a real browser, in every language the integration ships.
 
-Debian's Chromium, driven by Playwright, talks to a real Home Assistant process (see harness.py)
+Debian's Chromium, driven by Playwright, talks to a real Home Assistant process (see hass_testbed)
 whose integration points at the http2sms simulator. Everything the test clicks or reads is found
 the way a person finds it: by its role and its visible text. The texts come from the files the
 UI itself reads, the frontend's translations for Home Assistant's own words and the
@@ -46,16 +46,9 @@ from playwright.sync_api import (
 import pytest
 import pytest_socket
 
+from hass_testbed import REPO_ROOT, Client, HomeAssistant, Person, Simulator, onboard
+from hass_testbed.ovh_http2sms import DOMAIN
 from tests.e2e.conftest import OWNER
-from tests.e2e.harness import (
-    DOMAIN,
-    REPO_ROOT,
-    Client,
-    HomeAssistant,
-    Person,
-    Simulator,
-    onboard,
-)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -242,7 +235,7 @@ def browser(profile: Path) -> Iterator[BrowserContext]:
     """Chromium, headless, on a fresh profile, closed (with Playwright) on the way out.
 
     Playwright's synchronous API runs an event loop in this thread while it is open, so the
-    harness's WebSocket calls (which run their own loop) must be made before or after it.
+    testbed's WebSocket calls (which run their own loop) must be made before or after it.
     """
     expect.set_options(timeout=UI_TIMEOUT_MS)
     with sync_playwright() as playwright:

@@ -12,8 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.e2e.harness import (
-    DOMAIN,
+from hass_testbed import (
     Client,
     HomeAssistant,
     Person,
@@ -22,6 +21,7 @@ from tests.e2e.harness import (
     onboard,
     onboarding_status,
 )
+from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, account_form, add_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -40,7 +40,7 @@ CLAUDE_AS_TYPED, CLAUDE_AS_SENT = "+33 6 98 76 54 32", "0033698765432"
 def test_home_assistant_starts_offline_on_loopback_and_is_onboarded_through_its_api(
     home_assistant: HomeAssistant, owner: Person
 ) -> None:
-    """The harness alone: start without installing anything, onboard, stop cleanly."""
+    """The testbed alone: start without installing anything, onboard, stop cleanly."""
     steps = ("user", "core_config", "analytics", "integration")
     assert onboarding_status(home_assistant.base_url) == dict.fromkeys(steps, False)
 
@@ -92,10 +92,7 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     user.wait_running()
 
     # They add "OVHcloud SMS (http2sms)" with their SMS account, pointed at the simulator.
-    entry = user.config_flow(
-        DOMAIN,
-        simulator.account_form(),
-    )
+    entry = user.config_flow(DOMAIN, account_form(simulator), steps=SKIP_TEST_SMS)
     assert entry["type"] == "create_entry", entry
     entry_id = entry["result"]["entry_id"]
     assert [e["entry_id"] for e in user.config_entries(DOMAIN)] == [entry_id]
@@ -197,3 +194,50 @@ def _credit_sensor_of(user: Client, entry_id: str) -> str:
     """The account's credit sensor, found in the entity registry."""
     (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
     return entity_id
+
+
+def test_a_shutdown_automation_texts_and_a_country_change_never_redirects(
+    simulator: Simulator, home_assistant: HomeAssistant, owner: Person
+) -> None:
+    """SIGTERM runs the "Home Assistant is stopping" automation, whose SMS goes out; a contact
+    saved in France keeps its number after the country becomes Switzerland and a restart."""
+    user = onboard(home_assistant.base_url, owner)
+    user.wait_running()
+    entry_id = add_account(user, simulator)
+    assert user.subentry_flow(entry_id, "recipient", ALICE)["type"] == "create_entry"
+    alice_notify = _notify_entity_of(user, entry_id, "Alice")
+    user.save_automation(
+        "ups_shutdown",
+        {
+            "alias": "UPS on battery: tell Alice",
+            "triggers": [{"trigger": "homeassistant", "event": "shutdown"}],
+            "actions": [
+                {
+                    "action": "notify.send_message",
+                    "target": {"entity_id": alice_notify},
+                    "data": {"message": "Home Assistant is shutting down."},
+                }
+            ],
+        },
+    )
+    deadline = time.monotonic() + 30
+    while "automation.ups_on_battery_tell_alice" not in {
+        state["entity_id"] for state in user.states()
+    }:
+        assert time.monotonic() < deadline, "the automation never loaded"
+        time.sleep(0.2)
+    user.ws({"type": "config/core/update", "country": "CH"})
+
+    home_assistant.restart()
+    user.wait_running()
+
+    [sms] = simulator.outbox()
+    assert sms["message"] == "Home Assistant is shutting down."
+    assert sms["recipient"] == ALICE_AS_SENT
+    user.call(
+        "notify", "send_message", {"entity_id": alice_notify, "message": "Still you?"}
+    )
+    assert simulator.outbox()[-1]["recipient"] == ALICE_AS_SENT
+    assert home_assistant.stop() == 0
+    assert home_assistant.unexpected_problems() == []
+    assert home_assistant.records_about(DOMAIN) == []

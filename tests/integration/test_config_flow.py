@@ -465,3 +465,22 @@ async def test_edit_contact(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert init_integration.subentries[alice.subentry_id].unique_id == "0033698765432"
+
+
+async def test_test_sms_with_an_unknown_outcome_offers_no_blind_resubmit(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A test SMS cut off after it left leads to a menu that says so, not back to Submit."""
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+    result = await _choose(hass, result, "test_sms")
+    simulator.inject(Fault(kind=FaultKind.RESET, after_send=True))
+    result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
+
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "test_sms_unknown"
+    assert result["menu_options"] == ["finish", "test_sms"]
+    assert len(simulator.outbox) == 1
+
+    result = await _choose(hass, result, "finish")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(simulator.outbox) == 1

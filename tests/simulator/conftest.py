@@ -36,6 +36,7 @@ def valid_params(**overrides: str | None) -> dict[str, str]:
 
 @pytest.fixture
 async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session, as any HTTP client of OVH has."""
     async with aiohttp.ClientSession() as client:
         yield client
 
@@ -86,4 +87,5 @@ class Client:
 
 @pytest.fixture
 def client(session: aiohttp.ClientSession, simulator: RunningSimulator) -> Client:
+    """A plain HTTP client of the running simulator."""
     return Client(session, simulator)

@@ -35,22 +35,26 @@ from .conftest import Client, valid_params
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
+    """Only loopback addresses and localhost count as loopback."""
     assert is_loopback(host) is loopback
 
 
 async def test_run_simulator_refuses_other_addresses() -> None:
+    """The simulator never listens beyond loopback unless told to."""
     with pytest.raises(ValueError, match="not a loopback address"):
         async with run_simulator(host="0.0.0.0"):
             pass
 
 
 async def test_localhost_binds_127_0_0_1(socket_enabled: None) -> None:
+    """localhost binds 127.0.0.1, with no resolver."""
     async with run_simulator(host="localhost") as running:
         assert running.base_url.startswith("http://127.0.0.1:")
         assert running.endpoint == f"{running.base_url}/cgi-bin/sms/http2sms.cgi"
 
 
 async def test_busy_port(socket_enabled: None) -> None:
+    """A port already taken is an error, not a silent second server."""
     async with run_simulator() as first:
         with pytest.raises(OSError):
             async with run_simulator(port=first.port):
@@ -58,6 +62,7 @@ async def test_busy_port(socket_enabled: None) -> None:
 
 
 def test_ipv6_base_url_has_brackets() -> None:
+    """An IPv6 host is bracketed in the URLs."""
     running = RunningSimulator(state=SimulatorState(), host="::1", port=8765)
     assert running.endpoint == "http://[::1]:8765/cgi-bin/sms/http2sms.cgi"
 
@@ -65,6 +70,7 @@ def test_ipv6_base_url_has_brackets() -> None:
 async def test_running_simulator_helpers(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """The running simulator's shortcuts reach its state."""
     simulator.inject(Fault(kind=FaultKind.EMPTY, times=None))
     assert await client.get() == (200, "")
     simulator.clear_faults()
@@ -104,6 +110,7 @@ async def test_delay_under_a_runner_without_handler_cancellation(
 
 
 def test_default_app_state() -> None:
+    """An app made without a state serves the default account."""
     from http2sms_simulator import STATE_KEY
 
     app = create_app()
@@ -111,6 +118,7 @@ def test_default_app_state() -> None:
 
 
 def test_state_validation() -> None:
+    """The state refuses settings and credits it cannot honour."""
     with pytest.raises(ValueError):
         SimulatorState(json_ids_key="ids")  # type: ignore[arg-type]
     state = SimulatorState()
@@ -124,6 +132,7 @@ def test_state_validation() -> None:
 
 
 def test_reset_restores_accounts_added_later() -> None:
+    """A reset brings back every account as it was when added."""
     state = SimulatorState([])
     state.add_account(
         Account(
@@ -139,6 +148,7 @@ def test_reset_restores_accounts_added_later() -> None:
 
 
 def test_fault_times_count_down() -> None:
+    """A fault for N requests breaks exactly N."""
     state = SimulatorState()
     fault = state.inject(Fault(kind=FaultKind.EMPTY, times=2))
     state.record_request("GET", None, {})

@@ -18,6 +18,7 @@ INVALID_ACCOUNT = "KO\nInvalid smsAccount, it should look like 'sms-ab1234-1'."
 async def test_accepted_sms_is_in_the_outbox(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """An accepted SMS is replied to and lands in the outbox."""
     assert await client.get() == (200, "OK\n99\n10867690")
     [sms] = simulator.outbox
     assert (sms.account, sms.login, sms.sender, sms.recipient, sms.message) == (
@@ -38,6 +39,7 @@ async def test_accepted_sms_is_in_the_outbox(
 
 
 async def test_post_form(client: Client, simulator: RunningSimulator) -> None:
+    """A POSTed form is accepted like a query string."""
     assert await client.post() == (200, "OK\n99\n10867690")
     assert simulator.outbox[0].method == "POST"
 
@@ -57,10 +59,12 @@ async def test_account_format_is_checked_first(
 
 
 async def test_missing_account(client: Client) -> None:
+    """A request without an account is refused as the guide says."""
     assert await client.get(account=None) == (200, INVALID_ACCOUNT)
 
 
 async def test_sms_account_alias(client: Client) -> None:
+    """smsAccount is read as account."""
     assert await client.get(account=None, smsAccount="sms-ab1234-1") == (
         200,
         "OK\n99\n10867690",
@@ -68,6 +72,7 @@ async def test_sms_account_alias(client: Client) -> None:
 
 
 async def test_empty_first_parameter_as_in_the_guide(client: Client) -> None:
+    """The guide's URLs, which start with "&", are accepted."""
     query = (
         "&account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
         "&to=0033612345678&message=Hi"
@@ -79,6 +84,7 @@ async def test_empty_first_parameter_as_in_the_guide(client: Client) -> None:
 async def test_plus_is_a_space_and_percent_2b_a_plus(
     client: Client, simulator: RunningSimulator, method: str
 ) -> None:
+    """ "+" decodes to a space and "%2B" to a plus, in GET and POST."""
     encoded = (
         "account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
         "&message=1+%2B+1%0d%3D+2&to="
@@ -98,6 +104,7 @@ async def test_plus_is_a_space_and_percent_2b_a_plus(
 async def test_post_body_wins_over_query_string(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A parameter in the body wins over the same in the URL."""
     async with client.session.post(
         simulator.endpoint + "?message=from+query&tag=query",
         data={
@@ -117,6 +124,7 @@ async def test_post_body_wins_over_query_string(
 
 
 async def test_multipart_post(client: Client, simulator: RunningSimulator) -> None:
+    """A multipart form is accepted."""
     import aiohttp
 
     form = aiohttp.FormData(
@@ -138,6 +146,7 @@ async def test_multipart_post(client: Client, simulator: RunningSimulator) -> No
 async def test_first_value_of_a_repeated_parameter_wins(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A repeated parameter keeps its first value."""
     query = (
         "account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
         "&to=0033612345678&message=first&message=second"
@@ -160,6 +169,7 @@ async def test_first_value_of_a_repeated_parameter_wins(
 async def test_missing_parameter(
     client: Client, simulator: RunningSimulator, missing: str, reason: str, empty: bool
 ) -> None:
+    """Each missing or empty parameter is refused with its own text, at no cost."""
     assert await client.get(**{missing: "" if empty else None}) == (
         200,
         f"KO\n{reason}",
@@ -169,6 +179,7 @@ async def test_missing_parameter(
 
 
 async def test_to_with_only_commas_is_missing(client: Client) -> None:
+    """Recipients made only of commas are missing."""
     assert await client.get(to=",,") == (200, "KO\nMissing to")
 
 
@@ -181,6 +192,7 @@ async def test_missing_before_auth_by_default(client: Client) -> None:
 
 
 async def test_missing_after_auth(client: Client, state: SimulatorState) -> None:
+    """With credentials checked first, a missing message is reported after them."""
     state.missing_before_auth = False
     assert await client.get(password="wrong", message=None) == (
         200,
@@ -226,6 +238,7 @@ async def test_refusals(
     status: int,
     reason: str,
 ) -> None:
+    """Each refusal has its status and text, and costs nothing."""
     assert await client.get(contentType="text/json", **params) == (
         200,
         f'{{"status":{status},"message":"{reason}"}}',
@@ -235,6 +248,7 @@ async def test_refusals(
 
 
 async def test_ip_restriction(socket_enabled: None, session: object) -> None:
+    """An SMS user restricted to other addresses is refused."""
     from http2sms_simulator.testing import run_simulator
 
     from .conftest import Client as RawClient
@@ -286,6 +300,7 @@ async def test_classes(
     params: dict[str, str],
     expected: tuple[int, bool],
 ) -> None:
+    """Each SMS class is kept, class 0 being flash."""
     assert (await client.get(**params))[1].startswith("OK\n")
     assert (simulator.outbox[0].sms_class, simulator.outbox[0].flash) == expected
 
@@ -293,6 +308,7 @@ async def test_classes(
 async def test_deferred_tag_and_no_stop_are_kept(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """Deferred time, tag and noStop are kept with the SMS."""
     assert (await client.get(deferred="125025112019", tag="x" * 20, noStop="1"))[
         1
     ].startswith("OK\n")
@@ -303,6 +319,7 @@ async def test_deferred_tag_and_no_stop_are_kept(
 
 
 async def test_leap_day_is_a_real_date(client: Client) -> None:
+    """29 February exists only in leap years."""
     assert (await client.get(deferred="000029022028"))[1].startswith("OK\n")
     assert await client.get(deferred="000029022027") == (
         200,
@@ -313,6 +330,7 @@ async def test_leap_day_is_a_real_date(client: Client) -> None:
 async def test_sender_for_response_uses_a_short_code(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A reply-able SMS is sent from the short code."""
     assert (await client.get(senderForResponse="1", **{"from": ""}))[1].startswith(
         "OK\n"
     )
@@ -337,6 +355,7 @@ async def test_sender_for_response_uses_a_short_code(
 async def test_short_code_refuses_urls(
     client: Client, simulator: RunningSimulator, message: str
 ) -> None:
+    """A short code refuses a message with a URL."""
     assert await client.get(senderForResponse="1", message=message) == (
         200,
         "KO\nInvalid message: URLs are not allowed with a short code",
@@ -349,6 +368,7 @@ async def test_short_code_refuses_urls(
 async def test_not_enough_credit_charges_nothing(
     client: Client, simulator: RunningSimulator, state: SimulatorState
 ) -> None:
+    """Too little credit for every recipient sends to none."""
     state.set_credit("sms-ab1234-1", 1)
     assert await client.get(to="0033612345678,0033698765432") == (
         200,

@@ -58,6 +58,7 @@ async def _start(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
 async def test_cli_serves_and_stops_on_signal(
     socket_enabled: None, tmp_path: Path, signum: signal.Signals
 ) -> None:
+    """The command prints its URLs, serves, and stops cleanly on a signal."""
     config = tmp_path / "accounts.json"
     config.write_text(json.dumps(CONFIG), encoding="utf-8")
     process, endpoint_line, page_line = await _start("--config", str(config))
@@ -91,6 +92,7 @@ async def test_cli_serves_and_stops_on_signal(
 
 
 async def test_cli_refuses_a_non_loopback_host() -> None:
+    """The command refuses to listen beyond loopback."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -119,6 +121,7 @@ async def test_cli_refuses_a_non_loopback_host() -> None:
 def test_main_refuses_bad_options(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Bad options exit with a usage error."""
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
@@ -126,6 +129,7 @@ def test_main_refuses_bad_options(
 
 
 def test_single_account_flags() -> None:
+    """The flags describe one account."""
     args = build_parser().parse_args(
         [
             "--account",
@@ -168,6 +172,7 @@ def test_single_account_flags() -> None:
 
 
 def test_defaults() -> None:
+    """Without options, the simulator serves its published default account."""
     state = state_from_args(build_parser().parse_args([]))
     account = state.account("sms-ab1234-1")
     assert (account.credit, account.senders, list(account.users)) == (
@@ -194,11 +199,13 @@ def test_defaults() -> None:
     ],
 )
 def test_bad_config(config: object, error: type[Exception]) -> None:
+    """A config file of the wrong shape is refused."""
     with pytest.raises(error):
         state_from_json(config)
 
 
 async def test_serve_in_process(socket_enabled: None, tmp_path: Path) -> None:
+    """serve() runs in the caller's loop and stops when asked."""
     config = tmp_path / "accounts.json"
     config.write_text(json.dumps(CONFIG), encoding="utf-8")
     args = build_parser().parse_args(["--port", "0", "--config", str(config)])
@@ -224,6 +231,7 @@ async def test_serve_in_process(socket_enabled: None, tmp_path: Path) -> None:
 
 
 async def test_cli_reports_a_busy_port(socket_enabled: None) -> None:
+    """A busy port is reported, not a traceback."""
     from http2sms_simulator.testing import run_simulator
 
     async with run_simulator() as running:

@@ -34,6 +34,7 @@ def _charged(simulator: RunningSimulator) -> Decimal:
 async def test_delay_before_processing_sends_nothing(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A client that gives up during a delay before processing sends nothing."""
     simulator.inject(Fault(kind=FaultKind.DELAY, seconds=30))
     with pytest.raises(TimeoutError):
         async with client.session.get(
@@ -50,6 +51,7 @@ async def test_delay_before_processing_sends_nothing(
 async def test_delay_the_client_waits_for_succeeds(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A short delay only slows the reply."""
     simulator.inject(Fault(kind=FaultKind.DELAY, seconds=0.01))
     assert await client.get() == (200, "OK\n99\n10867690")
     assert simulator.requests[0].fault is FaultKind.DELAY
@@ -58,6 +60,7 @@ async def test_delay_the_client_waits_for_succeeds(
 async def test_delay_after_send_keeps_the_sms(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A client that gives up during a delay after sending still sent the SMS."""
     simulator.inject(Fault(kind=FaultKind.DELAY, seconds=30, after_send=True))
     with pytest.raises(TimeoutError):
         async with client.session.get(
@@ -82,6 +85,7 @@ async def test_delay_after_send_keeps_the_sms(
 async def test_http_error(
     client: Client, simulator: RunningSimulator, http_status: int
 ) -> None:
+    """An HTTP error fault answers an error page and sends nothing."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=http_status))
     status, body = await client.get()
     assert status == http_status
@@ -94,6 +98,7 @@ async def test_http_error(
 async def test_http_error_defaults_to_503(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """An HTTP error without a status is a 503."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR))
     status, body = await client.get()
     assert status == 503
@@ -105,6 +110,7 @@ async def test_http_error_defaults_to_503(
 async def test_reset_mid_reply(
     client: Client, simulator: RunningSimulator, reset_in: str, after_send: bool
 ) -> None:
+    """A reset fault breaks the connection, before or after sending as asked."""
     simulator.inject(
         Fault(kind=FaultKind.RESET, reset_in=reset_in, after_send=after_send)  # type: ignore[arg-type]
     )
@@ -138,6 +144,7 @@ async def test_aiohttp_resends_a_get_cut_in_its_headers(
 async def test_malformed_json(
     client: Client, simulator: RunningSimulator, after_send: bool
 ) -> None:
+    """A malformed reply is cut JSON, before or after sending as asked."""
     simulator.inject(Fault(kind=FaultKind.MALFORMED, after_send=after_send))
     status, body = await client.get(contentType="application/json")
     assert status == 200
@@ -150,6 +157,7 @@ async def test_malformed_json(
 async def test_malformed_with_a_given_body(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A malformed fault may answer a body of the test's choice."""
     simulator.inject(Fault(kind=FaultKind.MALFORMED, body="<response><status>1"))
     assert await client.get(contentType="text/xml") == (200, "<response><status>1")
 
@@ -158,12 +166,14 @@ async def test_malformed_with_a_given_body(
 async def test_empty_body(
     client: Client, simulator: RunningSimulator, after_send: bool
 ) -> None:
+    """An empty reply, before or after sending as asked."""
     simulator.inject(Fault(kind=FaultKind.EMPTY, after_send=after_send))
     assert await client.get() == (200, "")
     assert len(simulator.outbox) == (1 if after_send else 0)
 
 
 async def test_unknown_status(client: Client, simulator: RunningSimulator) -> None:
+    """An undocumented status in every layout."""
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, times=2))
     assert await client.get(contentType="application/json") == (
         200,
@@ -182,6 +192,7 @@ async def test_unknown_status(client: Client, simulator: RunningSimulator) -> No
 async def test_unknown_status_after_send(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """An undocumented success status still sends the SMS."""
     simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=150, after_send=True))
     assert await client.get(contentType="application/json") == (
         200,
@@ -191,6 +202,7 @@ async def test_unknown_status_after_send(
 
 
 async def test_rate_limit_with_http_429(socket_enabled: None) -> None:
+    """Beyond the limit per second requests get HTTP 429, until the second is over."""
     from http2sms_simulator.testing import run_simulator
 
     now = [1000.0]
@@ -217,6 +229,7 @@ async def test_rate_limit_with_http_429(socket_enabled: None) -> None:
 async def test_rate_limit_in_the_body(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A rate limit may be reported in a 200 reply, and sends nothing."""
     simulator.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0, http_status=200))
     assert await client.get(contentType="text/json") == (
         200,
@@ -229,6 +242,7 @@ async def test_rate_limit_in_the_body(
 async def test_fault_for_n_requests(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A fault for two requests breaks two."""
     simulator.inject(Fault(kind=FaultKind.EMPTY, times=2))
     assert await client.get() == (200, "")
     assert await client.get() == (200, "")
@@ -236,6 +250,7 @@ async def test_fault_for_n_requests(
 
 
 async def test_fault_until_cleared(client: Client, simulator: RunningSimulator) -> None:
+    """A fault without a count lasts until cleared."""
     simulator.inject(Fault(kind=FaultKind.EMPTY, times=None))
     for _ in range(3):
         assert await client.get() == (200, "")
@@ -246,6 +261,7 @@ async def test_fault_until_cleared(client: Client, simulator: RunningSimulator) 
 async def test_faults_through_the_admin_endpoint(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """Faults can be injected, listed and cleared over HTTP."""
     status, fault = await client.admin(
         "POST", "faults", json={"kind": "http_error", "http_status": 502, "times": None}
     )
@@ -283,6 +299,7 @@ async def test_faults_through_the_admin_endpoint(
 async def test_bad_faults_are_refused(
     client: Client, simulator: RunningSimulator, body: dict[str, object], error: str
 ) -> None:
+    """A fault that makes no sense is refused with its reason."""
     status, reply = await client.admin("POST", "faults", json=body)
     assert status == 400
     assert error in reply["error"]
@@ -291,6 +308,7 @@ async def test_bad_faults_are_refused(
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]"])
 async def test_admin_wants_a_json_object(client: Client, body: str) -> None:
+    """The admin endpoint wants a JSON object."""
     status, reply = await client.admin(
         "POST", "faults", data=body, headers={"Content-Type": "application/json"}
     )

@@ -18,6 +18,7 @@ IE = "00353851234567"
 
 @pytest.fixture
 def state() -> SimulatorState:
+    """The default account, with cheaper rates for the UK and Ireland."""
     return SimulatorState(
         [
             Account(
@@ -59,6 +60,7 @@ async def test_charges(
     extra: dict[str, str],
     credit_left: str,
 ) -> None:
+    """Every part of every recipient is charged at its rate."""
     _status, body = await client.get(to=to, message=message, **extra)
     assert body.split("\n")[:2] == ["OK", credit_left]
     assert sum(sms.cost for sms in simulator.outbox) == 100 - Decimal(credit_left)
@@ -68,6 +70,7 @@ async def test_charges(
 async def test_outbox_records_each_recipient_with_its_cost(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """The outbox shows each recipient's parts and cost."""
     await client.get(to=f"{FR},{UK}", message="a" * 200)
     assert [(sms.recipient, sms.parts, sms.cost) for sms in simulator.outbox] == [
         (FR, 2, Decimal(2)),
@@ -78,6 +81,7 @@ async def test_outbox_records_each_recipient_with_its_cost(
 async def test_decimal_credit_down_to_zero(
     client: Client, state: SimulatorState
 ) -> None:
+    """Fractional rates spend the credit exactly down to zero, then refuse."""
     state.set_credit("sms-ab1234-1", "1.5")
     assert (await client.get(to=UK))[1].split("\n")[:2] == ["OK", "1"]
     assert (await client.get(to=UK))[1].split("\n")[:2] == ["OK", "0.50"]
@@ -89,6 +93,7 @@ async def test_decimal_credit_down_to_zero(
 async def test_smscoding_changes_the_cost(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """A forced encoding changes the parts, and GSM-7 replaces what it cannot carry."""
     assert (await client.get(message="ê" * 100, smsCoding="1", noStop="1"))[1].split(
         "\n"
     )[:2] == ["OK", "99"]
@@ -100,6 +105,7 @@ async def test_smscoding_changes_the_cost(
 
 
 def test_longest_prefix_wins() -> None:
+    """The longest matching prefix sets the rate."""
     account = Account(
         name="sms-ab1234-1",
         rates={"00": Decimal(2), "0033": Decimal(1), "00336": "0.5"},  # type: ignore[dict-item]

@@ -56,11 +56,13 @@ EMOJI = "😀"  # outside the BMP: two UTF-16 code units
 def test_automatic_coding(
     message: str, stop: bool, coding: Coding, units: int, parts: int
 ) -> None:
+    """The simulator picks the cheapest encoding and counts its parts."""
     count = count_parts(message, coding=None, stop_mention=stop)
     assert (count.coding, count.units, count.parts) == (coding, units, parts)
 
 
 def test_forced_gsm7_replaces_what_it_cannot_carry() -> None:
+    """Forced GSM-7 replaces what it cannot carry with "?", as a network does."""
     count = count_parts(U * 160, coding=Coding.GSM7, stop_mention=False)
     assert (count.coding, count.text, count.parts) == (Coding.GSM7, "?" * 160, 1)
     count = count_parts(f"Caf{U} {EMOJI} {E}", coding=Coding.GSM7, stop_mention=False)
@@ -68,11 +70,13 @@ def test_forced_gsm7_replaces_what_it_cannot_carry() -> None:
 
 
 def test_forced_unicode_counts_code_units() -> None:
+    """Forced Unicode counts code units."""
     count = count_parts("a" * 71, coding=Coding.UCS2, stop_mention=False)
     assert (count.coding, count.text, count.parts) == (Coding.UCS2, "a" * 71, 2)
 
 
 def test_tables() -> None:
+    """The simulator's GSM-7 tables have the standard's sizes."""
     assert len(GSM7_BASIC) == 127  # 128 code points minus the escape
     assert len(GSM7_EXTENSION) == 10
     assert is_gsm7(GSM7_BASIC + GSM7_EXTENSION)

@@ -59,6 +59,7 @@ EXAMPLES = [
 
 @pytest.fixture
 def state() -> SimulatorState:
+    """The guide's examples start from a credit of 1008."""
     state = SimulatorState()
     state.set_credit("sms-ab1234-1", 1008)
     return state
@@ -69,6 +70,7 @@ def state() -> SimulatorState:
 async def test_bodies_match_the_guide(
     client: Client, content_type: str, success: str, failure: str, method: str
 ) -> None:
+    """Replies match the guide's examples byte for byte, in GET and POST."""
     send = client.get if method == "GET" else client.post
     assert await send(contentType=content_type, message=None) == (200, failure)
     assert await send(contentType=content_type) == (200, success)
@@ -78,6 +80,7 @@ async def test_bodies_match_the_guide(
 async def test_text_plain_is_the_default(
     client: Client, content_type: str | None
 ) -> None:
+    """Without a known contentType the reply is text."""
     assert await client.get(contentType=content_type) == (200, TEXT_SUCCESS)
 
 
@@ -95,6 +98,7 @@ async def test_text_plain_is_the_default(
 async def test_content_type_header_follows_the_parameter(
     client: Client, simulator: RunningSimulator, content_type: str
 ) -> None:
+    """The reply's Content-Type is the one asked for."""
     async with client.session.get(
         simulator.endpoint, params=valid_params(contentType=content_type)
     ) as response:
@@ -103,6 +107,7 @@ async def test_content_type_header_follows_the_parameter(
 
 
 async def test_lower_case_json_ids_key(client: Client, state: SimulatorState) -> None:
+    """The JSON ids key can be smsIds, as some replies have it."""
     state.json_ids_key = "smsIds"
     assert await client.get(contentType="application/json") == (
         200,
@@ -111,6 +116,7 @@ async def test_lower_case_json_ids_key(client: Client, state: SimulatorState) ->
 
 
 async def test_html5_layout(client: Client, state: SimulatorState) -> None:
+    """The HTML5 layout some accounts get."""
     state.html_layout = HtmlLayout.HTML5
     head = (
         "<!DOCTYPE html>\n<html>\n<head>\n"
@@ -151,6 +157,7 @@ MULTI = [
 async def test_one_id_per_recipient(
     client: Client, content_type: str, body: str
 ) -> None:
+    """Each layout lists one id per recipient."""
     assert await client.get(
         contentType=content_type, to="0033612345678,0033698765432"
     ) == (200, body)
@@ -159,6 +166,7 @@ async def test_one_id_per_recipient(
 async def test_decimal_credit_is_printed_with_two_decimals(
     client: Client, state: SimulatorState
 ) -> None:
+    """A fractional credit is printed with two decimals."""
     state.set_credit("sms-ab1234-1", Decimal("231.5"))
     assert await client.get(contentType="application/json") == (
         200,
@@ -169,6 +177,7 @@ async def test_decimal_credit_is_printed_with_two_decimals(
 async def test_error_texts_are_escaped_in_xml_and_html(
     client: Client, state: SimulatorState
 ) -> None:
+    """Error texts are escaped in XML and HTML."""
     sender = "A&B<C>"
     assert await client.get(contentType="text/xml", **{"from": sender}) == (
         200,

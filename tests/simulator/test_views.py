@@ -18,6 +18,7 @@ async def _page(client: Client) -> str:
 
 
 async def test_outbox_json(client: Client) -> None:
+    """The outbox lists every accepted SMS with what it was sent with."""
     await client.post(
         to="0033612345678,0033698765432",
         message="Hi\rthere",
@@ -52,6 +53,7 @@ async def test_outbox_json(client: Client) -> None:
 
 
 async def test_request_log_proves_exactly_once(client: Client) -> None:
+    """The request log shows each request once with its outcome."""
     await client.get()
     await client.post(message=None)
     status, log = await client.admin("GET", "requests")
@@ -68,6 +70,7 @@ async def test_request_log_proves_exactly_once(client: Client) -> None:
 async def test_password_is_never_shown(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """No page or view shows a password, right or wrong."""
     await client.get(message="one")
     await client.post(message="two", tag="t")
     await client.get(password="Wr0ngpass")
@@ -87,6 +90,7 @@ async def test_password_is_never_shown(
 
 
 async def test_phone_page(client: Client) -> None:
+    """The outbox page shows each recipient's SMS as a phone would."""
     assert "No SMS sent yet." in await _page(client)
     await client.get(message="Door <open>\rnow", **{"class": "0"})
     await client.get(message="Later", deferred="125025112019", noStop="1")
@@ -108,6 +112,7 @@ async def test_phone_page(client: Client) -> None:
 
 
 async def test_accounts_view(client: Client) -> None:
+    """The accounts view shows credits, logins and senders, never passwords."""
     assert await client.admin("GET", "accounts") == (
         200,
         [
@@ -124,6 +129,7 @@ async def test_accounts_view(client: Client) -> None:
 
 
 async def test_reset(client: Client, simulator: RunningSimulator) -> None:
+    """A reset empties outbox, log and faults, and restores the credit."""
     await client.get()
     await client.admin("POST", "faults", json={"kind": "empty", "times": None})
     assert await client.admin("POST", "reset") == (200, {"reset": True})
@@ -143,6 +149,7 @@ async def test_reset(client: Client, simulator: RunningSimulator) -> None:
 async def test_set_credit(
     client: Client, credit: object, shown: str, left: str
 ) -> None:
+    """The credit can be set over HTTP."""
     assert await client.admin(
         "POST", "credit", json={"account": "sms-ab1234-1", "credit": credit}
     ) == (200, {"account": "sms-ab1234-1", "credit": shown})
@@ -163,6 +170,7 @@ async def test_set_credit(
 async def test_set_credit_refusals(
     client: Client, simulator: RunningSimulator, body: dict[str, object], status: int
 ) -> None:
+    """A credit that makes no sense is refused."""
     code, reply = await client.admin("POST", "credit", json=body)
     assert code == status
     assert "error" in reply
@@ -172,6 +180,7 @@ async def test_set_credit_refusals(
 async def test_admin_is_outside_the_http2sms_path(
     client: Client, simulator: RunningSimulator
 ) -> None:
+    """The admin views are not reachable under the http2sms path."""
     async with client.session.get(simulator.endpoint + "/outbox") as response:
         assert response.status == 404
     async with client.session.put(simulator.endpoint) as response:

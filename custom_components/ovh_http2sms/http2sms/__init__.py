@@ -20,11 +20,9 @@ from .encoding import (
     STOP_MENTION_LENGTH,
     Encoding,
     SmsLayout,
-    Transliteration,
     cheapest_encoding,
     is_gsm7,
     layout,
-    transliterate,
 )
 from .exceptions import (
     Http2SmsAuthenticationError,
@@ -42,6 +40,7 @@ from .exceptions import (
     Http2SmsTimeoutError,
     Http2SmsUnknownStatusError,
 )
+from .lookalikes import Transliteration, transliterate
 from .models import (
     MAX_RECIPIENTS_PER_REQUEST,
     MAX_TAG_LENGTH,

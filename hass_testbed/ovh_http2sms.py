@@ -1,0 +1,57 @@
+"""What the testbed's callers share about this repository's integration, and only about it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .client import Client, FlowError
+from .simulator import Simulator
+
+DOMAIN = "ovh_http2sms"
+SUBENTRY_TYPE_CONTACT = "recipient"
+# Once the account is checked, the config flow offers a test SMS (1 credit) in a menu whose step
+# says how far the check went. The demo, the benchmarks and the tests never take it.
+SKIP_TEST_SMS: dict[str, dict[str, Any]] = {
+    step: {"next_step_id": "finish"} for step in ("verified", "unverified")
+}
+
+
+def account_form(simulator: Simulator) -> dict[str, str]:
+    """Fill the integration's account form as a user would for this simulator."""
+    return {
+        "account": simulator.account,
+        "login": simulator.login,
+        "password": simulator.password,
+        "sender": simulator.sender,
+        "endpoint": simulator.endpoint,
+    }
+
+
+def add_account(user: Client, simulator: Simulator) -> str:
+    """Add the simulator's account through the config flow, without a test SMS; return its id."""
+    result = user.config_flow(DOMAIN, account_form(simulator), steps=SKIP_TEST_SMS)
+    if result.get("type") != "create_entry":
+        raise FlowError("the account was not added", result)
+    return str(result["result"]["entry_id"])
+
+
+def add_contact(user: Client, entry_id: str, contact: Mapping[str, Any]) -> str:
+    """Add a contact like the account's "Add contact" button; return its notify entity."""
+    result = user.subentry_flow(entry_id, SUBENTRY_TYPE_CONTACT, contact)
+    if result.get("type") != "create_entry":
+        raise FlowError(f"the contact {contact.get('name')} was not added", result)
+    (subentry,) = [
+        subentry
+        for subentry in user.subentries(entry_id)
+        if subentry["title"] == result["title"]
+    ]
+    return notify_entity_of(user, subentry["subentry_id"])
+
+
+def notify_entity_of(user: Client, subentry_id: str) -> str:
+    """Return the notify entity of a contact, once Home Assistant has added it."""
+    (entity_id,) = user.wait_for_entity_ids(
+        DOMAIN, "notify", config_subentry_id=subentry_id
+    )
+    return entity_id

@@ -1,0 +1,193 @@
+"""A contact's number reaches the same phone whatever happens to Home Assistant's country.
+
+Contacts keep their number in http2sms form, read once when saved; contacts saved before are
+migrated once; a national number that cannot be read raises a repair issue that fixes it.
+Numbers that cannot receive an SMS are refused before any request; a landline is confirmed.
+"""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.ovh_http2sms.config_flow import entry_unique_id
+from custom_components.ovh_http2sms.const import (
+    CONF_FLASH,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_REGION,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import ACCOUNT, LOGIN, account_data, async_notify, contact
+
+
+async def test_a_country_change_never_redirects_a_contact(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """A contact typed nationally in France still gets its SMS after the country becomes CH."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
+        context={"source": SOURCE_USER},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Dora",
+            CONF_PHONE_NUMBER: "07 61 23 45 67",
+            CONF_FLASH: False,
+            CONF_NO_STOP: True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    for country in ("CH", None):
+        await hass.config.async_update(country=country)
+        await async_notify(hass, "notify.dora", f"Country {country}")
+
+    assert [sms.recipient for sms in simulator.outbox] == ["0033761234567"] * 2
+
+
+def _legacy_entry(simulator: RunningSimulator, number: str) -> MockConfigEntry:
+    """An entry saved by the first version: minor version 1, the number as typed."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id="01KAOVHSMS0LEGACY000000000",
+        title=ACCOUNT,
+        unique_id=entry_unique_id(ACCOUNT, LOGIN),
+        version=1,
+        minor_version=1,
+        data=account_data(simulator),
+        subentries_data=[contact("Alice", number, unique_id="0033612345678")],
+    )
+
+
+async def test_legacy_contacts_are_migrated_once_with_the_country_of_the_day(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A national number saved before is read with today's country, once, then kept."""
+    await hass.config.async_update(country="FR")
+    entry = _legacy_entry(simulator, "06 12 34 56 78")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [alice] = entry.subentries.values()
+    assert entry.minor_version == 2
+    assert alice.data[CONF_PHONE_NUMBER] == "0033612345678"
+    assert alice.data[CONF_REGION] == "FR"
+
+    await hass.config.async_update(country="BE")
+    await async_notify(hass, "notify.alice", "Still Alice")
+    assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
+
+
+async def test_a_contact_that_cannot_be_migrated_is_repaired_by_hand(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """With no country, a national number raises a repair issue; fixing it makes sends work."""
+    assert await async_setup_component(hass, "repairs", {})
+    entry = _legacy_entry(simulator, "06 12 34 56 78")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    [alice] = entry.subentries.values()
+    issue_id = f"contact_number_{alice.subentry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_notify(hass, "notify.alice", "Who is this?")
+    assert raised.value.translation_key == "contact_number_to_fix"
+    assert simulator.requests == []
+
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert flow["step_id"] == "number"
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}",
+        json={CONF_PHONE_NUMBER: "06 12"},
+    )
+    assert (await response.json())["errors"] == {
+        CONF_PHONE_NUMBER: "national_number_without_country"
+    }
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}",
+        json={CONF_PHONE_NUMBER: "+33 6 12 34 56 78"},
+    )
+    assert (await response.json())["type"] == "create_entry"
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    await async_notify(hass, "notify.alice", "Fixed")
+    assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
+
+
+@pytest.mark.parametrize(
+    ("number", "key"),
+    [
+        ("+33 8 99 23 45 67", "premium_rate_number"),
+        ("+33 8 10 12 34 56", "shared_cost_number"),
+        ("+33 8 00 12 34 56", "toll_free_number"),
+        ("+44 800 123 4567", "toll_free_number"),
+        ("+44 55 1234 5678", "uan_number"),
+        ("+33 7 11 22 33 44", "phone_number_not_in_use"),
+        ("12", "invalid_phone_number"),
+    ],
+)
+async def test_numbers_that_cannot_receive_an_sms_are_refused_before_any_request(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    number: str,
+    key: str,
+) -> None:
+    """Premium-rate, shared-cost, toll-free, UAN and numbers not in use are never billed."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"recipients": [number], "message": "x"},
+            blocking=True,
+        )
+    assert raised.value.translation_key == key
+    assert simulator.requests == []
+
+
+async def test_a_landline_contact_is_saved_only_once_confirmed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A fixed line may not receive SMS: the contact flow asks before saving it."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
+        context={"source": SOURCE_USER},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Home", CONF_PHONE_NUMBER: "01 23 45 67 89"},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "landline"
+    assert result["description_placeholders"] == {"name": "Home"}
+
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    home = next(s for s in init_integration.subentries.values() if s.title == "Home")
+    assert home.data[CONF_PHONE_NUMBER] == "0033123456789"
