@@ -1,5 +1,5 @@
 """
-Shared tools for the "never leak, never lose, never double-send" tests (issue #5).
+Shared tools for the "never leak, never lose, never double-send" tests.
 
 Everything here acts at the edges of the integration, never inside it:
 
@@ -12,7 +12,7 @@ Everything here acts at the edges of the integration, never inside it:
   an unknown name; aiohttp then turns it into `ClientConnectorDNSError` as it would for real.
 - `AttemptCounter` wraps the client's single-attempt method to count connection attempts that
   never reach any server (a refused connection leaves no trace anywhere else).
-- `FAULT_CASES` lists every fault of the issue with what the caller must see.
+- `FAULT_CASES` lists every fault the tests inject, with what the caller must see.
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ async def test_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
+    """The notify and sensor entities are registered and shown as in the snapshot."""
     config_entry.add_to_hass(hass)
     with patch("custom_components.ovh_http2sms.PLATFORMS", [platform]):
         assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -87,6 +88,7 @@ async def test_devices(
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
+    """The account is a service device and each contact a device under it."""
     devices = dr.async_entries_for_config_entry(
         device_registry, init_integration.entry_id
     )
@@ -102,6 +104,7 @@ async def test_devices(
 async def test_unload_leaves_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """Unloading makes the contacts unavailable and keeps the send_sms action registered."""
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
 
@@ -113,6 +116,7 @@ async def test_unload_leaves_nothing(
 async def test_credit_restored_after_restart(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """The credit shown before a restart is shown again until the next reply updates it."""
     mock_restore_cache_with_extra_data(
         hass,
         [
@@ -137,12 +141,14 @@ async def test_credit_restored_after_restart(
 async def test_credit_unknown_until_first_reply(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """The credit sensor is unknown until the gateway first replies."""
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == STATE_UNKNOWN
 
 
 async def test_plain_http_endpoint_off_loopback_is_refused(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """A plain-http endpoint on a host other than loopback fails setup."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         data=account_data(simulator, **{CONF_ENDPOINT: "http://sms.example.org/cgi"}),
@@ -158,6 +164,7 @@ async def test_diagnostics_hide_secrets_and_numbers(
     hass_client: ClientSessionGenerator,
     snapshot: SnapshotAssertion,
 ) -> None:
+    """Diagnostics match the snapshot and show no password, login, account or phone number."""
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )
@@ -174,6 +181,7 @@ async def test_removing_a_contact_removes_its_entity_and_device(
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
+    """Removing a contact removes its entity and device and leaves the others."""
     bob = next(s for s in init_integration.subentries.values() if s.title == "Bob")
 
     assert hass.config_entries.async_remove_subentry(init_integration, bob.subentry_id)
@@ -196,6 +204,7 @@ async def test_removing_the_account_leaves_nothing_behind(
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
+    """Removing the account removes its entities, devices and account; the action stays."""
     await async_notify(hass, "notify.alice", "Last one")
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)

@@ -1,5 +1,5 @@
 """
-The SMS user's password and login never leak (issue #5).
+The SMS user's password and login never leak.
 
 Every fault of `FAULT_CASES` is run with everything logged at DEBUG (the root logger, so Home
 Assistant, aiohttp, asyncio in debug mode and the integration), through both the action and
@@ -72,6 +72,7 @@ async def test_no_secret_in_logs_errors_urls_or_reprs(
     debug_everything: pytest.LogCaptureFixture,
     case: FaultCase,
 ) -> None:
+    """No fault puts the login or password in logs, errors, request URLs, headers or reprs."""
     errors: list[BaseException] = []
     texts: list[str] = []
     async with fault_scenario(hass, case) as scenario:

@@ -28,6 +28,7 @@ from .conftest import ACCOUNT, async_send_sms
 async def test_several_numbers_in_one_request(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Several numbers are sent in one request, and the response says what was sent."""
     response = await async_send_sms(
         hass,
         recipients=["+33 6 12 34 56 78", "0033698765432", "07 81 23 45 67"],
@@ -61,6 +62,7 @@ async def test_several_numbers_in_one_request(
 async def test_contacts_and_numbers_together(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Contacts and numbers given together are sent in one request."""
     response = await async_send_sms(
         hass,
         contacts=["notify.alice", "notify.bob"],
@@ -74,6 +76,7 @@ async def test_contacts_and_numbers_together(
 async def test_unicode_when_needed_and_the_cost_in_parts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A message that needs Unicode is sent as Unicode, and the response gives its parts."""
     response = await async_send_sms(
         hass, recipients=["0612345678"], message="Fuite d’eau 💧 " * 5
     )
@@ -88,6 +91,7 @@ async def test_unicode_when_needed_and_the_cost_in_parts(
 async def test_replace_characters_option_saves_parts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """The replace option swaps or drops characters so the message stays in GSM 7-bit."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_REPLACE_CHARACTERS: "replace_and_drop"}
     )
@@ -106,6 +110,7 @@ async def test_replace_characters_option_saves_parts(
 async def test_deferred_is_sent_in_paris_time(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A deferred send is passed to the gateway in Paris time."""
     moment = datetime(2030, 7, 14, 6, 30, tzinfo=ZoneInfo("UTC"))
     await async_send_sms(
         hass, recipients=["0612345678"], message="Wake up", deferred=moment
@@ -155,6 +160,7 @@ async def test_bad_input_is_refused_before_any_request(
     data: dict[str, Any],
     key: str,
 ) -> None:
+    """Invalid input is refused with a translated error before any request."""
     with pytest.raises(ServiceValidationError) as raised:
         await async_send_sms(hass, **data)
     assert raised.value.translation_key == key
@@ -165,6 +171,7 @@ async def test_bad_input_is_refused_before_any_request(
 async def test_part_limit_from_options(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A message over the part limit set in the options is refused before any request."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_MAX_PARTS: 1, CONF_CODING: "unicode"}
     )
@@ -207,6 +214,7 @@ async def test_service_faults_reach_the_caller(
     error: type[Exception],
     key: str,
 ) -> None:
+    """A gateway fault raises a translated error; the next send goes through."""
     simulator.inject(fault)
     with pytest.raises(error) as raised:
         await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
@@ -220,6 +228,7 @@ async def test_service_faults_reach_the_caller(
 async def test_refused_sender_and_invalid_values(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """An unknown sender and values the gateway rejects raise translated errors."""
     with pytest.raises(ServiceValidationError) as raised:
         await async_send_sms(
             hass, recipients=["0612345678"], message="x", sender="Other"
@@ -242,6 +251,7 @@ async def test_refused_sender_and_invalid_values(
 async def test_wrong_password_starts_reauth(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A wrong password on a send raises a translated error and starts reauthentication."""
     simulator.state.account(ACCOUNT).users["homeassistant"].password = "Changed1"
 
     with pytest.raises(HomeAssistantError) as raised:
@@ -256,6 +266,7 @@ async def test_wrong_password_starts_reauth(
 async def test_low_credit_issue_comes_and_goes(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Low credit raises a repair issue, kept on reload, gone with more credit or on unload."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_LOW_CREDIT_THRESHOLD: 50}
     )
@@ -289,6 +300,7 @@ async def test_low_credit_issue_comes_and_goes(
 async def test_beyond_100_numbers_two_requests_and_a_partial_failure_is_loud(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Over 100 numbers take two requests; if the second fails, the error says what was sent."""
     numbers = [f"06123456{index:02d}" for index in range(100)]
     numbers += [f"06123457{index:02d}" for index in range(50)]
 
