@@ -56,15 +56,29 @@ def contact(
     )
 
 
-@pytest.fixture
-def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
-    """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
+def account_entry(
+    endpoint: str,
+    *,
+    entry_id: str = "01KAOVHSMS0ACCOUNT00000000",
+    account: str = ACCOUNT,
+    login: str = LOGIN,
+    password: str = PASSWORD,
+    **options: Any,
+) -> MockConfigEntry:
+    """An account as the config flow stores it (unique id included), with Alice and Bob."""
     return MockConfigEntry(
         domain=DOMAIN,
-        entry_id="01KAOVHSMS0ACCOUNT00000000",
-        title=ACCOUNT,
-        unique_id=entry_unique_id(ACCOUNT, LOGIN),
-        data=account_data(simulator),
+        entry_id=entry_id,
+        title=account,
+        unique_id=entry_unique_id(account, login),
+        data={
+            CONF_ACCOUNT: account,
+            CONF_LOGIN: login,
+            CONF_PASSWORD: password,
+            CONF_SENDER: SENDER,
+            CONF_ENDPOINT: endpoint,
+        },
+        options=options,
         subentries_data=[
             contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
             contact(
@@ -76,6 +90,12 @@ def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
             ),
         ],
     )
+
+
+@pytest.fixture
+def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
+    """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
+    return account_entry(simulator.endpoint)
 
 
 @pytest.fixture

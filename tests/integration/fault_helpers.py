@@ -29,7 +29,7 @@ from unittest.mock import patch
 from aiohttp import web
 from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -37,15 +37,7 @@ from homeassistant.helpers.aiohttp_client import DATA_RESOLVER
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 import custom_components.ovh_http2sms as integration
-from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import (
-    CONF_ACCOUNT,
-    CONF_ENDPOINT,
-    CONF_LOGIN,
-    CONF_MAX_SENDS_PER_SECOND,
-    CONF_SENDER,
-    DOMAIN,
-)
+from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
 from custom_components.ovh_http2sms.http2sms import client as client_module
 from custom_components.ovh_http2sms.http2sms.client import Http2SmsClient
 from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
@@ -59,14 +51,11 @@ from http2sms_simulator import (
     create_app,
 )
 from http2sms_simulator.testing import SHUTDOWN_TIMEOUT, RunningSimulator
+from tests.conftest import SECRET_ACCOUNT, SECRET_LOGIN, SECRET_PASSWORD
 
-from .conftest import contact
+from .conftest import account_entry
 
 # Distinctive secrets: any occurrence, in any case, can only be a leak.
-SECRET_ACCOUNT = "sms-zq4242-7"
-SECRET_LOGIN = "zorglubLogin93"
-SECRET_PASSWORD = "Pw7xQkZ2"
-SECRETS = (SECRET_LOGIN, SECRET_PASSWORD)
 SENDER = "HomeAssist"
 OTHER_SENDERS = ("Alarm", "33612345678")
 ALICE_NUMBER = "0033612345678"
@@ -101,30 +90,14 @@ FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_SENDS_PER_SECOND_LIMIT}
 
 
 def secret_entry(endpoint: str, **options: Any) -> MockConfigEntry:
-    """An entry as the config flow stores it (unique id included), with Alice and Bob."""
-    return MockConfigEntry(
-        domain=DOMAIN,
+    """The account with the distinctive secrets, as the config flow stores it."""
+    return account_entry(
+        endpoint,
         entry_id=ENTRY_ID,
-        title=SECRET_ACCOUNT,
-        unique_id=entry_unique_id(SECRET_ACCOUNT, SECRET_LOGIN),
-        data={
-            CONF_ACCOUNT: SECRET_ACCOUNT,
-            CONF_LOGIN: SECRET_LOGIN,
-            CONF_PASSWORD: SECRET_PASSWORD,
-            CONF_SENDER: SENDER,
-            CONF_ENDPOINT: endpoint,
-        },
-        options=options,
-        subentries_data=[
-            contact("Alice", "06 12 34 56 78", unique_id=ALICE_NUMBER),
-            contact(
-                "Bob",
-                "+44 7911 123456",
-                flash=True,
-                no_stop=False,
-                unique_id="00447911123456",
-            ),
-        ],
+        account=SECRET_ACCOUNT,
+        login=SECRET_LOGIN,
+        password=SECRET_PASSWORD,
+        **options,
     )
 
 

@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from http2sms_simulator import Fault, FaultKind
+from tests.conftest import SECRETS
 from tests.secret_scan import exception_texts, leaks, log_texts
 
 from .fault_helpers import (
@@ -36,7 +37,6 @@ from .fault_helpers import (
     SECRET_ACCOUNT,
     SECRET_LOGIN,
     SECRET_PASSWORD,
-    SECRETS,
     FaultCase,
     async_send,
     fault_scenario,
