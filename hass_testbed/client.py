@@ -192,16 +192,17 @@ def fill_form(
 # platform (homeassistant/helpers/service.py, _base_components): ai_task, assist_satellite, camera...
 # Without the packages below (requirements of those platforms, not of `homeassistant` itself) the
 # command fails and the UI stays on "Loading...". pymicro-vad and pyspeex-noise build from source
-# on Python 3.14 (they need g++); PyTurboJPEG wants the system's libturbojpeg.
+# on Python 3.14 (they need g++); PyTurboJPEG wants the system's libturbojpeg. Their versions are
+# those the Home Assistant release pins: requirements.txt, requirements_newest.txt.
 UI_PACKAGES = (
-    "hassil==3.12.1",
-    "home-assistant-intents==2026.10.6",
-    "gazetteer-matcher==1.1.0",
-    "PyTurboJPEG==1.8.3",
-    "mutagen==1.48.1",
-    "ha-ffmpeg==3.2.2",
-    "pymicro-vad==1.0.1",
-    "pyspeex-noise==1.0.2",
+    "hassil",
+    "home-assistant-intents",
+    "gazetteer-matcher",
+    "PyTurboJPEG",
+    "mutagen",
+    "ha-ffmpeg",
+    "pymicro-vad",
+    "pyspeex-noise",
 )
 
 
@@ -328,7 +329,8 @@ class Client:
         except HassTestbedError as err:
             return (
                 f"{err}: the Home Assistant UI will stay on 'Loading...'. The environment "
-                f"lacks packages of Home Assistant's base platforms: {', '.join(UI_PACKAGES)}."
+                f"lacks packages of Home Assistant's base platforms: {', '.join(UI_PACKAGES)} "
+                "(at the versions of requirements.txt or requirements_newest.txt)."
             )
         return None
 

@@ -118,7 +118,12 @@ KNOWN_ENVIRONMENT_ERRORS = (
 CUSTOM_INTEGRATION_WARNING = re.compile(
     r"\[homeassistant\.loader\] We found a custom integration \w+ which has not been tested"
 )
-_RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
+# The timestamp has a UTC offset since Home Assistant 2026.11 ("2026-11-30 11:11:15.755+00:00"),
+# none before ("2026-10-30 11:11:15.755"). A record that does not match is not seen as a record
+# at all, and would escape every check below.
+_RECORD_START = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d)? (?P<level>[A-Z]+) "
+)
 # Home Assistant's package installer logs under homeassistant.util.package / .requirements.
 INSTALL_ATTEMPT = re.compile(
     r"\[homeassistant\.(util\.package|requirements)\]|Attempting install|Unable to install"
@@ -212,6 +217,11 @@ class HomeAssistant:
         self.proc = spawn(
             [
                 sys.executable,
+                # Every Python warning once per place, deprecations included (Python hides them
+                # by default); Home Assistant logs them (py.warnings), so a deprecation the
+                # integration triggers fails the checks on records_about(DOMAIN).
+                "-W",
+                "default",
                 "-m",
                 "homeassistant",
                 "--config",
@@ -253,10 +263,25 @@ class HomeAssistant:
             if path.exists()
         )
 
+    def records(self) -> list[tuple[str, str]]:
+        """Return the (level, record) pairs of every run, checked to be records at all.
+
+        Each run logs records at every start (the http server, the custom integration warning);
+        a log in which none is recognised means its format changed, and every check built on
+        records would pass without looking.
+        """
+        records = log_records(self.log_text())
+        if self.logs and all(level == "OUTPUT" for level, _ in records):
+            raise HassTestbedError(
+                "no log record recognised; has Home Assistant's log format changed?\n"
+                f"{tail(self.log_path)}"
+            )
+        return records
+
     def unexpected_problems(self) -> list[str]:
         """ERROR/CRITICAL records not explained by the environment, and any install attempt."""
         problems = []
-        for level, record in log_records(self.log_text()):
+        for level, record in self.records():
             installs = INSTALL_ATTEMPT.search(record.splitlines()[0])
             unexplained = level in (
                 "ERROR",
@@ -298,7 +323,7 @@ class HomeAssistant:
         """
         return [
             record
-            for level, record in log_records(self.log_text())
+            for level, record in self.records()
             if level in levels
             and needle in record
             and not CUSTOM_INTEGRATION_WARNING.search(record)

@@ -9,6 +9,24 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${OVH_HTTP2SMS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ovh-http2sms-dev}"
 ROOTFS="$CACHE_DIR/py314-root"
+
+# Two environments share the cache folder (and the Debian root, when there is one); only the venv
+# differs. "pinned" (the default): the Home Assistant the test harness pins, every package locked.
+# "newest": the newest Home Assistant release, for the end-to-end and browser tests; chosen with
+# --newest. Each venv is rebuilt when its own requirement files (or the root's packages) change,
+# and only then, so that moving one environment's pins never rebuilds the other.
+ENV_NAME=pinned
+VENV_NAME=venv
+REQUIREMENT_FILES=(requirements.txt requirements_lock.txt requirements_test.txt)
+INSTALL_FROM=requirements_test.txt
+
+use_newest() {
+  ENV_NAME=newest
+  VENV_NAME=venv-newest
+  REQUIREMENT_FILES=(requirements_newest.txt)
+  INSTALL_FROM=requirements_newest.txt
+}
+
 MIN_PYTHON="3.14.2"
 # Debian packages the unstable root needs: Python, compilers for the two Home Assistant voice
 # packages that have no Python 3.14 wheel, libturbojpeg for the camera platform, and the browser
@@ -52,23 +70,24 @@ host_ca_bundle() {
 
 venv_dir() {
   if [ "$(env_mode)" = venv ]; then
-    printf '%s\n' "$CACHE_DIR/venv"
+    printf '%s\n' "$CACHE_DIR/$VENV_NAME"
   else
-    printf '/opt/venv\n'
+    printf '/opt/%s\n' "$VENV_NAME"
   fi
 }
 
 # Run a command in the environment, from the repository root, with the venv first on PATH.
 # With IN_ENV_EXEC=1 the shell is replaced by the command (same PID), so signals reach it.
 in_env() {
-  local mode
+  local mode venv
   mode="$(env_mode)"
+  venv="$(venv_dir)"
   if [ "$mode" = venv ]; then
     cd "$REPO_ROOT"
     if [ "${IN_ENV_EXEC:-0}" = 1 ]; then
-      PATH="$CACHE_DIR/venv/bin:$PATH" VIRTUAL_ENV="$CACHE_DIR/venv" exec "$@"
+      PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" exec "$@"
     fi
-    (PATH="$CACHE_DIR/venv/bin:$PATH" VIRTUAL_ENV="$CACHE_DIR/venv" "$@")
+    (PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@")
     return
   fi
   [ "$(id -u)" = 0 ] || die "this host has no Python >= $MIN_PYTHON; install it, or run as root to use a Debian unstable root"
@@ -90,11 +109,12 @@ in_env() {
     exec "$@"
   ' in_env "$ROOTFS" "$REPO_ROOT" \
     env -i \
-    PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-    VIRTUAL_ENV=/opt/venv HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
+    PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" \
+    VIRTUAL_ENV="$venv" HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
     SSL_CERT_FILE=/etc/ssl/certs/host-ca.crt PIP_CERT=/etc/ssl/certs/host-ca.crt \
     PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE="${PYTHONDONTWRITEBYTECODE:-}" \
     PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}" HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-}" \
+    PYTHONWARNINGS="${PYTHONWARNINGS:-}" \
     OVH_HTTP2SMS_REFRESH_DOCS="${OVH_HTTP2SMS_REFRESH_DOCS:-}" \
     /usr/sbin/chroot "$ROOTFS" /bin/bash -c "cd $(printf '%q' "$REPO_ROOT") && exec $quoted"
 }

@@ -8,16 +8,17 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .account import async_get_account
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
 from .contacts import async_check_contacts, async_migrate_contacts
-from .entity import account_device_info
+from .entity import async_register_account_device
 from .http2sms import (
     DEFAULT_ENDPOINT,
+    DEFAULT_TIMEOUT,
     Credentials,
     Http2SmsClient,
     Http2SmsConfigurationError,
@@ -29,6 +30,8 @@ from .services import async_setup_services
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
+# How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
+SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 type Http2SmsConfigEntry = ConfigEntry[Http2SmsData]
@@ -69,6 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
                 password=entry.data[CONF_PASSWORD],
             ),
             endpoint=entry.data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
+            timeout=SEND_TIMEOUT,
         )
     except Http2SmsConfigurationError as err:
         raise ConfigEntryError(
@@ -82,9 +86,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
         account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
     )
     account.async_attach(entry, client, options)
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **account_device_info(entry)
-    )
+    async_register_account_device(hass, entry)
     async_check_contacts(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))

@@ -26,3 +26,7 @@ CODING_AUTO: Final = "auto"
 REPLACE_OFF: Final = "off"
 REPLACE_LOOKALIKES: Final = "replace"
 REPLACE_AND_DROP: Final = "replace_and_drop"
+
+# Fired once per send that reached phones (what it cost), and once per send that failed.
+EVENT_SMS_SENT: Final = f"{DOMAIN}_sms_sent"
+EVENT_SMS_FAILED: Final = f"{DOMAIN}_sms_failed"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
@@ -84,7 +84,11 @@ def get_contact(
 
 
 async def async_send_to_contact(
-    hass: HomeAssistant, entity_id: str, message: str, title: str | None = None
+    hass: HomeAssistant,
+    entity_id: str,
+    message: str,
+    title: str | None = None,
+    context: Context | None = None,
 ) -> SmsReceipt:
     """Send one SMS to a contact, with the contact's own flash and STOP settings.
 
@@ -103,7 +107,9 @@ async def async_send_to_contact(
             title=title,
             flash=contact.flash,
             no_stop=contact.no_stop,
+            contacts=(entity_id,),
         ),
+        context,
     )
 
 

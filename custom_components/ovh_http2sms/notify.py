@@ -57,4 +57,6 @@ class ContactNotifyEntity(NotifyEntity):
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send one SMS to this contact (the title, if any, on its own first line)."""
-        await async_send_to_contact(self.hass, self.entity_id, message, title)
+        await async_send_to_contact(
+            self.hass, self.entity_id, message, title, self._context
+        )

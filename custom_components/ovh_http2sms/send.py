@@ -9,19 +9,20 @@ may have, and how many did not.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 import logging
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from .account import SmsAccount, failed_outcome
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
 from .errors import Outcome, send_error, validation_error
+from .events import async_fire_failed, async_fire_sent, async_load_logbook_texts
 from .http2sms import (
     Encoding,
     Http2SmsClient,
@@ -81,6 +82,36 @@ class SmsOrder:
     sender: str | None = None
     sender_for_response: bool = False
     coding: str | None = None
+    # The contacts' notify entities among the numbers, for the event and the logbook.
+    contacts: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSms:
+    """An order that passed every check: the requests to make and what they will cost."""
+
+    requests: list[SmsRequest]
+    recipients: tuple[str, ...]
+    parts: int
+    encoding: Encoding
+    replaced: tuple[tuple[str, str], ...]
+    dropped: tuple[str, ...]
+
+    def as_response(self) -> dict[str, Any]:
+        """Return what a dry run answers: the figures of the send, without sending.
+
+        `credits_estimate` counts 1 credit per part, metropolitan France's rate.
+        """
+        return {
+            "dry_run": True,
+            "parts": self.parts,
+            "encoding": self.encoding.value,
+            "recipients": list(self.recipients),
+            "replaced": [{"from": old, "to": new} for old, new in self.replaced],
+            "dropped": list(self.dropped),
+            "requests": len(self.requests),
+            "credits_estimate": self.parts * len(self.recipients),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +125,12 @@ class SmsReceipt:
     recipients: tuple[str, ...]
     replaced: tuple[tuple[str, str], ...]
     dropped: tuple[str, ...]
+    requests: int
 
     def as_response(self) -> dict[str, Any]:
         """Return the action response: plain JSON types only."""
         return {
+            "dry_run": False,
             "sms_ids": list(self.sms_ids),
             "credits_left": float(self.credits_left)
             if self.credits_left is not None
@@ -107,13 +140,15 @@ class SmsReceipt:
             "recipients": list(self.recipients),
             "replaced": [{"from": old, "to": new} for old, new in self.replaced],
             "dropped": list(self.dropped),
+            "requests": self.requests,
+            "credits_estimate": self.parts * len(self.recipients),
         }
 
 
-async def async_send(
+async def async_prepare(
     hass: HomeAssistant, entry: Http2SmsConfigEntry, order: SmsOrder
-) -> SmsReceipt:
-    """Check the order, send it in as few requests as possible, return what it cost."""
+) -> PreparedSms:
+    """Check everything a send checks and build its requests, without sending anything."""
     data = entry.runtime_data
     recipients = await _async_recipients(hass, data, order.numbers)
     sender = (
@@ -126,60 +161,139 @@ async def async_send(
     text = checked_text(order.message, order.title)
     text, replaced, dropped = _replace_characters(text, data.options)
     sms_layout = _layout(text, order.coding or data.options.coding, order, data.options)
-    requests = [
-        SmsRequest(
-            recipients=batch,
-            message=text,
-            sender=sender,
-            sender_for_response=order.sender_for_response,
-            flash=order.flash,
-            no_stop=order.no_stop,
-            deferred=deferred,
-            tag=tag,
-            coding=sms_layout.encoding,
-        )
-        for batch in batch_recipients(recipients)
-    ]
-    _LOGGER.debug(
-        "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",
-        sms_layout.parts,
-        sms_layout.encoding,
-        len(recipients),
-        len(requests),
-        f", replaced {len(replaced)} character(s)" if replaced else "",
-    )
-    sms_ids: list[str] = []
-    sent_to: list[str] = []
-    credits_left: Decimal | None = None
-    for request in requests:
-        try:
-            result = await data.account.async_send(entry.entry_id, request)
-        except HomeAssistantError as err:
-            if not sent_to:
-                raise
-            unknown = (
-                len(request.recipients) if failed_outcome(err) is Outcome.UNKNOWN else 0
+    return PreparedSms(
+        requests=[
+            SmsRequest(
+                recipients=batch,
+                message=text,
+                sender=sender,
+                sender_for_response=order.sender_for_response,
+                flash=order.flash,
+                no_stop=order.no_stop,
+                deferred=deferred,
+                tag=tag,
+                coding=sms_layout.encoding,
             )
-            raise send_error(
-                "partially_sent",
-                accepted=str(len(sent_to)),
-                unknown=str(unknown),
-                not_sent=str(len(recipients) - len(sent_to) - unknown),
-                total=str(len(recipients)),
-            ) from err
-        sms_ids.extend(result.sms_ids)
-        sent_to.extend(request.recipients)
-        if result.credits_left is not None:
-            credits_left = result.credits_left
-    return SmsReceipt(
-        sms_ids=tuple(sms_ids),
-        credits_left=credits_left,
+            for batch in batch_recipients(recipients)
+        ],
+        recipients=tuple(recipients),
         parts=sms_layout.parts,
         encoding=sms_layout.encoding,
-        recipients=tuple(sent_to),
         replaced=replaced,
         dropped=dropped,
     )
+
+
+async def async_send(
+    hass: HomeAssistant,
+    entry: Http2SmsConfigEntry,
+    order: SmsOrder,
+    context: Context | None = None,
+) -> SmsReceipt:
+    """Check the order, send it in as few requests as possible, return what it cost.
+
+    Every send that reached phones fires the sent event (what it cost); a send that fails
+    fires the failed event (why). Both feed the logbook.
+    """
+    # Read before any await: the entry may be unloaded or removed while this send waits.
+    account = entry.runtime_data.account
+    await async_load_logbook_texts(hass)
+    try:
+        prepared = await async_prepare(hass, entry, order)
+        return await _async_send_prepared(
+            hass,
+            entry_id=entry.entry_id,
+            account=account,
+            prepared=prepared,
+            order=order,
+            context=context,
+        )
+    except HomeAssistantError as err:
+        async_fire_failed(
+            hass,
+            entry_id=entry.entry_id,
+            contacts=order.contacts,
+            recipients=len(order.numbers),
+            err=err,
+            context=context,
+        )
+        raise
+
+
+async def _async_send_prepared(
+    hass: HomeAssistant,
+    *,
+    entry_id: str,
+    account: SmsAccount,
+    prepared: PreparedSms,
+    order: SmsOrder,
+    context: Context | None,
+) -> SmsReceipt:
+    _LOGGER.debug(
+        "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",
+        prepared.parts,
+        prepared.encoding,
+        len(prepared.recipients),
+        len(prepared.requests),
+        f", replaced {len(prepared.replaced)} character(s)"
+        if prepared.replaced
+        else "",
+    )
+    receipt = SmsReceipt(
+        sms_ids=(),
+        credits_left=None,
+        parts=prepared.parts,
+        encoding=prepared.encoding,
+        recipients=(),
+        replaced=prepared.replaced,
+        dropped=prepared.dropped,
+        requests=len(prepared.requests),
+    )
+    try:
+        for request in prepared.requests:
+            try:
+                result = await account.async_send(entry_id, request)
+            except HomeAssistantError as err:
+                if not receipt.recipients:
+                    raise
+                unknown = (
+                    len(request.recipients)
+                    if failed_outcome(err) is Outcome.UNKNOWN
+                    else 0
+                )
+                raise send_error(
+                    "partially_sent",
+                    accepted=str(len(receipt.recipients)),
+                    unknown=str(unknown),
+                    not_sent=str(
+                        len(prepared.recipients) - len(receipt.recipients) - unknown
+                    ),
+                    total=str(len(prepared.recipients)),
+                ) from err
+            receipt = replace(
+                receipt,
+                sms_ids=(*receipt.sms_ids, *result.sms_ids),
+                recipients=(*receipt.recipients, *request.recipients),
+                credits_left=result.credits_left
+                if result.credits_left is not None
+                else receipt.credits_left,
+            )
+    finally:
+        if receipt.recipients:
+            async_fire_sent(
+                hass,
+                entry_id=entry_id,
+                contacts=order.contacts,
+                recipients=len(receipt.recipients),
+                parts=receipt.parts,
+                encoding=receipt.encoding.value,
+                sms_ids=receipt.sms_ids,
+                credits_left=float(receipt.credits_left)
+                if receipt.credits_left is not None
+                else None,
+                context=context,
+            )
+    return receipt
 
 
 async def _async_recipients(

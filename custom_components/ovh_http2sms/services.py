@@ -23,7 +23,7 @@ from .const import CODING_AUTO, CONF_FLASH, CONF_NO_STOP, DOMAIN
 from .contacts import get_contact
 from .errors import validation_error
 from .http2sms import Encoding
-from .send import SmsOrder, async_send
+from .send import SmsOrder, async_prepare, async_send
 
 SERVICE_SEND_SMS = "send_sms"
 ATTR_RECIPIENTS = "recipients"
@@ -35,6 +35,7 @@ ATTR_TAG = "tag"
 ATTR_SENDER = "sender"
 ATTR_SENDER_FOR_RESPONSE = "sender_for_response"
 ATTR_CODING = "coding"
+ATTR_DRY_RUN = "dry_run"
 
 # Only types here: every check whose message the user must read in their language (a bad
 # number, a tag too long, a message too long) is made by the sender and raised translated.
@@ -56,6 +57,7 @@ SEND_SMS_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_CODING, default=CODING_AUTO): probatio.In(
             [CODING_AUTO, *(encoding.value for encoding in Encoding)]
         ),
+        probatio.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
     }
 )
 
@@ -96,21 +98,23 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     numbers = list(call.data[ATTR_RECIPIENTS])
     numbers += _contact_numbers(hass, entry.entry_id, call.data[ATTR_CONTACTS])
     coding = call.data[ATTR_CODING]
-    receipt = await async_send(
-        hass,
-        entry,
-        SmsOrder(
-            numbers=numbers,
-            message=call.data[ATTR_MESSAGE],
-            title=call.data.get(ATTR_TITLE),
-            flash=call.data[CONF_FLASH],
-            no_stop=call.data[CONF_NO_STOP],
-            deferred=call.data.get(ATTR_DEFERRED),
-            tag=call.data.get(ATTR_TAG),
-            sender=call.data.get(ATTR_SENDER),
-            sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
-            coding=None if coding == CODING_AUTO else coding,
-        ),
+    order = SmsOrder(
+        numbers=numbers,
+        message=call.data[ATTR_MESSAGE],
+        title=call.data.get(ATTR_TITLE),
+        flash=call.data[CONF_FLASH],
+        no_stop=call.data[CONF_NO_STOP],
+        deferred=call.data.get(ATTR_DEFERRED),
+        tag=call.data.get(ATTR_TAG),
+        sender=call.data.get(ATTR_SENDER),
+        sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
+        coding=None if coding == CODING_AUTO else coding,
+        contacts=tuple(call.data[ATTR_CONTACTS]),
     )
+    if call.data[ATTR_DRY_RUN]:
+        prepared = await async_prepare(hass, entry, order)
+        estimate: dict[str, Any] = prepared.as_response()
+        return estimate
+    receipt = await async_send(hass, entry, order, call.context)
     response: dict[str, Any] = receipt.as_response()
     return response

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 import socket
-import traceback
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -51,6 +50,7 @@ from custom_components.ovh_http2sms.http2sms import (
 from http2sms_simulator import HTTP2SMS_PATH, Coding, Fault, FaultKind, SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
+from tests.secret_scan import exception_texts, leaks
 
 from .conftest import OTHER_RECIPIENT, OTHER_SENDER, RECIPIENT, Trace, make_account
 
@@ -86,18 +86,8 @@ def sms(**changes: object) -> SmsRequest:
 
 
 def assert_no_secret(err: BaseException, *secrets: str) -> None:
-    """Neither the text, the repr, the args nor the whole traceback shows a secret."""
-    texts = [
-        str(err),
-        repr(err),
-        *(str(arg) for arg in err.args),
-        *(repr(arg) for arg in err.args),
-        str(getattr(err, "reason", "")),
-        "".join(traceback.format_exception(err)),
-    ]
-    for secret in secrets or (LOGIN, PASSWORD):
-        for text in texts:
-            assert secret not in text
+    """Neither the text, the repr, the args, the causes nor the whole traceback shows a secret."""
+    assert leaks(exception_texts(err), secrets or (LOGIN, PASSWORD)) == []
 
 
 def free_port() -> int:

@@ -1,11 +1,16 @@
-"""A person sets up OVHcloud SMS in a real browser, in English and in French.
+"""A person sets up OVHcloud SMS in a real browser, in every language the integration ships.
 
 Debian's Chromium, driven by Playwright, talks to a real Home Assistant process (see hass_testbed)
 whose integration points at the http2sms simulator. Everything the test clicks or reads is found
 the way a person finds it: by its role and its visible text. The texts come from the files the
 UI itself reads, the frontend's translations for Home Assistant's own words and the
-integration's `translations/<language>.json` for ours, so the French run proves that the
-French texts reach the screen.
+integration's `translations/<language>.json` for ours, so each run proves that its language
+reaches the screen; on each of our screens (the account form, its error, the test SMS menu, the
+contact form, the options) no English text of ours is left.
+
+One simulator and one onboarded Home Assistant serve every language, one after the other: each
+run sets the household's and the person's language, starts from no account, adds it, a contact
+and options, then checks the logs so far; the last test stops Home Assistant.
 
 A screenshot is saved at each step to `artifacts/browser/<language>/NN-step.png`. With
 OVH_HTTP2SMS_REFRESH_DOCS=1 the English runs also refresh the pictures of the documentation
@@ -15,8 +20,9 @@ Run with `scripts/run python -m pytest tests/e2e/test_browser.py -p no:cacheprov
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field as dataclass_field
 import json
 import os
 from pathlib import Path
@@ -38,6 +44,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 import pytest
+import pytest_socket
 
 from demo.__main__ import BUTTON_NAME, DASHBOARD_TITLE, OWNER as DEMO_OWNER, Demo
 from hass_testbed import (
@@ -57,6 +64,7 @@ from http2sms_simulator import (
     SECOND_PASSWORD,
     SECOND_SENDER,
 )
+from tests.e2e.conftest import OWNER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -80,6 +88,20 @@ UI_TIMEOUT_MS = 30_000
 CONTACT_NAME = "Alice"
 CONTACT_NUMBER_TYPED, CONTACT_NUMBER_SENT = "06 12 34 56 78", "0033612345678"
 WRONG_ACCOUNT = "ab1234"  # the middle of the account name only: a likely mistake
+LOW_CREDIT_THRESHOLD = 20  # typed in the options form (the default is 10)
+
+# Home Assistant logs this for every platform loaded ("backup.sensor", "ovh_http2sms.notify",
+# ...) when the server's language changes, as each run here does: not a word about us.
+LANGUAGE_CHANGE_WARNING = re.compile(
+    r"Failed to load integration for translation: Invalid domain [\w.]+\.\w+$"
+)
+
+TRANSLATIONS = REPO_ROOT / "custom_components" / DOMAIN / "translations"
+# Every language the integration ships, English first (its run may refresh the documentation).
+LANGUAGES = sorted(
+    (path.stem for path in TRANSLATIONS.glob("*.json")),
+    key=lambda language: (language != "en", language),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,18 +111,80 @@ WRONG_ACCOUNT = "ab1234"  # the middle of the account name only: a likely mistak
 
 def integration_texts(language: str) -> dict[str, Any]:
     """The integration's translations for `language`, as Home Assistant serves them."""
-    path = (
-        REPO_ROOT / "custom_components" / DOMAIN / "translations" / f"{language}.json"
-    )
+    path = TRANSLATIONS / f"{language}.json"
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _leaves(tree: dict[str, Any], path: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in tree.items():
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            yield from _leaves(value, where)
+        else:
+            yield where, str(value)
+
+
+def _spaced(text: str) -> str:
+    """`text` with every run of spaces (no-break ones too) as one plain space."""
+    return re.sub(r"\s+", " ", text)
+
+
+class Speaks:
+    """Checks that a screen shows our texts in the person's language and none in English."""
+
+    def __init__(self, language: str) -> None:
+        """Read our texts in the person's language and in English."""
+        self.language = language
+        self.ours = dict(_leaves(integration_texts(language)))
+        # Our English texts that this language translates differently (a word the same in both,
+        # like "Contact" in French, proves nothing either way).
+        self.english = {
+            path: text
+            for path, text in _leaves(integration_texts("en"))
+            if self.ours.get(path) != text
+        }
+
+    def check(self, scope: Locator, *prefixes: str) -> None:
+        """Every text of ours under `prefixes` is in `scope`, and no English text of ours is.
+
+        `scope`'s accessibility tree is what a person sees (shadow DOM included, hidden parts
+        left out), so the check also proves that the expected texts are found at all. Like
+        `expect`, it waits for the screen to settle (a form's fields render after its title).
+        """
+        wanted = [
+            path for path in self.ours if any(path.startswith(p) for p in prefixes)
+        ]
+        assert wanted, f"no text of ours under {prefixes}"
+        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+        while True:
+            # The tree shows a no-break space (French typography) as a plain one.
+            shown = _spaced(scope.aria_snapshot())
+            absent = {
+                path: self.ours[path]
+                for path in wanted
+                if _spaced(self.ours[path]) not in shown
+            }
+            left = {
+                path: text
+                for path, text in self.english.items()
+                if re.search(rf"(?<!\w){re.escape(_spaced(text))}(?!\w)", shown)
+            }
+            if (not absent and not left) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert not absent, f"not on the screen ({self.language}): {absent}\n{shown}"
+        assert not left, f"English on the screen ({self.language}): {left}\n{shown}"
 
 
 def frontend_texts(language: str) -> dict[str, str]:
     """Home Assistant frontend's own translations for `language` (flat keys, every fragment)."""
     folder = Path(hass_frontend.where()) / "static" / "translations"
+    # <language>-<hash>.json: "es-*.json" alone would also take Latin American "es-419-...".
+    name = re.compile(rf"{re.escape(language)}-[0-9a-f]{{32}}\.json")
     texts: dict[str, str] = {}
     for path in sorted(folder.glob(f"**/{language}-*.json")):
-        texts.update(json.loads(path.read_text(encoding="utf-8")))
+        if name.fullmatch(path.name):
+            texts.update(json.loads(path.read_text(encoding="utf-8")))
     if not texts:
         raise AssertionError(f"no frontend translations for {language} in {folder}")
     return texts
@@ -192,55 +276,87 @@ def browser(profile: Path) -> Iterator[BrowserContext]:
             context.close()
 
 
-@pytest.fixture
-def home_assistant(
-    socket_enabled: None, tmp_path: Path, e2e_logs: list[Any]
-) -> Iterator[HomeAssistant]:
-    """Home Assistant as the demo runs it: without what needs the internet (see `offline`).
-
-    Otherwise onboarding adds Google Translate speech, whose failed card stands behind every
-    screenshot of Devices & services.
-    """
-    hass = HomeAssistant(tmp_path / "hass-config", offline=True)
-    e2e_logs.append(lambda: list(hass.logs))
-    try:
-        yield hass.start()
-    finally:
-        hass.stop()
-
-
 # --------------------------------------------------------------------------------------------
 # The story
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@dataclass
+class Household:
+    """The simulator and the onboarded Home Assistant every language's run shares."""
+
+    simulator: Simulator
+    home_assistant: HomeAssistant
+    owner: Person
+    user: Client
+    # The credit each run's SMS left on the simulator's account.
+    credits_left: set[float] = dataclass_field(default_factory=set)
+
+    def logs(self) -> list[Path]:
+        """The log files to show when a test fails."""
+        return [self.simulator.log_path, *self.home_assistant.logs]
+
+
+@pytest.fixture(scope="module")
+def household(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Household]:
+    """One simulator and one onboarded Home Assistant for every language of this module.
+
+    Starting and onboarding Home Assistant once, rather than once per language, keeps the run
+    short; each language's run starts from no account of ours.
+    """
+    # A module's fixture is set up before the test's `socket_enabled`: allow the loopback
+    # connections of the harness here already (pytest-socket disables sockets again per test).
+    pytest_socket.enable_socket()
+    folder = tmp_path_factory.mktemp("browser")
+    simulator = Simulator(folder / "simulator")
+    # Offline, as the demo runs it: otherwise onboarding adds Google Translate speech, whose
+    # failed card stands behind every screenshot of Devices & services.
+    home_assistant = HomeAssistant(folder / "hass-config", offline=True)
+    try:
+        simulator.start()
+        home_assistant.start()
+        user = onboard(home_assistant.base_url, OWNER)
+        user.wait_running()
+        assert user.frontend_problem() is None
+        yield Household(simulator, home_assistant, OWNER, user)
+    finally:
+        home_assistant.stop()
+        simulator.stop()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_an_owner_sets_up_ovh_sms_in_the_browser(
     chromium: Path,
-    simulator: Simulator,
-    home_assistant: HomeAssistant,
-    owner: Person,
+    socket_enabled: None,
+    household: Household,
+    e2e_logs: list[Callable[[], list[Path]]],
     tmp_path: Path,
     language: str,
 ) -> None:
-    """Log in, add the integration (with a mistake first), add a contact, see the entities."""
+    """Log in, add the integration (a mistake first), a contact and options; see the entities."""
     started = time.monotonic()
-    user = onboard(home_assistant.base_url, owner)
-    user.wait_running()
-    assert user.frontend_problem() is None
-    if language != "en":
-        # A French household: Home Assistant itself in French (Settings > System > General,
-        # what onboarding in French sets), which is the language of entity names...
-        user.ws({"type": "config/core/update", "language": language})
-        # ...and the person's own language, what the language menu of their profile page
-        # saves. Only this one makes the frontend French: the browser stays in English.
-        user.ws(
-            {
-                "type": "frontend/set_user_data",
-                "key": "language",
-                "value": {"language": language},
-            }
-        )
+    e2e_logs.append(household.logs)
+    simulator, home_assistant, user = (
+        household.simulator,
+        household.home_assistant,
+        household.user,
+    )
+    # Each language's household starts without the integration (a failed run may leave one).
+    for old in user.config_entries(DOMAIN):
+        user.request("DELETE", f"/api/config/config_entries/entry/{old['entry_id']}")
+    sent_before = len(simulator.outbox())
+    # Home Assistant itself in this language (Settings > System > Home information, what
+    # onboarding in that language sets), which is the language of entity names...
+    user.ws({"type": "config/core/update", "language": language})
+    # ...and the person's own language, what the language menu of their profile page saves.
+    # Only this one sets the frontend's language: the browser stays in English.
+    user.ws(
+        {
+            "type": "frontend/set_user_data",
+            "key": "language",
+            "value": {"language": language},
+        }
+    )
 
     browser_problems: list[str] = []
     with browser(tmp_path / "chromium-profile") as context:
@@ -248,7 +364,14 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
         _record_problems(page, browser_problems)
         shots = Screenshots(page, ARTIFACTS / language)
         try:
-            _story(page, shots, home_assistant.base_url, language, simulator, owner)
+            _story(
+                page,
+                shots,
+                home_assistant.base_url,
+                language,
+                simulator,
+                household.owner,
+            )
         finally:
             # For a person reading the artifacts: what the browser complained about.
             (shots.folder / "browser-problems.txt").write_text(
@@ -262,21 +385,42 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
     # What the screens showed is what Home Assistant holds.
     (entry,) = user.config_entries(DOMAIN)
     assert entry["title"] == simulator.account
-    assert simulator.outbox() == []  # no test SMS was asked for: nothing was sent
+    # No test SMS was asked for: nothing was sent.
+    assert simulator.outbox()[sent_before:] == []
+    assert _options(user, entry["entry_id"]) == {
+        "coding": "gsm7",
+        "replace_characters": "replace",
+        "max_parts": 6,
+        "low_credit_threshold": LOW_CREDIT_THRESHOLD,
+        "max_sends_per_second": 5,
+    }
     notify_entity = _entity_of(user, entry["entry_id"], "notify", CONTACT_NAME)
     (credit_sensor,) = user.entity_ids(
         DOMAIN, "sensor", config_entry_id=entry["entry_id"]
     )
-    assert user.state(credit_sensor)["state"] == "unknown"  # no SMS sent yet
+    # No SMS sent yet: unknown. Unless an earlier run here had a sensor of the same entity id
+    # (it comes from the name, "Credits", "Crédits"...): Home Assistant then restores the
+    # credit that run's SMS left, as it does for an account removed and added again.
+    credit = user.state(credit_sensor)["state"]
+    assert credit == "unknown" or float(credit) in household.credits_left, credit
     # The contact typed in the browser works: one SMS to the number as OVHcloud wants it.
     user.call(
         "notify",
         "send_message",
         {"entity_id": notify_entity, "message": "Set up from the browser."},
     )
-    (sms,) = simulator.outbox()
+    (sms,) = simulator.outbox()[sent_before:]
     assert sms["recipient"] == CONTACT_NUMBER_SENT
     assert sms["message"] == "Set up from the browser."
+    # The reply's credit reaches the sensor.
+    household.credits_left.add(simulator.credit())
+    user.wait_for_state(
+        credit_sensor,
+        lambda state: (
+            state["state"] not in ("unknown", "unavailable")
+            and float(state["state"]) == simulator.credit()
+        ),
+    )
 
     if language == "en" and os.environ.get("OVH_HTTP2SMS_REFRESH_DOCS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -286,14 +430,41 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
         )
         shutil.copyfile(shots.taken["entities"], DOCS_SCREENSHOTS / "entities-en.png")
 
-    assert home_assistant.stop() == 0
     assert home_assistant.unexpected_problems() == []
-    assert home_assistant.records_about(DOMAIN) == []
+    assert _records_about_us(home_assistant) == []
     print(  # noqa: T201 - timings, shown with -s
         f"browser story ({language}): {time.monotonic() - started:.1f}s, "
         f"Home Assistant start: {home_assistant.start_durations[0]:.1f}s, "
         f"screenshots in {shots.folder}"
     )
+
+
+def test_home_assistant_stops_cleanly_after_the_browser_stories(
+    socket_enabled: None,
+    household: Household,
+    e2e_logs: list[Callable[[], list[Path]]],
+) -> None:
+    """After every language's run, Home Assistant stops at once, with nothing wrong logged."""
+    e2e_logs.append(household.logs)
+    assert household.home_assistant.stop() == 0
+    assert household.home_assistant.unexpected_problems() == []
+    assert _records_about_us(household.home_assistant) == []
+
+
+def _records_about_us(home_assistant: HomeAssistant) -> list[str]:
+    """Warnings and errors that mention the integration, but for a change of language."""
+    return [
+        record
+        for record in home_assistant.records_about(DOMAIN)
+        if not LANGUAGE_CHANGE_WARNING.search(record.splitlines()[0])
+    ]
+
+
+def _options(user: Client, entry_id: str) -> dict[str, Any]:
+    """An entry's options, read as the options form shows them (then closed unsaved)."""
+    form = user.post("/api/config/config_entries/options/flow", {"handler": entry_id})
+    user.request("DELETE", f"/api/config/config_entries/options/flow/{form['flow_id']}")
+    return {item["name"]: item.get("default") for item in form["data_schema"]}
 
 
 def _story(
@@ -311,6 +482,14 @@ def _story(
     advanced = account_step["sections"]["advanced"]
     contact_step = ours["config_subentries"]["recipient"]["step"]["user"]
     submit = ui["ui.panel.config.integrations.config_flow.submit"]
+    speaks = Speaks(language)
+    account_form = (
+        "config.step.user.title",
+        "config.step.user.description",
+        "config.step.user.data.",
+        "config.step.user.data_description.",
+        "config.step.user.sections.advanced.name",
+    )
 
     # The login page speaks the browser's language (English here) until someone logs in.
     login = frontend_texts("en")
@@ -357,6 +536,7 @@ def _story(
     expect(
         flow.get_by_text(account_step["data_description"]["account"])
     ).to_be_visible()
+    speaks.check(flow, *account_form)
     shots.take("config-form")
     field(flow, account_step["data"]["account"]).fill(WRONG_ACCOUNT)
     field(flow, account_step["data"]["login"]).fill(simulator.login)
@@ -365,6 +545,7 @@ def _story(
     flow.get_by_role("button", name=submit).click()
     error = flow.get_by_text(ours["config"]["error"]["invalid_account"], exact=True)
     expect(error).to_be_visible()
+    speaks.check(flow, *account_form, "config.error.invalid_account")
     shots.take("config-form-error")
 
     # Corrected, with the simulator's URL in the collapsed "Advanced settings". The form comes
@@ -376,6 +557,7 @@ def _story(
     flow.get_by_role("button", name=advanced["name"]).click()
     expect(flow.get_by_text(advanced["data_description"]["endpoint"])).to_be_visible()
     endpoint.fill(simulator.endpoint)
+    speaks.check(flow, *account_form, "config.step.user.sections.advanced.")
     shots.take("config-form-corrected")
     flow.get_by_role("button", name=submit).click()
 
@@ -387,6 +569,12 @@ def _story(
         )
     ).to_be_visible()
     expect(flow.get_by_text(menus[0]["menu_options"]["test_sms"])).to_be_visible()
+    menu = (
+        "verified"
+        if flow.get_by_text(menus[0]["description"]).is_visible()
+        else "unverified"
+    )
+    speaks.check(flow, f"config.step.{menu}.")
     shots.take("test-sms")
     flow.get_by_text(menus[0]["menu_options"]["finish"]).click()
 
@@ -420,6 +608,7 @@ def _story(
     ).to_be_visible()
     field(flow, contact_step["data"]["name"]).fill(CONTACT_NAME)
     field(flow, contact_step["data"]["phone_number"]).fill(CONTACT_NUMBER_TYPED)
+    speaks.check(flow, "config_subentries.recipient.step.user.")
     shots.take("contact-form")
     flow.get_by_role("button", name=submit).click()
     expect(
@@ -439,7 +628,14 @@ def _story(
             ours["config_subentries"]["recipient"]["entry_type"], exact=True
         )
     ).to_be_visible()
+    speaks.check(
+        page_body,
+        "config_subentries.recipient.entry_type",
+        "config_subentries.recipient.initiate_flow.user",
+    )
     shots.take("integration-page-with-contact")
+
+    _options_story(page, shots, ui, ours, speaks)
 
     if language == "en":
         # For the documentation: the form as someone with an OVHcloud account fills it (no
@@ -470,7 +666,61 @@ def _story(
             "rowheader", name=ours["entity"]["sensor"]["credits"]["name"], exact=True
         )
     ).to_be_visible()
+    speaks.check(table, "entity.sensor.credits.name")
     shots.take("entities")
+
+
+def _options_story(
+    page: Page,
+    shots: Screenshots,
+    ui: dict[str, str],
+    ours: dict[str, Any],
+    speaks: Speaks,
+) -> None:
+    """The account's options (its ⚙): read, changed, saved."""
+    options = ours["options"]["step"]["init"]
+    coding = ours["selector"]["coding"]["options"]
+    replace = ours["selector"]["replace_characters"]["options"]
+    # The account's ⚙ comes first; each contact below it has its own (to edit the contact).
+    page.get_by_role(
+        "button", name=ui["ui.panel.config.integrations.config_entry.configure"]
+    ).first.click()
+    flow = page.locator("dialog-data-entry-flow")
+    expect(flow.get_by_text(options["title"], exact=True)).to_be_visible()
+    expect(flow.get_by_text(options["description"])).to_be_visible()
+    form = (
+        "options.step.init.",
+        "selector.coding.options.auto",  # the current encoding, in the closed list
+        "selector.replace_characters.options.",  # radio buttons: all shown
+    )
+    speaks.check(flow, *form)
+    shots.take("options")
+
+    # The encoding's list, opened: every choice translated. 7-bit only is picked.
+    flow.locator("ha-select").click()
+    expect(flow.get_by_role("menuitem", name=coding["unicode"])).to_be_visible()
+    speaks.check(flow, *form, "selector.coding.options.")
+    shots.take("options-encodings")
+    flow.get_by_role("menuitem", name=coding["gsm7"]).click()
+    flow.get_by_role("radio", name=replace["replace"]).check()
+    threshold = flow.get_by_role(
+        "spinbutton",
+        name=re.compile(rf"^{re.escape(options['data']['low_credit_threshold'])}\*?$"),
+    )
+    threshold.fill(str(LOW_CREDIT_THRESHOLD))
+    expect(flow.locator("ha-select")).to_contain_text(coding["gsm7"])
+    shots.take("options-changed")
+    flow.get_by_role(
+        "button", name=ui["ui.panel.config.integrations.config_flow.submit"]
+    ).click()
+    expect(
+        flow.get_by_text(
+            ui["ui.panel.config.integrations.config_flow.success"], exact=True
+        )
+    ).to_be_visible()
+    shots.take("options-saved")
+    flow.get_by_role("button", name=ui["ui.common.close"]).first.click()
+    expect(flow.get_by_role("dialog")).to_have_count(0)
 
 
 def _record_problems(page: Page, problems: list[str]) -> None:

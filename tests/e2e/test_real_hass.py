@@ -21,7 +21,13 @@ from hass_testbed import (
     onboard,
     onboarding_status,
 )
-from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, account_form, add_account
+from hass_testbed.ovh_http2sms import (
+    DOMAIN,
+    SKIP_TEST_SMS,
+    account_form,
+    add_account,
+    add_contact,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -100,9 +106,7 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     assert simulator.outbox() == []
 
     # They add Alice as a contact: she becomes a notify entity.
-    contact = user.subentry_flow(entry_id, "recipient", ALICE)
-    assert contact["type"] == "create_entry", contact
-    alice_notify = _notify_entity_of(user, entry_id, "Alice")
+    alice_notify = add_contact(user, entry_id, ALICE)
 
     # An automation (here: the owner, through the API) notifies Alice.
     user.call(
@@ -175,21 +179,6 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     )
 
 
-def _notify_entity_of(user: Client, entry_id: str, contact_name: str) -> str:
-    """The notify entity of a contact, found through its subentry, not by guessing its id."""
-    (subentry,) = [s for s in user.subentries(entry_id) if s["title"] == contact_name]
-    deadline = time.monotonic() + 30
-    while not (
-        found := user.entity_ids(
-            DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
-        )
-    ):
-        assert time.monotonic() < deadline, f"no notify entity for {contact_name}"
-        time.sleep(0.2)
-    (entity_id,) = found
-    return entity_id
-
-
 def _credit_sensor_of(user: Client, entry_id: str) -> str:
     """The account's credit sensor, found in the entity registry."""
     (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
@@ -204,8 +193,7 @@ def test_a_shutdown_automation_texts_and_a_country_change_never_redirects(
     user = onboard(home_assistant.base_url, owner)
     user.wait_running()
     entry_id = add_account(user, simulator)
-    assert user.subentry_flow(entry_id, "recipient", ALICE)["type"] == "create_entry"
-    alice_notify = _notify_entity_of(user, entry_id, "Alice")
+    alice_notify = add_contact(user, entry_id, ALICE)
     user.save_automation(
         "ups_shutdown",
         {

@@ -15,14 +15,13 @@ import os
 from pathlib import Path
 import re
 import shutil
-import time
 from typing import Any, override
 
 from playwright.sync_api import expect
 import pytest
 
 from hass_testbed import Client, HomeAssistant, Person, Simulator, onboard
-from hass_testbed.ovh_http2sms import DOMAIN, add_account
+from hass_testbed.ovh_http2sms import DOMAIN, add_account, add_contact
 from tests.e2e.test_browser import (  # the fixture is shared by import
     ARTIFACTS,
     DOCS_SCREENSHOTS,
@@ -73,11 +72,7 @@ def _set_up_contacts(user: Client, simulator: Simulator) -> dict[str, str]:
     entry_id = add_account(user, simulator)
     entities = {}
     for contact in (ALICE, BOB):
-        created = user.subentry_flow(entry_id, "recipient", contact)
-        assert created["type"] == "create_entry", created
-        entities[str(contact["name"])] = _notify_entity_of(
-            user, entry_id, str(contact["name"])
-        )
+        entities[str(contact["name"])] = add_contact(user, entry_id, contact)
     return entities
 
 
@@ -232,18 +227,3 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
     assert assist_home_assistant.stop() == 0
     assert assist_home_assistant.unexpected_problems() == []
     assert assist_home_assistant.records_about(DOMAIN) == []
-
-
-def _notify_entity_of(user: Client, entry_id: str, contact_name: str) -> str:
-    """The notify entity of a contact, found through its subentry."""
-    (subentry,) = [s for s in user.subentries(entry_id) if s["title"] == contact_name]
-    deadline = time.monotonic() + 30
-    while not (
-        found := user.entity_ids(
-            DOMAIN, "notify", config_subentry_id=subentry["subentry_id"]
-        )
-    ):
-        assert time.monotonic() < deadline, f"no notify entity for {contact_name}"
-        time.sleep(0.2)
-    (entity_id,) = found
-    return entity_id

@@ -23,11 +23,7 @@ from custom_components.ovh_http2sms.const import (
     SUBENTRY_TYPE_RECIPIENT,
 )
 from http2sms_simulator.testing import RunningSimulator
-
-ACCOUNT = "sms-ab1234-1"
-LOGIN = "homeassistant"
-PASSWORD = "Secr3t42"
-SENDER = "HomeAssist"
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
 
 def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
@@ -60,15 +56,29 @@ def contact(
     )
 
 
-@pytest.fixture
-def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
-    """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
+def account_entry(
+    endpoint: str,
+    *,
+    entry_id: str = "01KAOVHSMS0ACCOUNT00000000",
+    account: str = ACCOUNT,
+    login: str = LOGIN,
+    password: str = PASSWORD,
+    **options: Any,
+) -> MockConfigEntry:
+    """An account as the config flow stores it (unique id included), with Alice and Bob."""
     return MockConfigEntry(
         domain=DOMAIN,
-        entry_id="01KAOVHSMS0ACCOUNT00000000",
-        title=ACCOUNT,
-        unique_id=entry_unique_id(ACCOUNT, LOGIN),
-        data=account_data(simulator),
+        entry_id=entry_id,
+        title=account,
+        unique_id=entry_unique_id(account, login),
+        data={
+            CONF_ACCOUNT: account,
+            CONF_LOGIN: login,
+            CONF_PASSWORD: password,
+            CONF_SENDER: SENDER,
+            CONF_ENDPOINT: endpoint,
+        },
+        options=options,
         subentries_data=[
             contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
             contact(
@@ -80,6 +90,12 @@ def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
             ),
         ],
     )
+
+
+@pytest.fixture
+def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
+    """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""
+    return account_entry(simulator.endpoint)
 
 
 @pytest.fixture
@@ -102,3 +118,12 @@ async def async_notify(hass: HomeAssistant, entity_id: str, message: str) -> Non
         {"entity_id": entity_id, "message": message},
         blocking=True,
     )
+
+
+async def async_send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call ovh_http2sms.send_sms, as an automation would, and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response

@@ -1,5 +1,5 @@
 """
-Shared tools for the "never leak, never lose, never double-send" tests (issue #5).
+Shared tools for the "never leak, never lose, never double-send" tests.
 
 Everything here acts at the edges of the integration, never inside it:
 
@@ -12,7 +12,7 @@ Everything here acts at the edges of the integration, never inside it:
   an unknown name; aiohttp then turns it into `ClientConnectorDNSError` as it would for real.
 - `AttemptCounter` wraps the client's single-attempt method to count connection attempts that
   never reach any server (a refused connection leaves no trace anywhere else).
-- `FAULT_CASES` lists every fault of the issue with what the caller must see.
+- `FAULT_CASES` lists every fault the tests inject, with what the caller must see.
 """
 
 from __future__ import annotations
@@ -20,19 +20,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-import functools
 import json
-import logging
 from pathlib import Path
 import socket
-import traceback
 from typing import Any
 from unittest.mock import patch
 
 from aiohttp import web
 from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -40,15 +37,7 @@ from homeassistant.helpers.aiohttp_client import DATA_RESOLVER
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 import custom_components.ovh_http2sms as integration
-from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import (
-    CONF_ACCOUNT,
-    CONF_ENDPOINT,
-    CONF_LOGIN,
-    CONF_MAX_SENDS_PER_SECOND,
-    CONF_SENDER,
-    DOMAIN,
-)
+from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
 from custom_components.ovh_http2sms.http2sms import client as client_module
 from custom_components.ovh_http2sms.http2sms.client import Http2SmsClient
 from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
@@ -62,14 +51,11 @@ from http2sms_simulator import (
     create_app,
 )
 from http2sms_simulator.testing import SHUTDOWN_TIMEOUT, RunningSimulator
+from tests.conftest import SECRET_ACCOUNT, SECRET_LOGIN, SECRET_PASSWORD
 
-from .conftest import contact
+from .conftest import account_entry
 
 # Distinctive secrets: any occurrence, in any case, can only be a leak.
-SECRET_ACCOUNT = "sms-zq4242-7"
-SECRET_LOGIN = "zorglubLogin93"
-SECRET_PASSWORD = "Pw7xQkZ2"
-SECRETS = (SECRET_LOGIN, SECRET_PASSWORD)
 SENDER = "HomeAssist"
 OTHER_SENDERS = ("Alarm", "33612345678")
 ALICE_NUMBER = "0033612345678"
@@ -104,30 +90,14 @@ FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_SENDS_PER_SECOND_LIMIT}
 
 
 def secret_entry(endpoint: str, **options: Any) -> MockConfigEntry:
-    """An entry as the config flow stores it (unique id included), with Alice and Bob."""
-    return MockConfigEntry(
-        domain=DOMAIN,
+    """The account with the distinctive secrets, as the config flow stores it."""
+    return account_entry(
+        endpoint,
         entry_id=ENTRY_ID,
-        title=SECRET_ACCOUNT,
-        unique_id=entry_unique_id(SECRET_ACCOUNT, SECRET_LOGIN),
-        data={
-            CONF_ACCOUNT: SECRET_ACCOUNT,
-            CONF_LOGIN: SECRET_LOGIN,
-            CONF_PASSWORD: SECRET_PASSWORD,
-            CONF_SENDER: SENDER,
-            CONF_ENDPOINT: endpoint,
-        },
-        options=options,
-        subentries_data=[
-            contact("Alice", "06 12 34 56 78", unique_id=ALICE_NUMBER),
-            contact(
-                "Bob",
-                "+44 7911 123456",
-                flash=True,
-                no_stop=False,
-                unique_id="00447911123456",
-            ),
-        ],
+        account=SECRET_ACCOUNT,
+        login=SECRET_LOGIN,
+        password=SECRET_PASSWORD,
+        **options,
     )
 
 
@@ -140,13 +110,8 @@ async def async_setup(
     """Set the entry up in a French Home Assistant, its client with `timeout` if given."""
     await hass.config.async_update(country="FR")
     entry.add_to_hass(hass)
-    client_class: Any = (
-        Http2SmsClient
-        if timeout is None
-        else functools.partial(Http2SmsClient, timeout=timeout)
-    )
-    # The client's timeout is not an option; the class is swapped only while the entry starts.
-    with patch.object(integration, "Http2SmsClient", client_class):
+    # The send timeout is not an option; it is shortened only while the entry starts.
+    with patch.object(integration, "SEND_TIMEOUT", timeout or integration.SEND_TIMEOUT):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     return entry
@@ -591,49 +556,3 @@ async def fault_scenario(
                 yield Scenario(hass, case, sim, entry)
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-
-
-# --- Scanning for secrets -----------------------------------------------------------------
-
-
-def exception_texts(err: BaseException) -> list[str]:
-    """str, repr, args and the formatted traceback of err and of every cause and context."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [err]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts += [str(current), repr(current), repr(current.args)]
-        texts += (
-            [repr(value) for value in vars(current).values()]
-            if hasattr(current, "__dict__")
-            else []
-        )
-        pending += [current.__cause__, current.__context__]
-    texts.append("".join(traceback.format_exception(err)))
-    return texts
-
-
-def log_texts(records: list[logging.LogRecord]) -> list[str]:
-    """Every record fully formatted: message, arguments, exception and stack."""
-    formatter = logging.Formatter(
-        "%(name)s %(levelname)s %(message)s %(args)r", validate=False
-    )
-    texts = []
-    for record in records:
-        texts.append(formatter.format(record))
-        if record.exc_info and record.exc_info[1] is not None:
-            texts += exception_texts(record.exc_info[1])
-    return texts
-
-
-def leaks(texts: list[str], secrets: tuple[str, ...] = SECRETS) -> list[str]:
-    """The texts in which a secret appears, in any case."""
-    return [
-        text
-        for text in texts
-        if any(secret.lower() in text.lower() for secret in secrets)
-    ]

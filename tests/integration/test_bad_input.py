@@ -1,5 +1,5 @@
 """
-Any input either sends a well-formed SMS or is refused with a clear, translated error (issue #5).
+Any input either sends a well-formed SMS or is refused with a clear, translated error.
 
 Property-based: Hypothesis draws messages, titles, phone numbers, contacts, tags, senders,
 deferred times, flags, codings and the account's options, and feeds them through
@@ -296,6 +296,7 @@ async def _set_options(
 async def test_any_action_call_sends_well_formed_or_is_refused_clearly(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Any send_sms call sends one well-formed request or is refused with a clear error."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint))
         outcomes: dict[str, int] = {}
@@ -354,6 +355,7 @@ NOTIFY_CALLS = st.fixed_dictionaries(
 async def test_any_notify_message_sends_well_formed_or_is_refused_clearly(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Any notify message to a contact sends one well-formed SMS or is refused clearly."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint))
         outcomes: dict[str, int] = {}

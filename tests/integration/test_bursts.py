@@ -1,5 +1,5 @@
 """
-A burst of sends queues, is bounded and loses nothing (issue #5).
+A burst of sends queues, is bounded and loses nothing.
 
 200 calls are fired at once (action and notify.send_message mixed), each with its own message.
 Every one must reach the simulator exactly once and be accepted: the pacer makes them wait, it
@@ -48,6 +48,7 @@ async def _send_bob(hass: HomeAssistant, message: str) -> Any:
 async def test_burst_of_200_is_sent_exactly_once_each(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """A burst of 200 sends through the action and notify sends each SMS exactly once."""
     async with observed_simulator() as sim:
         await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         # Every reply a little slow, as OVH's are: requests overlap.
@@ -80,6 +81,7 @@ async def test_burst_of_200_is_sent_exactly_once_each(
 async def test_requests_in_flight_are_bounded(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Slow gateway replies never let more requests be in flight than the client's bound."""
     async with observed_simulator() as sim:
         await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=REPLY_DELAY, times=None))

@@ -158,6 +158,7 @@ async def test_endpoint_is_tucked_away_and_defaults_to_ovh(
 async def test_format_errors_then_entry(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """Badly formatted fields are shown without a request; corrected, they create the entry."""
     result = await _start(hass)
     result = await _submit(
         hass,
@@ -194,6 +195,7 @@ async def test_format_errors_then_entry(
 async def test_wrong_password_then_entry(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """A wrong password is shown as invalid; the right one creates the entry."""
     simulator.state.missing_before_auth = False
     result = await _submit(
         hass, await _start(hass), account_data(simulator, password="Wr0ngPwd")
@@ -219,6 +221,7 @@ async def test_wrong_password_then_entry(
 async def test_service_faults_then_entry(
     hass: HomeAssistant, simulator: RunningSimulator, fault: Fault, error: str
 ) -> None:
+    """A gateway fault during the check is shown as an error; the next try creates the entry."""
     simulator.inject(fault)
     with patch("custom_components.ovh_http2sms.config_flow.CHECK_TIMEOUT", 0.5):
         result = await _submit(hass, await _start(hass), account_data(simulator))
@@ -230,14 +233,14 @@ async def test_service_faults_then_entry(
 
 
 async def test_unreachable_then_entry(
-    hass: HomeAssistant, simulator: RunningSimulator
+    hass: HomeAssistant, simulator: RunningSimulator, no_retry_delay: None
 ) -> None:
-    with patch("custom_components.ovh_http2sms.http2sms.client.CONNECT_RETRY_DELAY", 0):
-        result = await _submit(
-            hass,
-            await _start(hass),
-            account_data(simulator, endpoint=_closed_port_endpoint()),
-        )
+    """An unreachable endpoint is shown as cannot connect; a reachable one creates the entry."""
+    result = await _submit(
+        hass,
+        await _start(hass),
+        account_data(simulator, endpoint=_closed_port_endpoint()),
+    )
     assert result["errors"] == {"base": "cannot_connect"}
 
     result = await _submit(hass, result, account_data(simulator))
@@ -248,6 +251,7 @@ async def test_unreachable_then_entry(
 async def test_unexpected_error_then_entry(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """An unexpected error in the check is shown as unknown; the next try creates the entry."""
     with patch(
         "custom_components.ovh_http2sms.http2sms.client.Http2SmsClient.probe",
         side_effect=RuntimeError("boom"),
@@ -293,6 +297,7 @@ async def test_test_sms_errors_then_entry(
 async def test_same_account_twice_aborts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Adding an account and login already configured aborts."""
     result = await _submit(hass, await _start(hass), account_data(simulator))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -322,6 +327,7 @@ async def test_credit_text_without_a_figure() -> None:
 async def test_reauth(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Reauthentication refuses the old password and saves the new one."""
     simulator.state.missing_before_auth = False
     simulator.state.account(ACCOUNT).users[LOGIN].password = "N3wPassw"
     result = await init_integration.start_reauth_flow(hass)
@@ -339,6 +345,7 @@ async def test_reauth(
 async def test_reconfigure(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Reconfigure refuses an invalid sender, saves a valid one and keeps the password."""
     simulator.state.missing_before_auth = False
     result = await init_integration.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
@@ -371,6 +378,7 @@ async def test_reconfigure(
 async def test_reconfigure_to_another_configured_user_aborts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Reconfiguring to a login that already has an entry aborts."""
     MockConfigEntry(
         domain=DOMAIN,
         unique_id=entry_unique_id(ACCOUNT, "other"),
@@ -394,6 +402,7 @@ async def test_reconfigure_to_another_configured_user_aborts(
 async def test_reconfigure_wrong_password_then_saved(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Reconfigure refuses a wrong password and saves once the right one is given."""
     simulator.state.missing_before_auth = False
     result = await init_integration.start_reconfigure_flow(hass)
     fields = {CONF_LOGIN: LOGIN, CONF_SENDER: SENDER, CONF_ENDPOINT: simulator.endpoint}
@@ -405,6 +414,7 @@ async def test_reconfigure_wrong_password_then_saved(
 
 
 async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """The options flow saves coding, replacement, part limit, credit threshold and pace."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -429,6 +439,7 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
 async def test_add_contact(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """Adding a contact refuses bad, taken numbers and blank names, then creates its entity."""
     result = await hass.config_entries.subentries.async_init(
         (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
         context={"source": SOURCE_USER},
@@ -474,6 +485,7 @@ async def test_add_contact(
 async def test_edit_contact(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """Editing a contact refuses another contact's number and saves a new one."""
     alice = next(s for s in init_integration.subentries.values() if s.title == "Alice")
     result = await init_integration.start_subentry_reconfigure_flow(
         hass, alice.subentry_id

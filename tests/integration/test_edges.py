@@ -16,11 +16,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ovh_http2sms.const import DOMAIN
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import async_notify
+from .conftest import async_notify, async_send_sms
 from .fault_helpers import (
     EN_EXCEPTIONS,
     LONG_DELAY,
@@ -32,12 +31,6 @@ from .fault_helpers import (
     observed_simulator,
     secret_entry,
 )
-
-
-async def _send(hass: HomeAssistant, **data: Any) -> Any:
-    return await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
 
 
 @pytest.mark.parametrize(
@@ -79,7 +72,7 @@ async def test_unsendable_text_is_refused_translated_before_any_request(
 ) -> None:
     """Each is a translated validation error naming the problem; nothing reaches OVH."""
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["06 12 34 56 78"], **data)
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], **data)
     assert_translated(raised.value, key, validation=True)
     str(raised.value).encode("utf-8")
     assert simulator.requests == []
@@ -90,7 +83,9 @@ async def test_tag_error_says_how_long_the_tag_was(
 ) -> None:
     """The user learns both the limit and the length given."""
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["06 12 34 56 78"], message="x", tag="y" * 25)
+        await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message="x", tag="y" * 25
+        )
     assert raised.value.translation_placeholders == {"length": "25", "max": "20"}
 
 
@@ -108,7 +103,9 @@ async def test_tabs_and_line_breaks_are_text(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     """Only control characters that are not text are refused."""
-    await _send(hass, recipients=["06 12 34 56 78"], message="Kitchen\tleak\nnow")
+    await async_send_sms(
+        hass, recipients=["06 12 34 56 78"], message="Kitchen\tleak\nnow"
+    )
     assert [sms.message for sms in simulator.outbox] == ["Kitchen\tleak\rnow"]
 
 
@@ -132,7 +129,9 @@ async def test_deferred_times_at_the_clock_changes_are_refused(
     """hhmmddMMYYYY has no offset: a time that is skipped or lived twice is never guessed."""
     await hass.config.async_set_time_zone("Europe/Paris")
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["06 12 34 56 78"], message="x", deferred=deferred)
+        await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message="x", deferred=deferred
+        )
     assert_translated(raised.value, key, validation=True)
     assert simulator.requests == []
 
@@ -142,7 +141,7 @@ async def test_deferred_time_just_after_the_autumn_change_is_sent(
 ) -> None:
     """Outside the repeated hour, the time goes out in Paris time as before."""
     await hass.config.async_set_time_zone("Europe/Paris")
-    await _send(
+    await async_send_sms(
         hass,
         recipients=["06 12 34 56 78"],
         message="x",
@@ -162,7 +161,7 @@ async def test_a_hostile_credit_in_an_accepted_reply_is_ignored(
     figure: str,
 ) -> None:
     """The SMS is reported sent; the sensor keeps its last sane figure."""
-    await _send(hass, recipients=["06 12 34 56 78"], message="First")
+    await async_send_sms(hass, recipients=["06 12 34 56 78"], message="First")
     sensor = "sensor.sms_ab1234_1_credits"
     before = hass.states.get(sensor).state
     simulator.inject(
@@ -173,7 +172,9 @@ async def test_a_hostile_credit_in_an_accepted_reply_is_ignored(
         )
     )
 
-    response = await _send(hass, recipients=["06 12 34 56 78"], message="Second")
+    response = await async_send_sms(
+        hass, recipients=["06 12 34 56 78"], message="Second"
+    )
 
     assert response["sms_ids"] == ["777"]
     assert response["credits_left"] is None
@@ -192,7 +193,7 @@ async def test_a_deeply_nested_reply_is_an_unreadable_reply(
         )
     )
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=["06 12 34 56 78"], message="x")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="x")
     assert_translated(raised.value, "invalid_response")
     assert "may have been sent" in str(raised.value)
     assert len(simulator.outbox) == 1
@@ -210,7 +211,7 @@ async def test_a_5xx_after_the_request_left_says_it_may_have_been_sent(
         Fault(kind=FaultKind.HTTP_ERROR, http_status=status, after_send=True)
     )
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=["06 12 34 56 78"], message="x")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="x")
     assert_translated(raised.value, "http_error_unknown_outcome")
     assert "may have been sent" in str(raised.value)
     assert "not sent again" in str(raised.value)
@@ -246,7 +247,7 @@ async def test_a_partial_batch_says_how_many_got_it_may_have_and_did_not(
 
         watcher = asyncio.ensure_future(slow_second_batch())
         with pytest.raises(HomeAssistantError) as raised:
-            await _send(hass, recipients=numbers, message="Storm warning")
+            await async_send_sms(hass, recipients=numbers, message="Storm warning")
         await watcher
 
         assert_translated(raised.value, "partially_sent")
@@ -273,7 +274,7 @@ async def test_credit_sensor_keeps_going_after_a_hostile_reply(
                 body='{"status":100,"creditLeft":"1e400","SmsIds":["1"]}',
             )
         )
-        await _send(hass, recipients=["06 12 34 56 78"], message="Hostile")
-        await _send(hass, recipients=["06 12 34 56 78"], message="Sane")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Hostile")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Sane")
         state = hass.states.get(credit_sensor_id(hass, entry)).state
         assert state == str(sim.state.account(SECRET_ACCOUNT).credit)

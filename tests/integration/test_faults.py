@@ -1,5 +1,5 @@
 """
-Every fault reaches the caller as a translated error, is logged once, and passes (issue #5).
+Every fault reaches the caller as a translated error, is logged once, and passes.
 
 Each case of `FAULT_CASES` is run through both `ovh_http2sms.send_sms` and `notify.send_message`
 on a fresh Home Assistant: two failing sends (the integration must warn once, not twice), then,
@@ -73,6 +73,7 @@ async def test_fault_reaches_the_caller_and_passes(
     case: FaultCase,
     path: str,
 ) -> None:
+    """A fault raises a translated error, is logged once, and sends work again once it passes."""
     caplog.set_level(logging.DEBUG)
     async with fault_scenario(hass, case) as scenario:
         sim, entry = scenario.sim, scenario.entry
@@ -119,6 +120,7 @@ async def test_fault_reaches_the_caller_and_passes(
 async def test_slow_reply_within_the_timeout_is_sent(
     hass: HomeAssistant, socket_enabled: None, path: str
 ) -> None:
+    """A reply slower than usual but within the timeout still sends the SMS."""
     case = FaultCase(id="slow", key="", fault=Fault(kind=FaultKind.DELAY, seconds=0.05))
     async with fault_scenario(hass, case) as scenario:
         scenario.arm()
@@ -164,6 +166,7 @@ async def test_network_faults_are_real_and_never_reach_http2sms(
 async def test_wrong_password_asks_for_it_again(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """A wrong password on a send raises a translated error and starts reauthentication."""
     [case] = [case for case in FAULT_CASES if case.id == "status_401"]
     async with fault_scenario(hass, case) as scenario:
         scenario.arm()

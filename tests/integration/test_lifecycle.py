@@ -80,6 +80,7 @@ async def test_remove_or_disable_refuses_queued_sends_and_sends_nothing_after(
     """Queued sends end as "not sent" and none reaches OVH once the call returned."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint))
+        account = entry.runtime_data.account
         calls = _fire(hass, QUEUED, "Queued")
         async with asyncio.timeout(10):
             while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
@@ -92,9 +93,7 @@ async def test_remove_or_disable_refuses_queued_sends_and_sends_nothing_after(
                 entry.entry_id, ConfigEntryDisabler.USER
             )
         # Requests already on the wire may still arrive; no other may.
-        requests_when_returned = (
-            len(sim.requests) + entry.runtime_data.account.requests_out
-        )
+        requests_when_returned = len(sim.requests) + account.requests_out
         outcomes = await _outcomes(calls)
         await asyncio.sleep(0.5)
         await hass.async_block_till_done()

@@ -1,5 +1,5 @@
 """
-No SMS is ever sent twice (issue #5).
+No SMS is ever sent twice.
 
 A fault that strikes after the simulator accepted and charged the SMS (after_send) must leave
 exactly one SMS in the outbox and one request in its log: the integration may not know whether
@@ -65,6 +65,7 @@ AFTER_SEND_FAULTS = {
 async def test_fault_after_sending_is_not_sent_again(
     hass: HomeAssistant, socket_enabled: None, fault: Fault, key: str, path: str
 ) -> None:
+    """A fault after the gateway accepted the SMS raises an error; it is not sent again."""
     async with observed_simulator() as sim:
         await async_setup(hass, secret_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
         # A fault counts its times down: every test injects its own copy.
@@ -107,6 +108,7 @@ async def test_timeout_before_any_reply_is_not_retried(
 async def test_refused_connection_is_tried_exactly_twice(
     hass: HomeAssistant, socket_enabled: None, path: str
 ) -> None:
+    """A refused connection is tried exactly twice with the same request, then fails."""
     async with observed_simulator(start=False) as sim:
         await async_setup(hass, secret_entry(sim.endpoint))
         with (
@@ -155,6 +157,7 @@ async def test_refused_then_up_is_sent_once_by_the_retry(
 async def test_connections_that_never_opened_are_tried_twice(
     hass: HomeAssistant, socket_enabled: None, case: FaultCase
 ) -> None:
+    """A connection that never opened (refused, DNS, TLS) is tried twice and nothing is sent."""
     async with fault_scenario(hass, case) as scenario:
         with (
             AttemptCounter().patching() as counter,
@@ -174,6 +177,7 @@ async def test_connections_that_never_opened_are_tried_twice(
 async def test_faults_that_reached_the_gateway_are_tried_once(
     hass: HomeAssistant, socket_enabled: None, case: FaultCase
 ) -> None:
+    """A fault after the request reached the gateway is not retried."""
     async with fault_scenario(hass, case) as scenario:
         scenario.arm()
         with (

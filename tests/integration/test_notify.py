@@ -24,6 +24,7 @@ from .conftest import async_notify
 async def test_send_message_reaches_the_contact(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """notify.send_message sends the title and message to the contact and updates the credit."""
     assert hass.states.get("notify.alice").state == STATE_UNKNOWN
 
     await hass.services.async_call(
@@ -50,6 +51,7 @@ async def test_send_message_reaches_the_contact(
 async def test_flash_contact_gets_class_0_with_stop_mention(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A contact set to flash gets a flash SMS, with the STOP mention."""
     await async_notify(hass, "notify.bob", "Intruder in the garage")
 
     [sms] = simulator.outbox
@@ -61,6 +63,7 @@ async def test_flash_contact_gets_class_0_with_stop_mention(
 async def test_failed_send_reaches_the_caller(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A failed notify send raises a translated error and sends nothing."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
 
     with pytest.raises(HomeAssistantError) as raised:
@@ -77,6 +80,7 @@ async def test_sensor_unavailable_while_gateway_down_and_logged_once(
     simulator: RunningSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """The credit is unavailable while the gateway is down; down and back are each logged once."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503, times=2))
     for _ in range(2):
         with pytest.raises(HomeAssistantError):

@@ -1,5 +1,5 @@
 """
-Nothing is lost across reloads, unloads and stops (issue #5).
+Nothing is lost across reloads, unloads and stops.
 
 The credit shown by the sensor survives a reload as it survives a restart (test_init covers the
 restart). Sends in flight when the entry is reloaded or unloaded, or Home Assistant stops, end
@@ -58,6 +58,7 @@ async def _credit_of(sim: ObservedSimulator) -> Decimal:
 async def test_credit_restored_after_reload_and_after_unload(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """The credit shown survives a reload, and an unload followed by a setup."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint))
         sensor = credit_sensor_id(hass, entry)
@@ -141,6 +142,7 @@ def _check_nothing_lost(
 async def test_sends_in_flight_during_reload_or_unload_end_loudly(
     hass: HomeAssistant, socket_enabled: None, disruption: str
 ) -> None:
+    """Sends in flight during a reload or unload each end in a response or a translated error."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         sensor = credit_sensor_id(hass, entry)
@@ -195,6 +197,7 @@ async def test_credit_of_replies_during_a_reload_is_kept(
 async def test_sends_in_flight_when_home_assistant_stops_end_loudly(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Sends in flight as Home Assistant stops each end in a response or a translated error."""
     async with observed_simulator() as sim:
         entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
         messages, outcomes = await _fire_while(hass, sim, entry, hass.async_stop)

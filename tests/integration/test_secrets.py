@@ -1,5 +1,5 @@
 """
-The SMS user's password and login never leak (issue #5).
+The SMS user's password and login never leak.
 
 Every fault of `FAULT_CASES` is run with everything logged at DEBUG (the root logger, so Home
 Assistant, aiohttp, asyncio in debug mode and the integration), through both the action and
@@ -28,6 +28,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from http2sms_simulator import Fault, FaultKind
+from tests.conftest import SECRETS
+from tests.secret_scan import exception_texts, leaks, log_texts
 
 from .fault_helpers import (
     FAULT_CASES,
@@ -37,10 +39,7 @@ from .fault_helpers import (
     SECRET_PASSWORD,
     FaultCase,
     async_send,
-    exception_texts,
     fault_scenario,
-    leaks,
-    log_texts,
 )
 
 
@@ -73,6 +72,7 @@ async def test_no_secret_in_logs_errors_urls_or_reprs(
     debug_everything: pytest.LogCaptureFixture,
     case: FaultCase,
 ) -> None:
+    """No fault puts the login or password in logs, errors, request URLs, headers or reprs."""
     errors: list[BaseException] = []
     texts: list[str] = []
     async with fault_scenario(hass, case) as scenario:
@@ -99,7 +99,7 @@ async def test_no_secret_in_logs_errors_urls_or_reprs(
     texts += log_texts(debug_everything.records)
     texts.append(debug_everything.text)
 
-    assert leaks(texts) == []
+    assert leaks(texts, SECRETS) == []
     # The scan saw what it must: the integration's and aiohttp's debug lines were captured.
     names = {r.name for r in debug_everything.records if r.levelno == logging.DEBUG}
     assert any(name.startswith("custom_components.ovh_http2sms") for name in names)
@@ -116,9 +116,9 @@ async def test_the_scan_finds_a_leak(
     logging.getLogger("some.library").debug("posting %s", {"pw": SECRET_PASSWORD})
     wrapped = HomeAssistantError("wrapped")
     wrapped.__cause__ = ValueError(SECRET_LOGIN.upper())
-    assert leaks(exception_texts(wrapped)) != []
-    assert leaks(log_texts(debug_everything.records)) != []
-    assert leaks(["nothing here"]) == []
+    assert leaks(exception_texts(wrapped), SECRETS) != []
+    assert leaks(log_texts(debug_everything.records), SECRETS) != []
+    assert leaks(["nothing here"], SECRETS) == []
 
 
 async def test_no_secret_in_diagnostics(
@@ -145,11 +145,11 @@ async def test_no_secret_in_diagnostics(
         whole_file = await response.text()
 
     assert diagnostics["credits_left"] is not None  # the scan looks at a real file
-    assert leaks([str(diagnostics), whole_file]) == []
+    assert leaks([str(diagnostics), whole_file], SECRETS) == []
     # The README also promises that diagnostics hide the account and the numbers.
     for private in (SECRET_ACCOUNT, "06 12 34 56 78", "0033612345678", "7911"):
         assert private not in str(diagnostics)
-    assert leaks(log_texts(debug_everything.records)) == []
+    assert leaks(log_texts(debug_everything.records), SECRETS) == []
 
 
 async def test_entry_repr_does_not_show_the_login(
@@ -164,7 +164,7 @@ async def test_entry_repr_does_not_show_the_login(
     [case] = [case for case in FAULT_CASES if case.id == "empty_body"]
     async with fault_scenario(hass, case) as scenario:
         entry = scenario.entry
-        assert leaks([repr(entry), str(entry.unique_id)]) == [], (
+        assert leaks([repr(entry), str(entry.unique_id)], SECRETS) == [], (
             f"the login is in the entry's unique id: {entry.unique_id!r}"
         )
     assert SECRET_PASSWORD not in repr(entry)

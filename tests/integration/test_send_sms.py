@@ -22,21 +22,14 @@ from custom_components.ovh_http2sms.const import (
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT
-
-
-async def _send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
+from .conftest import ACCOUNT, async_send_sms
 
 
 async def test_several_numbers_in_one_request(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    """Several numbers are sent in one request, and the response says what was sent."""
+    response = await async_send_sms(
         hass,
         recipients=["+33 6 12 34 56 78", "0033698765432", "07 81 23 45 67"],
         message="Alarm: front door opened",
@@ -59,6 +52,9 @@ async def test_several_numbers_in_one_request(
         "recipients": ["0033612345678", "0033698765432", "0033781234567"],
         "replaced": [],
         "dropped": [],
+        "requests": 1,
+        "credits_estimate": 3,
+        "dry_run": False,
     }
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "97"
 
@@ -66,7 +62,8 @@ async def test_several_numbers_in_one_request(
 async def test_contacts_and_numbers_together(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    """Contacts and numbers given together are sent in one request."""
+    response = await async_send_sms(
         hass,
         contacts=["notify.alice", "notify.bob"],
         recipients=["0612345678"],
@@ -79,7 +76,8 @@ async def test_contacts_and_numbers_together(
 async def test_unicode_when_needed_and_the_cost_in_parts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    response = await _send(
+    """A message that needs Unicode is sent as Unicode, and the response gives its parts."""
+    response = await async_send_sms(
         hass, recipients=["0612345678"], message="Fuite d’eau 💧 " * 5
     )
 
@@ -93,12 +91,13 @@ async def test_unicode_when_needed_and_the_cost_in_parts(
 async def test_replace_characters_option_saves_parts(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """The replace option swaps or drops characters so the message stays in GSM 7-bit."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_REPLACE_CHARACTERS: "replace_and_drop"}
     )
     await hass.async_block_till_done()
 
-    response = await _send(
+    response = await async_send_sms(
         hass, recipients=["0612345678"], message="L’alarme… s’est déclenchée 🚨"
     )
 
@@ -111,8 +110,11 @@ async def test_replace_characters_option_saves_parts(
 async def test_deferred_is_sent_in_paris_time(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A deferred send is passed to the gateway in Paris time."""
     moment = datetime(2030, 7, 14, 6, 30, tzinfo=ZoneInfo("UTC"))
-    await _send(hass, recipients=["0612345678"], message="Wake up", deferred=moment)
+    await async_send_sms(
+        hass, recipients=["0612345678"], message="Wake up", deferred=moment
+    )
 
     assert simulator.requests[0].params["deferred"] == "083014072030"
 
@@ -158,8 +160,9 @@ async def test_bad_input_is_refused_before_any_request(
     data: dict[str, Any],
     key: str,
 ) -> None:
+    """Invalid input is refused with a translated error before any request."""
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, **data)
+        await async_send_sms(hass, **data)
     assert raised.value.translation_key == key
     assert str(raised.value)
     assert simulator.requests == []
@@ -168,13 +171,14 @@ async def test_bad_input_is_refused_before_any_request(
 async def test_part_limit_from_options(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A message over the part limit set in the options is refused before any request."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_MAX_PARTS: 1, CONF_CODING: "unicode"}
     )
     await hass.async_block_till_done()
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x" * 71)
+        await async_send_sms(hass, recipients=["0612345678"], message="x" * 71)
     assert raised.value.translation_key == "too_many_parts_unicode"
     assert raised.value.translation_placeholders == {"parts": "2", "max_parts": "1"}
     assert simulator.requests == []
@@ -210,25 +214,29 @@ async def test_service_faults_reach_the_caller(
     error: type[Exception],
     key: str,
 ) -> None:
+    """A gateway fault raises a translated error; the next send goes through."""
     simulator.inject(fault)
     with pytest.raises(error) as raised:
-        await _send(hass, recipients=["0612345678"], message="Smoke detected")
+        await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
     assert raised.value.translation_key == key
     assert len(simulator.requests) == 1
 
-    await _send(hass, recipients=["0612345678"], message="Smoke detected")
+    await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
     assert len(simulator.requests) == 2
 
 
 async def test_refused_sender_and_invalid_values(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """An unknown sender and values the gateway rejects raise translated errors."""
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x", sender="Other")
+        await async_send_sms(
+            hass, recipients=["0612345678"], message="x", sender="Other"
+        )
     assert raised.value.translation_key == "sender_not_found"
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(
+        await async_send_sms(
             hass,
             recipients=["0612345678"],
             message="x",
@@ -243,10 +251,11 @@ async def test_refused_sender_and_invalid_values(
 async def test_wrong_password_starts_reauth(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A wrong password on a send raises a translated error and starts reauthentication."""
     simulator.state.account(ACCOUNT).users["homeassistant"].password = "Changed1"
 
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=["0612345678"], message="x")
+        await async_send_sms(hass, recipients=["0612345678"], message="x")
 
     assert raised.value.translation_key == "authentication_failed"
     await hass.async_block_till_done()
@@ -257,6 +266,7 @@ async def test_wrong_password_starts_reauth(
 async def test_low_credit_issue_comes_and_goes(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Low credit raises a repair issue, kept on reload, gone with more credit or on unload."""
     hass.config_entries.async_update_entry(
         init_integration, options={CONF_LOW_CREDIT_THRESHOLD: 50}
     )
@@ -264,7 +274,7 @@ async def test_low_credit_issue_comes_and_goes(
     issue_id = f"low_credit_{init_integration.entry_id}"
     simulator.state.set_credit(ACCOUNT, 50)
 
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.translation_placeholders == {
@@ -278,11 +288,11 @@ async def test_low_credit_issue_comes_and_goes(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
     simulator.state.set_credit(ACCOUNT, 500)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
     simulator.state.set_credit(ACCOUNT, 20)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="x")
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
@@ -290,11 +300,12 @@ async def test_low_credit_issue_comes_and_goes(
 async def test_beyond_100_numbers_two_requests_and_a_partial_failure_is_loud(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """Over 100 numbers take two requests; if the second fails, the error says what was sent."""
     numbers = [f"06123456{index:02d}" for index in range(100)]
     numbers += [f"06123457{index:02d}" for index in range(50)]
 
     with pytest.raises(HomeAssistantError) as raised:
-        await _send(hass, recipients=numbers, message="Storm warning")
+        await async_send_sms(hass, recipients=numbers, message="Storm warning")
 
     assert raised.value.translation_key == "partially_sent"
     assert raised.value.translation_placeholders == {

@@ -1,4 +1,7 @@
-"""The translations: en.json is strings.json resolved, fr.json mirrors it, every key used exists."""
+"""The translations: en.json is strings.json resolved, every language mirrors it, every key used exists.
+
+Every `translations/<language>.json` present is checked; a new language needs no change here.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +64,29 @@ def _fr() -> dict[str, Any]:
     return _load(TRANSLATIONS / "fr.json")
 
 
+# Every language shipped, found at collection time: a file added later is covered at once.
+LANGUAGES = sorted(path.stem for path in TRANSLATIONS.glob("*.json"))
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+# strings.json and every translation file, as paths relative to the integration.
+TEXT_FILES = [
+    "strings.json",
+    *(f"translations/{language}.json" for language in LANGUAGES),
+]
+
+
+def _language(language: str) -> dict[str, Any]:
+    return _load(TRANSLATIONS / f"{language}.json")
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def _strings_resolved() -> dict[str, Any]:
+    resolved: dict[str, Any] = _translations_script().resolve(_strings())
+    return resolved
+
+
 def _leaves(tree: dict[str, Any], path: str = "") -> Iterator[tuple[str, Any]]:
     """Yield (dotted path, value) for every value that is not an object."""
     for key, value in tree.items():
@@ -100,33 +126,94 @@ def test_en_json_is_strings_json_resolved() -> None:
     assert not [path for path, text in _leaves(_en()) if REFERENCE in str(text)]
 
 
-def test_fr_json_has_the_keys_of_en_json() -> None:
-    """fr.json has the same tree as en.json: nothing missing, nothing extra."""
-    en, fr = _shape(_en()), _shape(_fr())
-    assert not en - fr, f"missing in fr.json: {sorted(en - fr)}"
-    assert not fr - en, f"not in en.json: {sorted(fr - en)}"
+def test_the_languages_are_found() -> None:
+    """The tests below see every shipped language (a wrong folder would make them pass for nothing)."""
+    assert {"en", "fr", "es", "it", "pl"} <= set(LANGUAGES), LANGUAGES
 
 
-def test_fr_json_keeps_the_placeholders() -> None:
-    """Each French text has exactly the placeholders of the English one."""
-    fr = dict(_leaves(_fr()))
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_language_has_the_keys_of_en_json(language: str) -> None:
+    """Each translation has the same tree as en.json: nothing missing, nothing extra."""
+    en, other = _shape(_en()), _shape(_language(language))
+    assert not en - other, f"missing in {language}.json: {sorted(en - other)}"
+    assert not other - en, f"not in en.json: {sorted(other - en)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_keeps_the_placeholders(language: str) -> None:
+    """Each text has exactly the placeholders of the same key in strings.json."""
+    texts = dict(_leaves(_language(language)))
     mismatches = {
-        path: (
-            sorted(set(PLACEHOLDER.findall(text))),
-            sorted(set(PLACEHOLDER.findall(fr[path]))),
-        )
-        for path, text in _leaves(_en())
-        if path in fr
-        and isinstance(text, str)
-        and isinstance(fr[path], str)
-        and set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(fr[path]))
+        path: (sorted(_placeholders(text)), sorted(_placeholders(texts[path])))
+        for path, text in _leaves(_strings_resolved())
+        if isinstance(texts.get(path), str)
+        and _placeholders(text) != _placeholders(texts[path])
     }
-    assert not mismatches, f"placeholders (en, fr) differ: {mismatches}"
+    assert not mismatches, (
+        f"placeholders (strings.json, {language}.json) differ: {mismatches}"
+    )
 
 
-@pytest.mark.parametrize(
-    "name", ["strings.json", "translations/en.json", "translations/fr.json"]
-)
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_language_keeps_links_and_code(language: str) -> None:
+    """Markdown links, URLs and `code` spans are kept as they are in English."""
+    kept = re.compile(r"\]\([^)]*\)|https?://[^\s)]+|`[^`]*`")
+    texts = dict(_leaves(_language(language)))
+    changed = {
+        path: sorted(set(kept.findall(text)))
+        for path, text in _leaves(_en())
+        if isinstance(texts.get(path), str)
+        and sorted(kept.findall(text)) != sorted(kept.findall(texts[path]))
+    }
+    assert not changed, f"links or code changed in {language}.json: {changed}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_language_is_translated(language: str) -> None:
+    """No English sentence is left: a text equal to the English one is a single word."""
+    texts = dict(_leaves(_language(language)))
+    left = [
+        path
+        for path, text in _leaves(_en())
+        if texts.get(path) == text and len(text.split()) > 1
+    ]
+    assert not left, f"English left in {language}.json: {left}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_language_shares_what_strings_json_shares(language: str) -> None:
+    """A text strings.json reuses by reference reads the same at both keys."""
+    reference = re.compile(r"^\[%key:component::ovh_http2sms::([^%]+)%\]$")
+    texts = dict(_leaves(_language(language)))
+    differ = {
+        path: target.replace("::", ".")
+        for path, text in _leaves(_strings())
+        if (match := reference.match(text))
+        and (target := match.group(1))
+        and path in texts
+        and texts[path] != texts.get(target.replace("::", "."))
+    }
+    assert not differ, (
+        f"{language}.json: shared texts differ (key: its source): {differ}"
+    )
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, f"duplicate keys: {duplicates}"
+    return dict(pairs)
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
+def test_text_file_is_valid_json(name: str) -> None:
+    """Each file is strict UTF-8 JSON: one object, no duplicate key (the last would win)."""
+    raw = (INTEGRATION / name).read_bytes()
+    data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    assert isinstance(data, dict)
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
 def test_no_empty_text(name: str) -> None:
     """Every value is a text with something in it (HA shows the raw key otherwise)."""
     bad = [
@@ -137,9 +224,12 @@ def test_no_empty_text(name: str) -> None:
     assert not bad, f"empty or not a text in {name}: {bad}"
 
 
-def test_fr_json_is_written_out() -> None:
-    """A custom integration ships resolved files: no [%key:...%] reference in fr.json."""
-    assert not [path for path, text in _leaves(_fr()) if REFERENCE in text]
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_language_is_written_out(language: str) -> None:
+    """A custom integration ships resolved files: no [%key:...%] reference in a translation."""
+    assert not [
+        path for path, text in _leaves(_language(language)) if REFERENCE in text
+    ]
 
 
 def test_fr_json_typography_is_consistent() -> None:
@@ -438,3 +528,13 @@ def test_every_flow_text_home_assistant_may_show_is_in_french() -> None:
                 missing.append(".".join(key))
         assert not missing, missing
     assert _fr()["config"]["abort"]["already_in_progress"].startswith("Cet utilisateur")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_key_used_by_the_code_is_translated(language: str) -> None:
+    """Each key the code uses is in every language file, not only in strings.json."""
+    missing = [
+        f"{use.where}: {'.'.join(use.section)}.{use.key}"
+        for use in _missing(_integration_uses(), _language(language))
+    ]
+    assert not missing, f"translation keys missing from {language}.json: {missing}"

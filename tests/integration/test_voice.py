@@ -214,6 +214,7 @@ async def test_a_sentence_sends_one_sms(
     answer: str,
     text: str,
 ) -> None:
+    """Each sentence asking to text Alice sends her the message in one SMS and confirms it."""
     assert await _say(hass, sentence, language) == answer
 
     [sms] = simulator.outbox
@@ -248,6 +249,7 @@ async def test_a_contact_keeps_its_own_settings(
 async def test_names_match_whatever_the_case_and_accents(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A contact's name matches whatever its letter case and accents."""
     assert await _say(hass, "SMS ZOE: hello", "en") == "Sent to Zoé."
     assert await _say(hass, "envoie un SMS à zoé : salut", "fr") == "SMS envoyé à Zoé."
 
@@ -257,6 +259,7 @@ async def test_names_match_whatever_the_case_and_accents(
 async def test_an_alias_reaches_its_contact(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """An alias of a contact's entity sends to that contact."""
     er.async_get(hass).async_update_entity(
         "notify.alice", aliases=[er.COMPUTED_NAME, "Maman"]
     )
@@ -302,6 +305,7 @@ async def test_short_sentences_without_a_contact_go_to_other_intents(
 async def test_a_full_name_is_not_ambiguous(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A full name sends to its contact even when another contact shares part of it."""
     assert await _say(hass, "text Paula Martin: hi", "en") == "Sent to Paula Martin."
 
     [sms] = simulator.outbox
@@ -321,6 +325,7 @@ async def test_first_words_find_the_one_contact_they_fit(
 async def test_an_ambiguous_name_is_refused_with_the_candidates(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A name fitting several contacts is refused with the candidates, and nothing is sent."""
     er.async_get(hass).async_update_entity(
         "notify.paul_martin", aliases=[er.COMPUTED_NAME, "Martin"]
     )
@@ -341,6 +346,7 @@ async def test_an_ambiguous_name_is_refused_with_the_candidates(
 async def test_an_unknown_contact_is_refused(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A name that fits no contact is refused aloud in both languages, without a request."""
     assert await _say(hass, "Send a text to Charlie saying hi", "en") == (
         "There is no contact named Charlie."
     )
@@ -414,6 +420,7 @@ async def test_an_unknown_name_is_said_back_short_and_printable(
     simulator: RunningSimulator,
     sentence: str,
 ) -> None:
+    """An unknown name is said back short and printable, without a request."""
     answer = await _say(hass, sentence, "en")
 
     assert answer.startswith("There is no contact named ")
@@ -425,6 +432,7 @@ async def test_an_unknown_name_is_said_back_short_and_printable(
 async def test_an_unexposed_contact_is_refused_without_a_request(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A contact not exposed to Assist is refused with how to expose it, without a request."""
     answer = await _say(hass, "Send an SMS to Bob saying hi", "en")
 
     assert answer == (
@@ -437,6 +445,7 @@ async def test_an_unexposed_contact_is_refused_without_a_request(
 async def test_a_dictated_message_over_the_part_limit_is_refused_aloud(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A dictated message over the part limit is refused aloud, without a request."""
     words = ("la porte est ouverte " * 50)[:1000]
 
     answer = await _say(hass, f"Envoie un SMS à Alice : {words}", "fr")
@@ -448,6 +457,7 @@ async def test_a_dictated_message_over_the_part_limit_is_refused_aloud(
 async def test_several_parts_say_what_they_cost(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A message sent in several parts says how many, each billed as one SMS."""
     words = "the door is open " * 12
 
     answer = await _say(hass, f"text Alice: {words}", "en")
@@ -459,6 +469,7 @@ async def test_several_parts_say_what_they_cost(
 async def test_a_gateway_error_is_spoken(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A gateway error is spoken in the request's language, with its HTTP status."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
 
     answer = await _say(hass, "Envoie un SMS à Alice : la porte", "fr")
@@ -485,6 +496,7 @@ async def test_hostile_messages_are_refused_aloud(
     simulator: RunningSimulator,
     sentence: str,
 ) -> None:
+    """Empty or unprintable messages are refused aloud, without a traceback or a request."""
     answer = await _say(hass, sentence, "en")
 
     assert answer
@@ -611,6 +623,7 @@ def test_the_message_keeps_the_punctuation_the_matcher_dropped() -> None:
 async def test_the_tool_is_offered_only_while_a_contact_is_exposed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """The LLM tool is offered only while at least one contact is exposed."""
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
 
@@ -626,6 +639,7 @@ async def test_the_tool_is_offered_only_while_a_contact_is_exposed(
 async def test_the_tool_describes_cost_limits_and_contacts(
     hass: HomeAssistant, assist: MockConfigEntry
 ) -> None:
+    """The LLM tool describes the cost, the part limit and offers only exposed contacts."""
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _llm_context())
     [tool] = [tool for tool in api.tools if tool.name == TOOL]
 
@@ -650,6 +664,7 @@ async def test_the_tool_describes_cost_limits_and_contacts(
 async def test_the_tool_sends_exactly_one_sms(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A tool call sends exactly one SMS and answers in the request's language."""
     result = await _call_tool(
         hass, {"contact": "Alice", "message": "The door is open"}, language="fr"
     )
@@ -680,6 +695,7 @@ async def test_the_tool_validates_its_arguments(
     simulator: RunningSimulator,
     args: dict[str, Any],
 ) -> None:
+    """Missing, unknown or extra tool arguments are refused without a request."""
     with pytest.raises(probatio.Invalid):
         await _call_tool(hass, args)
 
@@ -689,6 +705,7 @@ async def test_the_tool_validates_its_arguments(
 async def test_a_refused_send_is_a_tool_error_the_model_can_read(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
+    """A send refused by the integration is a tool error whose text the model can read."""
     result = await _call_tool(hass, {"contact": "Alice", "message": "x" * 1000})
 
     assert result.error

@@ -1,0 +1,95 @@
+"""The logbook shows every SMS, translated, without its text or its number.
+
+The logbook is rendered by the server in Home Assistant's language; lines are attached to the
+contact when one contact was the target, to the account's credit sensor otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.logbook import DOMAIN as LOGBOOK_DOMAIN
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.ovh_http2sms.const import DOMAIN
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import async_notify, async_send_sms
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """The logbook needs the recorder, which must start before Home Assistant does."""
+
+
+async def _logbook(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> list[dict[str, Any]]:
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "logbook/get_events", "start_time": "2000-01-01T00:00:00+00:00"}
+    )
+    result = await client.receive_json()
+    assert result["success"], result
+    return [entry for entry in result["result"] if entry.get("domain") == DOMAIN]
+
+
+@pytest.mark.parametrize(
+    ("language", "sent_to_alice", "sent_to_numbers", "failed"),
+    [
+        (
+            "en",
+            "SMS sent: 2 parts, Unicode",
+            "SMS sent to 2 recipients: 1 part, 7-bit",
+            "SMS not sent: OVHcloud refused it",
+        ),
+        (
+            "fr",
+            "SMS envoyé\u00a0: 2 parties, Unicode",
+            "SMS envoyé à 2 destinataires\u00a0: 1 partie, 7 bits",
+            "SMS non envoyé\u00a0: OVHcloud l’a refusé",
+        ),
+    ],
+)
+async def test_the_logbook_shows_each_sms_translated_without_text_or_number(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    language: str,
+    sent_to_alice: str,
+    sent_to_numbers: str,
+    failed: str,
+) -> None:
+    """Attached to the contact, or to the account's credit; failures with a short reason."""
+    await hass.config.async_update(language=language)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    await hass.async_block_till_done()
+
+    await async_notify(hass, "notify.alice", "Secret text é’ " * 8)
+    await async_send_sms(
+        hass, recipients=["06 98 76 54 32", "+44 7911 123456"], message="Leak"
+    )
+    simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=202))
+    with pytest.raises(HomeAssistantError):
+        await async_notify(hass, "notify.alice", "Refused")
+    await hass.async_block_till_done()
+
+    entries = await _logbook(hass, hass_ws_client)
+    assert [(e.get("entity_id"), e["message"]) for e in entries] == [
+        ("notify.alice", sent_to_alice),
+        ("sensor.sms_ab1234_1_credits", sent_to_numbers),
+        ("notify.alice", failed),
+    ]
+    shown = repr(entries)
+    for private in ("Secret", "Leak", "Refused", "612345678", "698765432", "7911"):
+        assert private not in shown
