@@ -92,6 +92,11 @@ def account_entry(
     )
 
 
+@pytest.fixture(autouse=True)
+def no_retry_wait(no_retry_delay: None) -> None:
+    """Retry a refused connection at once: the one-second wait is the client tests' concern."""
+
+
 @pytest.fixture
 def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
     """An account with two contacts: Alice (national number) and Bob (flash, STOP mention)."""

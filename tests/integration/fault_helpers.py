@@ -38,7 +38,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 import custom_components.ovh_http2sms as integration
 from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
-from custom_components.ovh_http2sms.http2sms import client as client_module
 from custom_components.ovh_http2sms.http2sms.client import Http2SmsClient
 from custom_components.ovh_http2sms.options import MAX_SENDS_PER_SECOND_LIMIT
 from http2sms_simulator import (
@@ -290,10 +289,7 @@ class AttemptCounter:
                     counter._on_failure(counter.attempts)
                 raise
 
-        with (
-            patch.object(Http2SmsClient, "_post", post),
-            patch.object(client_module, "CONNECT_RETRY_DELAY", 0),
-        ):
+        with patch.object(Http2SmsClient, "_post", post):
             yield self
 
 
@@ -548,11 +544,10 @@ async def fault_scenario(
             ),
             timeout=SHORT_TIMEOUT,
         )
-        with patch.object(client_module, "CONNECT_RETRY_DELAY", 0):
-            if case.network in (DNS, DNS_HTTPS):
-                with failing_dns(hass) as dns:
-                    yield Scenario(hass, case, sim, entry, dns)
-            else:
-                yield Scenario(hass, case, sim, entry)
+        if case.network in (DNS, DNS_HTTPS):
+            with failing_dns(hass) as dns:
+                yield Scenario(hass, case, sim, entry, dns)
+        else:
+            yield Scenario(hass, case, sim, entry)
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

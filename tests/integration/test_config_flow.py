@@ -233,7 +233,7 @@ async def test_service_faults_then_entry(
 
 
 async def test_unreachable_then_entry(
-    hass: HomeAssistant, simulator: RunningSimulator, no_retry_delay: None
+    hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
     """An unreachable endpoint is shown as cannot connect; a reachable one creates the entry."""
     result = await _submit(
