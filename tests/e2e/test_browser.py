@@ -784,6 +784,13 @@ def test_the_demo_dashboard_sends_an_sms(
     simulator, base_url = demo.simulator, demo.hass.base_url
     credit_before = simulator.credit()
     ui = frontend_texts("en")
+    (alice_device,) = [
+        device["id"]
+        for device in login(base_url, DEMO_OWNER.username, DEMO_OWNER.password).ws(
+            {"type": "config/device_registry/list"}
+        )
+        if device["name"] == "Alice"
+    ]
     browser_problems: list[str] = []
     with browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()
@@ -842,6 +849,11 @@ def test_the_demo_dashboard_sends_an_sms(
                 logbook.get_by_text(name, exact=True).filter(visible=True).first
             ).to_be_visible()
         shots.take("dashboard-after-send")
+
+        # Alice's device page says which number she is, masked.
+        page.goto(f"{base_url}/config/devices/device/{alice_device}")
+        expect(page.get_by_text("SMS (+33 6 •• •• •• 78)")).to_be_visible()
+        shots.take("contact-device")
 
     # The demo's notification says it in both languages of the integration.
     user = login(base_url, DEMO_OWNER.username, DEMO_OWNER.password)
