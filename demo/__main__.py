@@ -9,7 +9,12 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
 - two contacts: Alice (06 12 34 56 78, a French number) and Bob (+44 7911 123456, flash SMS);
 - a "Send a demo SMS" button and an automation that texts both contacts when it is pressed, then
   sends one more SMS with the integration's own action and shows its response;
-- a dashboard with the credit, the button and the contacts.
+- a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
+  the contacts and their logbook.
+
+Home Assistant sets up only what works offline: not the weather, speech and radio integrations
+that onboarding adds (they need the internet), nor FFmpeg (see hass_testbed's `offline`). The
+simulator also serves a second account, for trying the "Add integration" dialog by hand.
 
 A second run reuses `.demo/` and only does what is missing. Ctrl-C (or SIGTERM) stops everything.
 """
@@ -20,6 +25,7 @@ import argparse
 import contextlib
 import json
 import os
+from pathlib import Path
 import signal
 import socket
 import sys
@@ -47,7 +53,13 @@ from hass_testbed.ovh_http2sms import (
     notify_entity_of,
 )
 from hass_testbed.processes import LOOPBACK
-from http2sms_simulator import DEFAULT_CREDIT
+from http2sms_simulator import (
+    DEFAULT_CREDIT,
+    SECOND_ACCOUNT,
+    SECOND_LOGIN,
+    SECOND_PASSWORD,
+    SECOND_SENDER,
+)
 
 STATE_DIR = REPO_ROOT / ".demo"
 STATE_FILE = STATE_DIR / "demo.json"
@@ -68,11 +80,37 @@ CONTACTS = (
 )
 BUTTON_NAME = "Send a demo SMS"
 AUTOMATION_ID = "ovh_http2sms_demo"
+# Bumped when the automation or the dashboard changes, so that a demo of an older checkout
+# saves them again.
+AUTOMATION_REVISION = 2
+DASHBOARD_REVISION = 2
+DASHBOARD_URL_PATH = "sms-demo"
+# What onboarding sets up that needs the internet; the demo now keeps onboarding from adding them.
+ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
+DASHBOARD_TITLE = "OVHcloud SMS demo"
+DASHBOARD_ICON = "mdi:message-text"
+# Home Assistant speaks both languages of this integration; a notification has one text for
+# every user, so it says it in both (French typography: no-break space before ; and :).
+NOTIFICATION_MESSAGE = (
+    "Sent {{ sms.sms_ids | count }} SMS ({{ sms.parts }} part(s), {{ sms.encoding }}); "
+    "{{ '%g' | format(sms.credits_left) }} credits left.\n\n"
+    "Envoyé\u00a0: {{ sms.sms_ids | count }} SMS ({{ sms.parts }} partie(s), "
+    "{{ sms.encoding }})\u00a0; il reste {{ '%g' | format(sms.credits_left) }} crédits."
+)
 
 
 def say(message: str = "") -> None:
     """Print at once (the output may be a pipe)."""
     print(message, flush=True)  # noqa: T201
+
+
+def shown(path: Path) -> str:
+    """Show a path from the repository when inside it, as who typed scripts/demo sees it."""
+    return (
+        str(path.relative_to(REPO_ROOT))
+        if path.is_relative_to(REPO_ROOT)
+        else str(path)
+    )
 
 
 def port_is_free(port: int) -> bool:
@@ -99,30 +137,43 @@ def choose_port(saved: int | None, preferred: int) -> int:
 class Demo:
     """One run of the demo."""
 
-    def __init__(self) -> None:
-        """Load what earlier runs remembered."""
-        STATE_DIR.mkdir(exist_ok=True)
+    def __init__(
+        self,
+        state_dir: Path = STATE_DIR,
+        *,
+        ha_port: int = HA_PORT,
+        simulator_port: int = SIMULATOR_PORT,
+    ) -> None:
+        """Load what earlier runs remembered; the tests give their own folder and ports (0: any)."""
+        state_dir.mkdir(exist_ok=True)
+        self.state_file = state_dir / STATE_FILE.name
         self.state: dict[str, Any] = (
-            json.loads(STATE_FILE.read_text(encoding="utf-8"))
-            if STATE_FILE.exists()
+            json.loads(self.state_file.read_text(encoding="utf-8"))
+            if self.state_file.exists()
             else {}
         )
         self.simulator = Simulator(
-            STATE_DIR / "simulator",
-            port=choose_port(self.state.get("simulator_port"), SIMULATOR_PORT),
+            state_dir / "simulator",
+            port=choose_port(self.state.get("simulator_port"), simulator_port),
             # The simulator keeps nothing on disk: start it with the credit the last run ended with.
             initial_credit=self.state.get("simulator_credit", DEFAULT_CREDIT),
+            second_account=True,
         )
         self.hass = HomeAssistant(
-            STATE_DIR / "homeassistant",
-            port=choose_port(self.state.get("ha_port"), HA_PORT),
+            state_dir / "homeassistant",
+            port=choose_port(self.state.get("ha_port"), ha_port),
+            offline=True,
+            # The dashboard's logbook card reads the logbook (and so the recorder).
+            integrations=("logbook",),
         )
         self.stopping = False
         self.waiting = False
 
     def save(self) -> None:
         """Remember what is done, for the next run."""
-        STATE_FILE.write_text(json.dumps(self.state, indent=2) + "\n", encoding="utf-8")
+        self.state_file.write_text(
+            json.dumps(self.state, indent=2) + "\n", encoding="utf-8"
+        )
 
     # -- set-up steps, each skipped when already done ---------------------------------------
 
@@ -132,6 +183,21 @@ class Demo:
             say(f"Onboarding: creating the owner {OWNER.username!r}")
             return onboard(self.hass.base_url, OWNER)
         return login(self.hass.base_url, OWNER.username, OWNER.password)
+
+    def tidy_up(self, user: Client) -> None:
+        """Delete what onboarding added in a demo of an older checkout, as Settings would.
+
+        Those integrations need the internet: in the demo they only ever failed to set up.
+        """
+        for entry in user.config_entries():
+            if (
+                entry["domain"] in ONBOARDING_LEFTOVERS
+                and entry["source"] == "onboarding"
+            ):
+                say(f"Deleting {entry['title']!r}, which needs the internet")
+                user.request(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
 
     def account(self, user: Client) -> str:
         """Add the OVHcloud SMS account, or point it at this run's simulator; return its id."""
@@ -201,7 +267,7 @@ class Demo:
 
     def automation(self, user: Client, button: str, contacts: dict[str, str]) -> None:
         """Add the example automation: text both contacts, then send one SMS and show the reply."""
-        if self.state.get("automation_done"):
+        if self.state.get("automation") == AUTOMATION_REVISION:
             return
         say("Adding the example automation")
         user.save_automation(
@@ -239,34 +305,51 @@ class Demo:
                         "action": "persistent_notification.create",
                         "data": {
                             "title": "OVHcloud SMS",
-                            "message": (
-                                "Sent {{ sms.sms_ids | count }} SMS ({{ sms.parts }} part(s), "
-                                "{{ sms.encoding }}); {{ sms.credits_left }} credits left."
-                            ),
+                            "message": NOTIFICATION_MESSAGE,
                         },
                     },
                 ],
             },
         )
-        self.state["automation_done"] = True
+        self.state["automation"] = AUTOMATION_REVISION
 
     def dashboard(
         self, user: Client, entry_id: str, button: str, contacts: dict[str, str]
     ) -> None:
-        """Save the default dashboard: credit, button, contacts."""
-        # Saved again only when the simulator moved (its outbox link is on the dashboard).
-        if self.state.get("dashboard_for") == self.simulator.base_url:
+        """Save the "OVHcloud SMS demo" dashboard: in the sidebar, and what opens after login.
+
+        Created like Settings > Dashboards > Add dashboard does, then made the default dashboard
+        like its "Set as default" does: since Home Assistant 2026.10 the start page is the
+        generated Overview, and the old default dashboard is in no menu.
+        """
+        # Saved again when the simulator moved (its outbox link is on it) or the layout changed.
+        done = {"for": self.simulator.base_url, "revision": DASHBOARD_REVISION}
+        if self.state.get("dashboard") == done:
             return
-        say("Saving the dashboard")
+        say(f"Saving the dashboard {DASHBOARD_TITLE!r}")
+        if not any(
+            dashboard["url_path"] == DASHBOARD_URL_PATH
+            for dashboard in user.ws({"type": "lovelace/dashboards/list"})
+        ):
+            user.ws(
+                {
+                    "type": "lovelace/dashboards/create",
+                    "url_path": DASHBOARD_URL_PATH,
+                    "title": DASHBOARD_TITLE,
+                    "icon": DASHBOARD_ICON,
+                    "show_in_sidebar": True,
+                    "require_admin": False,
+                }
+            )
         sensors = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
         user.save_dashboard(
             {
-                "title": "OVHcloud SMS demo",
+                "title": DASHBOARD_TITLE,
                 "views": [
                     {
                         "title": "SMS",
                         "path": "sms",
-                        "icon": "mdi:message-text",
+                        "icon": DASHBOARD_ICON,
                         "cards": [
                             *(
                                 {
@@ -280,13 +363,21 @@ class Demo:
                                 "type": "button",
                                 "entity": button,
                                 "name": BUTTON_NAME,
-                                "icon": "mdi:message-text",
+                                "icon": DASHBOARD_ICON,
                                 "tap_action": {"action": "toggle"},
                             },
                             {
                                 "type": "entities",
                                 "title": "Contacts (last SMS)",
                                 "entities": sorted(contacts.values()),
+                            },
+                            {
+                                "type": "logbook",
+                                "title": "SMS logbook",
+                                "hours_to_show": 24,
+                                "target": {
+                                    "entity_id": [*sensors, *sorted(contacts.values())]
+                                },
                             },
                             {
                                 "type": "markdown",
@@ -300,9 +391,18 @@ class Demo:
                         ],
                     }
                 ],
+            },
+            url_path=DASHBOARD_URL_PATH,
+        )
+        core = user.ws({"type": "frontend/get_system_data", "key": "core"})["value"]
+        user.ws(
+            {
+                "type": "frontend/set_system_data",
+                "key": "core",
+                "value": {**(core or {}), "default_panel": DASHBOARD_URL_PATH},
             }
         )
-        self.state["dashboard_for"] = self.simulator.base_url
+        self.state["dashboard"] = done
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -317,28 +417,31 @@ class Demo:
         if not self.waiting:
             raise KeyboardInterrupt
 
+    def configure(self) -> None:
+        """Start both processes and configure Home Assistant; what the tests of the demo run."""
+        self.simulator.start()
+        began = time.monotonic()
+        self.hass.start()
+        user = self.sign_in()
+        user.wait_running()
+        say(f"Home Assistant is up ({time.monotonic() - began:.1f}s)")
+        if problem := user.frontend_problem():
+            say(f"WARNING: {problem}")
+        self.tidy_up(user)
+        entry_id = self.account(user)
+        self.state.update(ha_port=self.hass.port, simulator_port=self.simulator.port)
+        self.save()
+        contacts = self.contacts(user, entry_id)
+        button = self.button(user)
+        self.automation(user, button, contacts)
+        self.dashboard(user, entry_id, button, contacts)
+        self.save()
+
     def run(self) -> int:
         """Start, configure, print, wait, stop."""
         say("Starting the http2sms simulator and Home Assistant (state in .demo/)...")
         try:
-            self.simulator.start()
-            began = time.monotonic()
-            self.hass.start()
-            user = self.sign_in()
-            user.wait_running()
-            say(f"Home Assistant is up ({time.monotonic() - began:.1f}s)")
-            if problem := user.frontend_problem():
-                say(f"WARNING: {problem}")
-            entry_id = self.account(user)
-            self.state.update(
-                ha_port=self.hass.port, simulator_port=self.simulator.port
-            )
-            self.save()
-            contacts = self.contacts(user, entry_id)
-            button = self.button(user)
-            self.automation(user, button, contacts)
-            self.dashboard(user, entry_id, button, contacts)
-            self.save()
+            self.configure()
             self.banner()
             self.waiting = True
             self.wait()
@@ -348,6 +451,8 @@ class Demo:
         except KeyboardInterrupt:
             return 130
         finally:
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_IGN)
             self.shutdown()
         return 0
 
@@ -378,18 +483,27 @@ class Demo:
             f"  Integration page:      {self.hass.base_url}/config/integrations/integration/{DOMAIN}"
         )
         say(
-            f"  Logs:                  {self.hass.log_path.relative_to(REPO_ROOT)}, "
-            f"{self.simulator.log_path.relative_to(REPO_ROOT)}"
+            f"  Logs:                  {shown(self.hass.log_path)}, "
+            f"{shown(self.simulator.log_path)}"
         )
-        say("  Press 'Send a demo SMS' on the dashboard, then watch the outbox page.")
+        say(
+            f"  A second account:      {SECOND_ACCOUNT}, SMS user {SECOND_LOGIN}, "
+            f"password {SECOND_PASSWORD},"
+        )
+        say(
+            f"    to add by hand:      sender {SECOND_SENDER}, the http2sms endpoint above "
+            "in Advanced settings"
+        )
+        say(
+            f"  Press '{BUTTON_NAME}' on the {DASHBOARD_TITLE!r} dashboard, then watch the "
+            "outbox page."
+        )
         say("  Ctrl-C stops everything; the next run starts where this one ends.")
         say("=" * 72)
 
     def shutdown(self) -> None:
         """Remember the simulator's credit, then stop Home Assistant and the simulator."""
         self.stopping = True
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_IGN)
         if self.simulator.proc is not None and self.simulator.proc.poll() is None:
             with contextlib.suppress(Exception):
                 self.state["simulator_credit"] = self.simulator.credit()

@@ -36,7 +36,7 @@ logger:
     homeassistant.components.http.server: info
     homeassistant.components.http.config: info
     homeassistant.bootstrap: info
-{debug_logs}# The automation editor (POST /api/config/automation/config/<id>) writes automations.yaml.
+{debug_logs}{offline_logs}{integrations}# The automation editor (POST /api/config/automation/config/<id>) writes automations.yaml.
 automation: !include automations.yaml
 """
 
@@ -48,22 +48,39 @@ def write_http_store(config_dir: Path, port: int) -> None:
     settings), which Home Assistant itself migrates on load into its confirmed ("stable") slot,
     filling every other setting with its defaults. Only while Home Assistant is stopped.
     """
+    _write_store(
+        config_dir, "http", 1, {"server_host": [LOOPBACK], "server_port": port}
+    )
+
+
+def write_onboarding_store(config_dir: Path) -> None:
+    """Mark onboarding's core-config step done before the first start, so it adds nothing.
+
+    Finishing that step sets up weather (met), Google Translate speech and the radio browser,
+    which need the internet and packages this environment does not have, and a shopping list.
+    Location, units and language are still set over WebSocket (`config/core/update`), as the
+    onboarding page does. Only while Home Assistant has never started.
+    """
+    _write_store(config_dir, "onboarding", 4, {"done": ["core_config"]})
+
+
+def _write_store(config_dir: Path, key: str, version: int, data: object) -> None:
+    """Write one of Home Assistant's `.storage` files as Home Assistant itself would."""
     storage = config_dir / ".storage"
     storage.mkdir(parents=True, exist_ok=True)
-    (storage / "http").write_text(
+    (storage / key).write_text(
         json.dumps(
-            {
-                "version": 1,
-                "minor_version": 1,
-                "key": "http",
-                "data": {"server_host": [LOOPBACK], "server_port": port},
-            },
+            {"version": version, "minor_version": 1, "key": key, "data": data},
             indent=2,
         )
         + "\n",
         encoding="utf-8",
     )
 
+
+# Home Assistant's text-to-speech, always set up, depends on its FFmpeg integration, which logs
+# an error at start when the machine has no `ffmpeg` program. Nothing offline mode runs uses it.
+OFFLINE_LOGS = "    haffmpeg: critical\n"
 
 # Log records that come from the environment, not from the integrations under test: base
 # platforms that Home Assistant always sets up, whose Python requirement is not installed (it
@@ -136,6 +153,11 @@ class HomeAssistant:
     log_default: str = "warning"
     # Loggers at debug level; the default is every custom integration's, as tests want it.
     debug_loggers: tuple[str, ...] = ("custom_components",)
+    # Set up only what works without the internet and without programs the machine lacks (what
+    # the demo wants): see write_onboarding_store and OFFLINE_LOGS.
+    offline: bool = False
+    # More integrations to set up than the defaults (e.g. "logbook", with the recorder it needs).
+    integrations: tuple[str, ...] = ()
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     starts: int = 0
     start_durations: list[float] = field(default_factory=list)
@@ -160,10 +182,17 @@ class HomeAssistant:
                 debug_logs="".join(
                     f"    {logger}: debug\n" for logger in self.debug_loggers
                 ),
+                offline_logs=OFFLINE_LOGS if self.offline else "",
+                integrations="".join(f"{domain}:\n" for domain in self.integrations),
             ),
             encoding="utf-8",
         )
         write_http_store(self.config_dir, self.port)
+        storage = self.config_dir / ".storage"
+        if self.offline and not any(
+            (storage / name).exists() for name in ("onboarding", "auth")
+        ):
+            write_onboarding_store(self.config_dir)
         automations = self.config_dir / "automations.yaml"
         if not automations.exists():
             automations.write_text("[]\n", encoding="utf-8")
@@ -179,7 +208,11 @@ class HomeAssistant:
             self.port = free_port()
         self.write_configuration()
         self.starts += 1
-        self.logs.append(self.config_dir / f"hass-run{self.starts}.log")
+        # Numbered on from the runs of earlier processes on this folder (a demo run again).
+        self.logs.append(
+            self.config_dir
+            / f"hass-run{len(list(self.config_dir.glob('hass-run*.log'))) + 1}.log"
+        )
         began = time.monotonic()
         self.proc = spawn(
             [

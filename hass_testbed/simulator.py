@@ -41,6 +41,9 @@ class Simulator:
     login: str = DEFAULT_LOGIN
     password: str = DEFAULT_PASSWORD
     sender: str = DEFAULT_SENDER
+    # Also serve the simulator's second published account (SECOND_ACCOUNT...), for a person to
+    # add by hand.
+    second_account: bool = False
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -81,6 +84,7 @@ class Simulator:
                 self.sender,
                 "--credit",
                 str(self.initial_credit),
+                *(["--second-account"] if self.second_account else []),
             ],
             self.log_path,
         )

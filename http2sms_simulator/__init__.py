@@ -10,6 +10,10 @@ from .state import (
     DEFAULT_LOGIN,
     DEFAULT_PASSWORD,
     DEFAULT_SENDER,
+    SECOND_ACCOUNT,
+    SECOND_LOGIN,
+    SECOND_PASSWORD,
+    SECOND_SENDER,
     Account,
     Fault,
     FaultKind,
@@ -18,6 +22,7 @@ from .state import (
     SentSms,
     SimulatorState,
     SmsUser,
+    second_account,
 )
 
 __all__ = [
@@ -27,6 +32,10 @@ __all__ = [
     "DEFAULT_PASSWORD",
     "DEFAULT_SENDER",
     "HTTP2SMS_PATH",
+    "SECOND_ACCOUNT",
+    "SECOND_LOGIN",
+    "SECOND_PASSWORD",
+    "SECOND_SENDER",
     "STATE_KEY",
     "Account",
     "Coding",
@@ -44,4 +53,5 @@ __all__ = [
     "create_app",
     "process",
     "render",
+    "second_account",
 ]

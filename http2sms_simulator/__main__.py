@@ -1,7 +1,7 @@
 """Command line: serve a simulator until SIGINT or SIGTERM.
 
 python -m http2sms_simulator --host 127.0.0.1 --port 8765 [--account ... --login ... --password ...
---sender ... --credit ... --allowed-ip ...] [--config accounts.json]
+--sender ... --credit ... --allowed-ip ...] [--config accounts.json] [--second-account]
 """
 
 from __future__ import annotations
@@ -22,10 +22,15 @@ from .state import (
     DEFAULT_LOGIN,
     DEFAULT_PASSWORD,
     DEFAULT_SENDER,
+    SECOND_ACCOUNT,
+    SECOND_LOGIN,
+    SECOND_PASSWORD,
+    SECOND_SENDER,
     Account,
     HtmlLayout,
     SimulatorState,
     SmsUser,
+    second_account,
     to_decimal,
 )
 from .testing import RunningSimulator, is_loopback, run_simulator
@@ -79,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="PREFIX=CREDIT per part, e.g. 0044=0.5, repeatable",
     )
     parser.add_argument(
+        "--second-account",
+        action="store_true",
+        help=(
+            f"also serve {SECOND_ACCOUNT} (SMS user {SECOND_LOGIN}, password "
+            f"{SECOND_PASSWORD}, sender {SECOND_SENDER}, {DEFAULT_CREDIT} credits)"
+        ),
+    )
+    parser.add_argument(
         "--missing-after-auth",
         action="store_true",
         help="check login/password before reporting a missing from/to/message",
@@ -128,6 +141,8 @@ def state_from_args(args: argparse.Namespace) -> SimulatorState:
             rates=_rates(args.rate or []),
         )
         state = SimulatorState([account])
+    if args.second_account:
+        state.add_account(second_account())
     if args.missing_after_auth:
         state.missing_before_auth = False
     if args.json_ids_key is not None:

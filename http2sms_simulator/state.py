@@ -19,6 +19,12 @@ DEFAULT_LOGIN = "homeassistant"
 DEFAULT_PASSWORD = "Secr3t42"  # noqa: S105 - the simulator's published test password
 DEFAULT_SENDER = "HomeAssist"
 DEFAULT_CREDIT = Decimal(100)
+# A second account (--second-account), so that someone can add an account by hand next to the
+# demo's: its own name, SMS user, password and sender.
+SECOND_ACCOUNT = "sms-cd5678-1"
+SECOND_LOGIN = "newcomer"
+SECOND_PASSWORD = "Tr1ed-by-hand"  # noqa: S105 - published, like the default password
+SECOND_SENDER = "MyHome"
 # The id in OVH's documented example, so that a fresh simulator reproduces the example bodies.
 DEFAULT_FIRST_SMS_ID = 10867690
 # GUESS: the 5-digit short code used with senderForResponse=1; OVH picks one per account.
@@ -296,6 +302,16 @@ def default_account() -> Account:
         credit=DEFAULT_CREDIT,
         users={DEFAULT_LOGIN: SmsUser(password=DEFAULT_PASSWORD)},
         senders=[DEFAULT_SENDER],
+    )
+
+
+def second_account(credit: Decimal | float | str = DEFAULT_CREDIT) -> Account:
+    """Build the second published account, served with --second-account."""
+    return Account(
+        name=SECOND_ACCOUNT,
+        credit=to_decimal(credit),
+        users={SECOND_LOGIN: SmsUser(password=SECOND_PASSWORD)},
+        senders=[SECOND_SENDER],
     )
 
 

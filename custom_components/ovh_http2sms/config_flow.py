@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 import hashlib
 import logging
 import re
 from typing import Any, override
 
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
@@ -19,7 +21,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import section
+from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -77,7 +79,12 @@ from .http2sms import (
     validate_endpoint,
 )
 from .options import MAX_SENDS_PER_SECOND_LIMIT, SmsOptions
-from .validation import InvalidPhoneNumber, is_valid_sender, parse_phone_number
+from .validation import (
+    InvalidPhoneNumber,
+    is_valid_sender,
+    masked_number,
+    parse_phone_number,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -182,6 +189,13 @@ def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> Http2SmsClient:
     )
 
 
+def _credit_text(credit: Decimal | None) -> str:
+    """Write the credit as OVHcloud does: 49, or 48.5; "-" when the reply gave none."""
+    if credit is None:
+        return "-"
+    return f"{credit:.3f}".rstrip("0").rstrip(".")
+
+
 def _error_key(err: Exception) -> tuple[str, str]:
     """Map an error of the probe or the test SMS to (field, translation key)."""
     match err:
@@ -225,6 +239,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing."""
         self._data: dict[str, Any] = {}
         self._reason = ""
+        self._sent: dict[str, str] = {}
 
     @classmethod
     @callback
@@ -252,7 +267,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(user_input)
             if not errors:
                 data = _cleaned(user_input)
-                await self.async_set_unique_id(
+                await self._async_claim_unique_id(
                     entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
                 )
                 self._abort_if_unique_id_configured()
@@ -263,6 +278,21 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return await self.async_step_verified()
                     return await self.async_step_unverified()
         return self._async_show_user_form(errors, user_input)
+
+    async def _async_claim_unique_id(self, unique_id: str) -> None:
+        """Set the unique id; abort, in this integration's words, if another flow has it.
+
+        Home Assistant's own check words the abort in its own translations, which have no
+        French for it: the same check here is translated in every language of this integration.
+        """
+        if any(
+            flow["context"]["source"] != SOURCE_REAUTH
+            for flow in self._async_in_progress(
+                include_uninitialized=True, match_context={"unique_id": unique_id}
+            )
+        ):
+            raise AbortFlow("already_in_progress")
+        await self.async_set_unique_id(unique_id, raise_on_progress=False)
 
     @callback
     def _async_show_user_form(
@@ -343,7 +373,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 else:
                     if result.credits_left is not None:
                         account.async_record_credit(sequence, result.credits_left)
-                    return self._async_create()
+                    self._sent = {
+                        "number": masked_number(number.http2sms),
+                        "credits": _credit_text(result.credits_left),
+                    }
+                    return await self.async_step_test_sms_sent()
         return self.async_show_form(
             step_id="test_sms",
             data_schema=self.add_suggested_values_to_schema(
@@ -352,6 +386,16 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
             description_placeholders={"reason": self._reason or "-"},
+        )
+
+    async def async_step_test_sms_sent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say where the test SMS went and the credit left, where the person is looking."""
+        if user_input is not None:
+            return self._async_create()
+        return self.async_show_form(
+            step_id="test_sms_sent", description_placeholders=self._sent
         )
 
     async def async_step_test_sms_unknown(
@@ -411,7 +455,7 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(merged)
             if not errors:
                 data = _cleaned(merged)
-                await self.async_set_unique_id(
+                await self._async_claim_unique_id(
                     entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
                 )
                 if self.unique_id != entry.unique_id:

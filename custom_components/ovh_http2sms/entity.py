@@ -9,7 +9,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
-from .const import CONF_ACCOUNT, DOMAIN
+from .const import CONF_ACCOUNT, CONF_PHONE_NUMBER, DOMAIN
+from .contacts import is_stored_number
+from .validation import masked_number
 
 if TYPE_CHECKING:
     from . import Http2SmsConfigEntry
@@ -59,12 +61,18 @@ def async_register_account_device(
 def contact_device_info(
     entry: Http2SmsConfigEntry, subentry: ConfigSubentry
 ) -> DeviceInfo:
-    """Return the device of a contact, linked to its account's device."""
+    """Return the device of a contact, linked to its account's device.
+
+    The device page shows the model id next to the model: the number, masked, so that a
+    contact can be told apart from another of the same name without revealing it.
+    """
+    number = subentry.data.get(CONF_PHONE_NUMBER, "")
     return DeviceInfo(
         identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
         entry_type=DeviceEntryType.SERVICE,
         manufacturer=MANUFACTURER,
         model=CONTACT_MODEL,
+        model_id=masked_number(number) if is_stored_number(number) else None,
         name=subentry.title,
         # Registered at setup (async_register_account_device); raises ValueError if not.
         via_device_id=dr.async_get_device_id_by_identifier(

@@ -11,9 +11,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import Http2SmsConfigEntry
-from .const import SUBENTRY_TYPE_RECIPIENT
-from .contacts import async_send_to_contact
+from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
+from .contacts import async_send_to_contact, is_stored_number
 from .entity import contact_device_info
+from .validation import masked_number
 
 # Sends are queued and paced by the account, not by the entity platform.
 PARALLEL_UPDATES = 0
@@ -45,6 +46,13 @@ class ContactNotifyEntity(NotifyEntity):
         """Describe the contact from its subentry."""
         self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
         self._attr_device_info = contact_device_info(entry, subentry)
+        # What the entity's page shows: which number (masked) and how SMS reach it.
+        number = subentry.data.get(CONF_PHONE_NUMBER, "")
+        self._attr_extra_state_attributes = {
+            "phone_number": masked_number(number) if is_stored_number(number) else None,
+            "flash": subentry.data.get(CONF_FLASH, False),
+            "no_stop": subentry.data.get(CONF_NO_STOP, True),
+        }
 
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:

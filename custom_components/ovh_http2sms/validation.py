@@ -86,6 +86,29 @@ def parse_phone_number(text: str, region: str | None) -> PhoneNumber:
     )
 
 
+def masked_number(http2sms: str) -> str:
+    """Show a stored number so that its owner recognises it and nobody else can use it.
+
+    `0033612345678` gives `+33 6 •• •• •• 78`: the country, the first digit and the last two.
+    Reads no metadata from disk (the country codes are in memory), so it may run in the loop.
+    """
+    digits = http2sms.removeprefix("00")
+    country = next(
+        (
+            digits[:size]
+            for size in (1, 2, 3)
+            if int(digits[:size] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        ),
+        digits[:2],
+    )
+    national = digits[len(country) :]
+    if len(national) < 4:
+        return f"+{country} {'•' * len(national)}"
+    hidden = "•" * (len(national) - 3)
+    pairs = [hidden[max(0, end - 2) : end] for end in range(len(hidden), 0, -2)][::-1]
+    return f"+{country} {national[0]} {' '.join(pairs)} {national[-2:]}"
+
+
 def to_http2sms_number(text: str, region: str | None) -> str:
     """Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber."""
     return parse_phone_number(text, region).http2sms

@@ -28,9 +28,9 @@ from tests.e2e.test_browser import (  # the fixture is shared by import
     Screenshots,
     browser,
     chromium,  # noqa: F401
-    field,
     frontend_texts,
     integration_texts,
+    log_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -186,21 +186,12 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
     sent_before = len(simulator.outbox())
     ours = integration_texts("fr")["assist"]
     ui = frontend_texts("fr")
-    login = frontend_texts("en")
     sentence = "Envoie un SMS à Alice : la porte du garage est ouverte"
 
     with browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()
         shots = Screenshots(page, ARTIFACTS / "voice-fr")
-        page.goto(f"{assist_home_assistant.base_url}/")
-        authorize = "ui.panel.page-authorize.form"
-        field(
-            page, login[f"{authorize}.providers.homeassistant.step.init.data.username"]
-        ).fill(owner.username)
-        field(
-            page, login[f"{authorize}.providers.homeassistant.step.init.data.password"]
-        ).fill(owner.password)
-        page.get_by_role("button", name=login[f"{authorize}.next"]).click()
+        log_in(page, assist_home_assistant.base_url, owner)
         expect(
             page.get_by_role("link", name=re.compile(re.escape(ui["panel.config"])))
         ).to_be_visible()

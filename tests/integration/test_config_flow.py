@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 import socket
 from typing import Any
 from unittest.mock import patch
@@ -13,7 +14,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ovh_http2sms.config_flow import entry_unique_id
+from custom_components.ovh_http2sms.config_flow import _credit_text, entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
     CONF_CODING,
@@ -114,6 +115,14 @@ async def test_unverified_account_proved_by_a_test_sms(
 
     result = await _submit(hass, result, {"test_number": "06 12 34 56 78"})
 
+    # Before the account is saved, the flow says where the SMS went and the credit left.
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "test_sms_sent"
+    assert result["description_placeholders"] == {
+        "number": "+33 6 •• •• •• 78",
+        "credits": "99",
+    }
+    result = await _submit(hass, result, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     [sms] = simulator.outbox
     assert sms.recipient == "0033612345678"
@@ -279,6 +288,8 @@ async def test_test_sms_errors_then_entry(
     assert result["errors"] == {"base": "invalid_response"}
 
     result = await _submit(hass, result, {"test_number": "+33 6 12 34 56 78"})
+    assert result["step_id"] == "test_sms_sent"
+    result = await _submit(hass, result, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
 
@@ -290,6 +301,27 @@ async def test_same_account_twice_aborts(
     result = await _submit(hass, await _start(hass), account_data(simulator))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_same_account_in_two_windows_aborts_in_the_integration_s_words(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The second flow for one SMS user aborts with a reason this integration translates."""
+    first = await _submit(hass, await _start(hass), account_data(simulator))
+    assert first["type"] is FlowResultType.MENU
+    second = await _submit(hass, await _start(hass), account_data(simulator))
+    assert second["type"] is FlowResultType.ABORT
+    assert second["reason"] == "already_in_progress"
+    # No translation domain: the frontend reads the reason from this integration's files.
+    assert second.get("translation_domain") in (None, DOMAIN)
+    result = await _choose(hass, first, "finish")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_credit_text_without_a_figure() -> None:
+    """A success reply without a credit still says something."""
+    assert _credit_text(None) == "-"
+    assert _credit_text(Decimal("48.50")) == "48.5"
 
 
 async def test_reauth(

@@ -11,6 +11,7 @@ from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -91,3 +92,27 @@ async def test_sensor_unavailable_while_gateway_down_and_logged_once(
     await async_notify(hass, "notify.alice", "Power back")
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
     assert caplog.text.count("OVH http2sms is reachable again") == 1
+
+
+async def test_a_contact_shows_its_number_masked_and_its_switches(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The entity and the device page say who the contact is, without the whole number."""
+    alice = hass.states.get("notify.alice").attributes
+    bob = hass.states.get("notify.bob").attributes
+    assert (alice["phone_number"], alice["flash"], alice["no_stop"]) == (
+        "+33 6 •• •• •• 78",
+        False,
+        True,
+    )
+    assert (bob["phone_number"], bob["flash"], bob["no_stop"]) == (
+        "+44 7 • •• •• •• 56",
+        True,
+        False,
+    )
+    entity = er.async_get(hass).async_get("notify.alice")
+    assert entity is not None
+    assert entity.device_id is not None
+    device = dr.async_get(hass).async_get(entity.device_id)
+    assert device is not None
+    assert (device.model, device.model_id) == ("SMS", "+33 6 •• •• •• 78")

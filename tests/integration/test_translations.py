@@ -468,6 +468,68 @@ def test_every_translation_key_used_by_the_code_exists() -> None:
     assert not missing, f"translation keys missing from strings.json: {missing}"
 
 
+# Abort reasons that Home Assistant's flow helpers produce on this integration's behalf, by the
+# helper the flow calls. Each is looked up in the integration's own files: missing in fr.json,
+# a French user reads it in English.
+HELPER_ABORTS = {
+    "_abort_if_unique_id_configured": {"already_configured"},
+    "_async_claim_unique_id": {"already_in_progress"},
+    "async_update_reload_and_abort": {"reauth_successful", "reconfigure_successful"},
+    "async_update_and_abort": {"reconfigure_successful"},
+}
+FLOW_SECTIONS = {
+    "Http2SmsConfigFlow": ("config",),
+    "Http2SmsOptionsFlow": ("options",),
+    "ContactSubentryFlow": ("config_subentries", SUBENTRY_TYPE_RECIPIENT),
+}
+
+
+def _flow_keys() -> set[tuple[str, ...]]:
+    """Every step, menu and abort reason a flow of config_flow.py can show, as key paths."""
+    tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
+    keys: set[tuple[str, ...]] = set()
+    for flow in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        section = FLOW_SECTIONS[flow.name]
+        for call in (n for n in ast.walk(flow) if isinstance(n, ast.Call)):
+            name = getattr(call.func, "attr", None)
+            for reason in HELPER_ABORTS.get(str(name), set()):
+                keys.add((*section, "abort", reason))
+            for keyword in call.keywords:
+                if not isinstance(keyword.value, ast.Constant):
+                    continue
+                if keyword.arg == "step_id":
+                    keys.add((*section, "step", keyword.value.value))
+                if keyword.arg == "reason":
+                    keys.add((*section, "abort", keyword.value.value))
+    return keys
+
+
+def test_every_flow_text_home_assistant_may_show_is_in_french() -> None:
+    """Steps and abort reasons of the account, options and contact flows exist in both files."""
+    keys = _flow_keys()
+    # The scan sees the flows: the steps and aborts known to exist.
+    assert {
+        ("config", "step", "test_sms_sent"),
+        ("config", "abort", "already_in_progress"),
+        (
+            "config_subentries",
+            SUBENTRY_TYPE_RECIPIENT,
+            "abort",
+            "reconfigure_successful",
+        ),
+    } <= keys
+    for files in (_strings(), _fr()):
+        missing = []
+        for key in sorted(keys):
+            node: Any = files
+            for part in key:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not node:
+                missing.append(".".join(key))
+        assert not missing, missing
+    assert _fr()["config"]["abort"]["already_in_progress"].startswith("Cet utilisateur")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_translation_key_used_by_the_code_is_translated(language: str) -> None:
     """Each key the code uses is in every language file, not only in strings.json."""

@@ -14,6 +14,15 @@ from typing import Any
 import aiohttp
 import pytest
 
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_CREDIT,
+    SECOND_ACCOUNT,
+    SECOND_LOGIN,
+    SECOND_PASSWORD,
+    SECOND_SENDER,
+    process,
+)
 from http2sms_simulator.__main__ import build_parser, main, serve, state_from_args
 from http2sms_simulator.config import state_from_json
 from http2sms_simulator.state import HtmlLayout
@@ -181,6 +190,26 @@ def test_defaults() -> None:
         ["homeassistant"],
     )
     assert state.missing_before_auth is True
+
+
+def test_second_account() -> None:
+    """--second-account serves one more account, with its own user, sender and credit."""
+    state = state_from_args(build_parser().parse_args(["--second-account"]))
+    assert sorted(state.accounts) == [DEFAULT_ACCOUNT, SECOND_ACCOUNT]
+    params = {
+        "account": SECOND_ACCOUNT,
+        "login": SECOND_LOGIN,
+        "password": SECOND_PASSWORD,
+        "from": SECOND_SENDER,
+        "to": "0033612345678",
+        "message": "Added by hand",
+    }
+    assert process(state, params, method="POST", remote="127.0.0.1").status == 100
+    assert state.account(SECOND_ACCOUNT).credit == DEFAULT_CREDIT - 1
+    assert state.account(DEFAULT_ACCOUNT).credit == DEFAULT_CREDIT
+    # Each user belongs to its account only.
+    wrong = {**params, "account": DEFAULT_ACCOUNT}
+    assert process(state, wrong, method="POST", remote="127.0.0.1").status == 401
 
 
 @pytest.mark.parametrize(
