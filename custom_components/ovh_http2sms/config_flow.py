@@ -40,6 +40,7 @@ from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
     CONF_CODING,
+    CONF_DAILY_BUDGET,
     CONF_ENDPOINT,
     CONF_FLASH,
     CONF_LOGIN,
@@ -49,6 +50,7 @@ from .const import (
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_REGION,
+    CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DOMAIN,
@@ -76,7 +78,12 @@ from .http2sms import (
     SmsRequest,
     validate_endpoint,
 )
-from .options import MAX_SENDS_PER_SECOND_LIMIT, SmsOptions
+from .options import (
+    DAILY_BUDGET_LIMIT,
+    MAX_SENDS_PER_SECOND_LIMIT,
+    REPEAT_WINDOW_LIMIT,
+    SmsOptions,
+)
 from .validation import InvalidPhoneNumber, is_valid_sender, parse_phone_number
 
 _LOGGER = logging.getLogger(__name__)
@@ -492,6 +499,27 @@ class Http2SmsOptionsFlow(OptionsFlow):
                     NumberSelectorConfig(
                         min=1,
                         max=MAX_SENDS_PER_SECOND_LIMIT,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                probatio.Required(
+                    CONF_REPEAT_WINDOW, default=options.repeat_window
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=REPEAT_WINDOW_LIMIT,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="min",
+                    )
+                ),
+                probatio.Required(
+                    CONF_DAILY_BUDGET, default=options.daily_budget
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=DAILY_BUDGET_LIMIT,
                         step=1,
                         mode=NumberSelectorMode.BOX,
                     )

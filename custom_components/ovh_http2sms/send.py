@@ -33,6 +33,7 @@ from .http2sms import (
     transliterate,
 )
 from .options import SmsOptions
+from .runaway import reports_failures
 from .validation import (
     InvalidPhoneNumber,
     PhoneNumber,
@@ -81,6 +82,8 @@ class SmsOrder:
     sender: str | None = None
     sender_for_response: bool = False
     coding: str | None = None
+    # A deliberate repeat: the repeat guard lets the same text to the same number through.
+    allow_repeat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ class SmsReceipt:
     recipients: tuple[str, ...]
     replaced: tuple[tuple[str, str], ...]
     dropped: tuple[str, ...]
+    # Recipients who got this very text within the repeat window: not sent again.
+    suppressed: tuple[str, ...] = ()
 
     def as_response(self) -> dict[str, Any]:
         """Return the action response: plain JSON types only."""
@@ -107,9 +112,11 @@ class SmsReceipt:
             "recipients": list(self.recipients),
             "replaced": [{"from": old, "to": new} for old, new in self.replaced],
             "dropped": list(self.dropped),
+            "suppressed": list(self.suppressed),
         }
 
 
+@reports_failures
 async def async_send(
     hass: HomeAssistant, entry: Http2SmsConfigEntry, order: SmsOrder
 ) -> SmsReceipt:
@@ -126,6 +133,15 @@ async def async_send(
     text = checked_text(order.message, order.title)
     text, replaced, dropped = _replace_characters(text, data.options)
     sms_layout = _layout(text, order.coding or data.options.coding, order, data.options)
+    admission = data.account.async_admit(
+        entry.entry_id,
+        data.options,
+        recipients,
+        text,
+        sms_layout.parts,
+        allow_repeat=order.allow_repeat,
+    )
+    recipients = admission.recipients
     requests = [
         SmsRequest(
             recipients=batch,
@@ -153,7 +169,9 @@ async def async_send(
     credits_left: Decimal | None = None
     for request in requests:
         try:
-            result = await data.account.async_send(entry.entry_id, request)
+            result = await data.account.async_send(
+                entry.entry_id, request, sms_layout.parts
+            )
         except HomeAssistantError as err:
             if not sent_to:
                 raise
@@ -179,6 +197,7 @@ async def async_send(
         recipients=tuple(sent_to),
         replaced=replaced,
         dropped=dropped,
+        suppressed=tuple(admission.suppressed),
     )
 
 

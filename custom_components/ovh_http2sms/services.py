@@ -35,6 +35,7 @@ ATTR_TAG = "tag"
 ATTR_SENDER = "sender"
 ATTR_SENDER_FOR_RESPONSE = "sender_for_response"
 ATTR_CODING = "coding"
+ATTR_ALLOW_REPEAT = "allow_repeat"
 
 # Only types here: every check whose message the user must read in their language (a bad
 # number, a tag too long, a message too long) is made by the sender and raised translated.
@@ -56,6 +57,7 @@ SEND_SMS_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_CODING, default=CODING_AUTO): probatio.In(
             [CODING_AUTO, *(encoding.value for encoding in Encoding)]
         ),
+        probatio.Optional(ATTR_ALLOW_REPEAT, default=False): cv.boolean,
     }
 )
 
@@ -110,6 +112,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
             sender=call.data.get(ATTR_SENDER),
             sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
             coding=None if coding == CODING_AUTO else coding,
+            allow_repeat=call.data[ATTR_ALLOW_REPEAT],
         ),
     )
     response: dict[str, Any] = receipt.as_response()

@@ -59,6 +59,7 @@ async def test_several_numbers_in_one_request(
         "recipients": ["0033612345678", "0033698765432", "0033781234567"],
         "replaced": [],
         "dropped": [],
+        "suppressed": [],
     }
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "97"
 
@@ -216,7 +217,7 @@ async def test_service_faults_reach_the_caller(
     assert raised.value.translation_key == key
     assert len(simulator.requests) == 1
 
-    await _send(hass, recipients=["0612345678"], message="Smoke detected")
+    await _send(hass, recipients=["0612345678"], message="Smoke detected again")
     assert len(simulator.requests) == 2
 
 
@@ -264,7 +265,7 @@ async def test_low_credit_issue_comes_and_goes(
     issue_id = f"low_credit_{init_integration.entry_id}"
     simulator.state.set_credit(ACCOUNT, 50)
 
-    await _send(hass, recipients=["0612345678"], message="x")
+    await _send(hass, recipients=["0612345678"], message="Low")
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.translation_placeholders == {
@@ -278,11 +279,11 @@ async def test_low_credit_issue_comes_and_goes(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
     simulator.state.set_credit(ACCOUNT, 500)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await _send(hass, recipients=["0612345678"], message="High")
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
     simulator.state.set_credit(ACCOUNT, 20)
-    await _send(hass, recipients=["0612345678"], message="x")
+    await _send(hass, recipients=["0612345678"], message="Low again")
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
