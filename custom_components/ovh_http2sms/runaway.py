@@ -56,11 +56,11 @@ class RecentSms:
     def is_recent(self, digest: bytes, now: datetime, window: timedelta) -> bool:
         """Tell whether this pair went out less than `window` ago.
 
-        A time ahead of `now` (the clock was set back) does not count: it would suppress an
-        SMS for as long as the clock was off.
+        Measured both ways: a clock set back a little still sees the repeat, and a clock set
+        back by more than the window does not suppress an SMS for as long as it was off.
         """
         sent_at = self._sent_at.get(digest)
-        return sent_at is not None and timedelta(0) <= now - sent_at < window
+        return sent_at is not None and abs(now - sent_at) < window
 
     def remember(self, digest: bytes, now: datetime) -> None:
         """Note the pair as sent now, forgetting the oldest beyond the limit."""

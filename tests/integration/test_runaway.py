@@ -1,0 +1,349 @@
+"""
+A looping automation cannot empty the account: the repeat guard, the daily budget, the spend
+sensor and the failure repair issue.
+
+Everything runs on Home Assistant's test harness against the real simulator: automations are
+real automations (state triggers toggled by the test), time travel is the `freezer` fixture
+with `async_fire_time_changed`, and what the gateway received is read from the simulator's
+outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.notify import ATTR_MESSAGE
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.ovh_http2sms.account import ACCOUNTS
+from custom_components.ovh_http2sms.const import (
+    CONF_DAILY_BUDGET,
+    CONF_REPEAT_WINDOW,
+    CONF_REPLACE_CHARACTERS,
+    DOMAIN,
+    REPLACE_LOOKALIKES,
+)
+from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
+
+from .conftest import async_notify
+from .fault_helpers import (
+    ENTRY_ID,
+    FAST_PACE,
+    FAULT_CASES,
+    EN_EXCEPTIONS,
+    FaultCase,
+    ObservedSimulator,
+    assert_translated,
+    async_setup,
+    fault_scenario,
+    observed_simulator,
+    secret_entry,
+)
+
+ALICE = "0033612345678"
+BOB = "00447911123456"
+DOOR = "binary_sensor.front_door"
+FLAPS = 200
+BUDGET_ISSUE = f"daily_budget_{ENTRY_ID}"
+FAILURE_ISSUE = f"send_failed_{ENTRY_ID}"
+SPENT_SENSOR = "sensor.sms_zq4242_7_sms_parts_sent_today"
+# A ticking clock: Home Assistant's own waits (a reload) need time to pass; the tests move it
+# further by hand.
+TICKING_CLOCK = pytest.mark.freeze_time("2026-11-30 20:00:00+00:00", tick=True)
+
+
+async def _send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call send_sms as a person would from the UI (no automation, no script)."""
+    response = await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+@asynccontextmanager
+async def _account(
+    hass: HomeAssistant, **options: Any
+) -> AsyncIterator[tuple[ObservedSimulator, MockConfigEntry]]:
+    """The secret account on an observed simulator, at the fastest pace, with `options`."""
+    async with observed_simulator() as sim:
+        entry = await async_setup(
+            hass, secret_entry(sim.endpoint, **FAST_PACE, **options)
+        )
+        yield sim, entry
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+
+
+async def _flapping_door_automation(hass: HomeAssistant) -> None:
+    """An automation that texts Alice at every change of a door that flaps."""
+    hass.states.async_set(DOOR, "off")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": "door_alert",
+                "alias": "Door alert",
+                "mode": "parallel",
+                "max": FLAPS * 2,
+                "triggers": [{"trigger": "state", "entity_id": DOOR}],
+                "actions": [
+                    {
+                        "action": "notify.send_message",
+                        "target": {"entity_id": "notify.alice"},
+                        "data": {"message": "The front door moved"},
+                    }
+                ],
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
+async def _flap(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Toggle the door FLAPS times within a minute."""
+    for flap in range(FLAPS):
+        hass.states.async_set(DOOR, "on" if flap % 2 == 0 else "off")
+        freezer.tick(timedelta(seconds=0.25))
+        await hass.async_block_till_done()
+
+
+async def _next_local_day(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Travel to a minute past the next local midnight and let its timers run."""
+    midnight = dt_util.start_of_local_day(dt_util.now().date() + timedelta(days=1))
+    freezer.move_to(midnight + timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+# --- A flapping automation ------------------------------------------------------------------
+
+
+@TICKING_CLOCK
+async def test_flapping_automation_sends_one_sms_with_the_defaults(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass) as (sim, entry):
+        await _flapping_door_automation(hass)
+        await _flap(hass, freezer)
+
+        assert [sms.message for sms in sim.outbox] == ["The front door moved"]
+        assert entry.runtime_data.account.counters.suppressed_repeats == FLAPS - 1
+        assert _issue(hass, FAILURE_ISSUE) is None
+
+
+@TICKING_CLOCK
+async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass, **{CONF_REPEAT_WINDOW: 0, CONF_DAILY_BUDGET: 10}) as (
+        sim,
+        entry,
+    ):
+        await _flapping_door_automation(hass)
+        await _flap(hass, freezer)
+
+        assert len(sim.outbox) == 10
+        assert len(sim.requests) == 10
+        issue = _issue(hass, BUDGET_ISSUE)
+        assert issue is not None
+        assert issue.translation_key == "daily_budget_reached"
+        assert issue.translation_placeholders == {
+            "account": "sms-zq4242-7",
+            "budget": "10",
+            "spent": "10",
+        }
+        # The budget's own issue says it all: a refusal is no failure to report.
+        assert _issue(hass, FAILURE_ISSUE) is None
+        assert hass.states.get(SPENT_SENSOR).state == "10"
+
+        await _next_local_day(hass, freezer)
+        assert _issue(hass, BUDGET_ISSUE) is None
+        assert hass.states.get(SPENT_SENSOR).state == "0"
+
+        hass.states.async_set(DOOR, "on")
+        await hass.async_block_till_done()
+        assert len(sim.outbox) == 11
+        assert hass.states.get(SPENT_SENSOR).state == "1"
+
+
+# --- The repeat guard -----------------------------------------------------------------------
+
+
+async def test_a_repeat_is_suppressed_said_and_logged_without_number_or_text(
+    hass: HomeAssistant, socket_enabled: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with _account(hass) as (sim, _entry):
+        first = await _send_sms(hass, recipients=["06 12 34 56 78"], message="Leak")
+        assert first["suppressed"] == []
+        second = await _send_sms(
+            hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="Leak"
+        )
+
+        assert second["recipients"] == [BOB]
+        assert second["suppressed"] == [ALICE]
+        assert [sms.recipient for sms in sim.outbox] == [ALICE, BOB]
+        [line] = [r for r in caplog.records if "not sent again" in r.getMessage()]
+        assert line.levelno == logging.INFO
+        assert "Leak" not in line.getMessage()
+        assert "612345678" not in line.getMessage()
+
+
+async def test_allow_repeat_sends_a_deliberate_repeat(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Reminder")
+        response = await _send_sms(
+            hass, recipients=["06 12 34 56 78"], message="Reminder", allow_repeat=True
+        )
+        assert response["suppressed"] == []
+        assert len(sim.outbox) == 2
+
+
+async def test_a_notify_entirely_suppressed_returns_normally(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await async_notify(hass, "notify.alice", "Garage open")
+        await async_notify(hass, "notify.alice", "Garage open")
+        assert len(sim.outbox) == 1
+        assert len(sim.requests) == 1
+
+
+async def test_the_guard_compares_the_text_after_look_alikes_are_replaced(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_REPLACE_CHARACTERS: REPLACE_LOOKALIKES}) as (
+        sim,
+        _entry,
+    ):
+        await async_notify(hass, "notify.alice", "Fuite d’eau")
+        await async_notify(hass, "notify.alice", "Fuite d'eau")
+        assert [sms.message for sms in sim.outbox] == ["Fuite d'eau"]
+
+
+@TICKING_CLOCK
+async def test_the_window_passes_and_zero_turns_the_guard_off(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass) as (sim, entry):
+        await async_notify(hass, "notify.alice", "Window open")
+        freezer.tick(timedelta(minutes=1, seconds=59))
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 1
+        freezer.tick(timedelta(minutes=2))
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 2
+
+        hass.config_entries.async_update_entry(entry, options={CONF_REPEAT_WINDOW: 0})
+        await hass.async_block_till_done()
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 3
+
+
+async def test_a_send_that_was_not_sent_can_be_repeated_one_that_may_have_cannot(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0))
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Smoke")
+        await async_notify(hass, "notify.alice", "Smoke")
+        assert len(sim.outbox) == 1
+
+        sim.inject(Fault(kind=FaultKind.RESET, after_send=True))
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Fire")
+        # It may have been sent (it was): sending it again would be a duplicate.
+        await async_notify(hass, "notify.alice", "Fire")
+        assert [sms.message for sms in sim.outbox] == ["Smoke", "Fire"]
+
+
+def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
+    recent = RecentSms(limit=3)
+    now = dt_util.utcnow()
+    window = timedelta(minutes=2)
+    for index in range(5):
+        recent.remember(sms_digest(ALICE, f"Alarm {index}"), now)
+    assert len(recent) == 3
+    assert not recent.is_recent(sms_digest(ALICE, "Alarm 0"), now, window)
+    assert recent.is_recent(sms_digest(ALICE, "Alarm 4"), now, window)
+    kept = b"".join(recent._sent_at)
+    assert b"Alarm" not in kept
+    assert ALICE.encode() not in kept
+    # A clock set back a little still sees the repeat; set back by hours, it does not
+    # suppress for as long as it was off.
+    assert recent.is_recent(
+        sms_digest(ALICE, "Alarm 4"), now - timedelta(seconds=30), window
+    )
+    assert not recent.is_recent(
+        sms_digest(ALICE, "Alarm 4"), now - timedelta(hours=1), window
+    )
+
+
+# --- The daily budget -----------------------------------------------------------------------
+
+
+async def test_the_budget_refuses_before_any_request_with_the_figures(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 5}) as (sim, entry):
+        long_text = "x" * 200  # two parts in 7-bit
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message=long_text)
+        with pytest.raises(HomeAssistantError) as raised:
+            await _send_sms(
+                hass,
+                recipients=["06 12 34 56 78", "+44 7911 123456"],
+                message="Another " + long_text,
+            )
+        assert_translated(raised.value, "daily_budget_reached", validation=False)
+        assert raised.value.translation_placeholders == {
+            "budget": "5",
+            "spent": "2",
+            "needed": "4",
+        }
+        assert len(sim.requests) == 1
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+        # Three parts are left: one two-part SMS still goes.
+        await _send_sms(
+            hass, recipients=["06 12 34 56 78"], message="Third " + long_text
+        )
+        assert len(sim.outbox) == 2
+
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 50}
+        )
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await _send_sms(
+            hass,
+            recipients=["06 12 34 56 78", "+44 7911 123456"],
+            message="Another " + long_text,
+        )
+        assert len(sim.outbox) == 4
