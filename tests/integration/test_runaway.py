@@ -17,11 +17,8 @@ import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.notify import ATTR_MESSAGE
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -31,7 +28,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_REPEAT_WINDOW,
@@ -41,19 +37,14 @@ from custom_components.ovh_http2sms.const import (
 )
 from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
 from http2sms_simulator import Fault, FaultKind
-from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import async_notify
 from .fault_helpers import (
     ENTRY_ID,
     FAST_PACE,
-    FAULT_CASES,
-    EN_EXCEPTIONS,
-    FaultCase,
     ObservedSimulator,
     assert_translated,
     async_setup,
-    fault_scenario,
     observed_simulator,
     secret_entry,
 )
@@ -161,7 +152,7 @@ async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
 ) -> None:
     async with _account(hass, **{CONF_REPEAT_WINDOW: 0, CONF_DAILY_BUDGET: 10}) as (
         sim,
-        entry,
+        _entry,
     ):
         await _flapping_door_automation(hass)
         await _flap(hass, freezer)
