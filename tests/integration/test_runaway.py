@@ -18,7 +18,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
+    CONF_MAX_PARTS,
     CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
     DOMAIN,
@@ -40,11 +41,15 @@ from http2sms_simulator import Fault, FaultKind
 
 from .conftest import async_notify
 from .fault_helpers import (
+    EN_EXCEPTIONS,
     ENTRY_ID,
     FAST_PACE,
+    FAULT_CASES,
+    FaultCase,
     ObservedSimulator,
     assert_translated,
     async_setup,
+    fault_scenario,
     observed_simulator,
     secret_entry,
 )
@@ -80,8 +85,9 @@ async def _account(
             hass, secret_entry(sim.endpoint, **FAST_PACE, **options)
         )
         yield sim, entry
-        await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
+        if hass.config_entries.async_get_entry(entry.entry_id) is not None:
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -338,3 +344,196 @@ async def test_the_budget_refuses_before_any_request_with_the_figures(
             message="Another " + long_text,
         )
         assert len(sim.outbox) == 4
+
+
+# --- Failures nobody can miss ---------------------------------------------------------------
+
+
+def _alert_actions(entity_id: str = "notify.alice") -> list[dict[str, Any]]:
+    return [
+        {
+            "action": "notify.send_message",
+            "target": {"entity_id": entity_id},
+            "data": {"message": "Water leak in the kitchen"},
+        }
+    ]
+
+
+async def _setup_alerts(hass: HomeAssistant) -> None:
+    """Two automations (one without an id, as YAML allows) and a script that text Alice."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "id": "leak_alert",
+                    "alias": "Leak alert",
+                    "triggers": [{"trigger": "event", "event_type": "leak"}],
+                    "actions": _alert_actions(),
+                },
+                {
+                    "alias": "Old leak alert",
+                    "triggers": [{"trigger": "event", "event_type": "old_leak"}],
+                    "actions": [
+                        {
+                            "action": "ovh_http2sms.send_sms",
+                            "data": {
+                                "recipients": ["06 12 34 56 78"],
+                                "message": "Water leak, old style",
+                            },
+                        }
+                    ],
+                },
+            ]
+        },
+    )
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "leak_drill": {"alias": "Leak drill", "sequence": _alert_actions()}
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
+async def _trigger(hass: HomeAssistant, event_type: str) -> None:
+    """Fire the event an automation waits for and let its run end."""
+    hass.bus.async_fire(event_type)
+    await hass.async_block_till_done()
+
+
+def _failure_issue(hass: HomeAssistant) -> dict[str, str]:
+    issue = _issue(hass, FAILURE_ISSUE)
+    assert issue is not None
+    assert issue.translation_key == "send_failed"
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders is not None
+    return issue.translation_placeholders
+
+
+@pytest.mark.parametrize("case", FAULT_CASES, ids=lambda case: case.id)
+async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success(
+    hass: HomeAssistant, socket_enabled: None, case: FaultCase
+) -> None:
+    async with fault_scenario(hass, case) as scenario:
+        await _setup_alerts(hass)
+        scenario.arm()
+        await _trigger(hass, "leak")
+
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Leak alert"
+        assert placeholders["entity_id"] == "automation.leak_alert"
+        assert placeholders["account"] == "sms-zq4242-7"
+        assert placeholders["when"].startswith(dt_util.now().strftime("%Y-%m-%d "))
+        message = EN_EXCEPTIONS[case.key]
+        assert placeholders["reason"].startswith(message.split("{")[0].rstrip("."))
+
+        if not case.recovers:
+            return
+        await scenario.heal()
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="All clear")
+        assert _issue(hass, FAILURE_ISSUE) is None
+    assert _issue(hass, FAILURE_ISSUE) is None
+
+
+async def test_the_issue_is_replaced_names_scripts_and_automations_without_id(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await _setup_alerts(hass)
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, times=3))
+
+        await _trigger(hass, "leak")
+        assert _failure_issue(hass)["caller"] == "Leak alert"
+
+        await hass.services.async_call("script", "leak_drill", blocking=False)
+        await hass.async_block_till_done()
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Leak drill"
+        assert placeholders["entity_id"] == "script.leak_drill"
+
+        await _trigger(hass, "old_leak")
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Old leak alert"
+        assert placeholders["entity_id"] == "automation.old_leak_alert"
+        assert [
+            issue_id
+            for (domain, issue_id) in ir.async_get(hass).issues
+            if domain == DOMAIN
+        ] == [FAILURE_ISSUE]
+
+
+async def test_no_issue_for_a_person_calling_the_action(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        with pytest.raises(ServiceValidationError) as raised:
+            await _send_sms(hass, recipients=["06 12"], message="Typo")
+        assert_translated(raised.value, "invalid_phone_number", validation=True)
+
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        with pytest.raises(HomeAssistantError):
+            await _send_sms(hass, recipients=["06 12 34 56 78"], message="By hand")
+        assert _issue(hass, FAILURE_ISSUE) is None
+
+
+async def test_an_automation_validation_error_raises_the_issue_too(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An automation's template can make a message no SMS can carry: nobody sees it either."""
+    async with _account(hass, **{CONF_MAX_PARTS: 1}) as (_sim, _entry):
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "id": "long_report",
+                    "alias": "Long report",
+                    "triggers": [{"trigger": "event", "event_type": "report"}],
+                    "actions": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": "x" * 200},
+                        }
+                    ],
+                }
+            },
+        )
+        await _trigger(hass, "report")
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Long report"
+        assert "2 SMS parts" in placeholders["reason"]
+
+
+async def test_unloading_the_entry_takes_its_issues_away(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
+        await _setup_alerts(hass)
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        await _trigger(hass, "leak")
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Spend it")
+        with pytest.raises(HomeAssistantError):
+            await _send_sms(hass, recipients=["06 12 34 56 78"], message="Over")
+        assert _issue(hass, BUDGET_ISSUE) is not None
+        # The success above cleared the failure; fail again to have both at once.
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 0}
+        )
+        await hass.async_block_till_done()
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        await _trigger(hass, "leak")
+        assert _issue(hass, FAILURE_ISSUE) is not None
+
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+        assert [
+            issue_id
+            for (domain, issue_id) in ir.async_get(hass).issues
+            if domain == DOMAIN
+        ] == []
