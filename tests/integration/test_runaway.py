@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_MAX_PARTS,
@@ -537,3 +538,100 @@ async def test_unloading_the_entry_takes_its_issues_away(
             for (domain, issue_id) in ir.async_get(hass).issues
             if domain == DOMAIN
         ] == []
+
+
+# --- Today's spend --------------------------------------------------------------------------
+
+
+def _parts_sent_today(sim: ObservedSimulator) -> int:
+    """Parts × recipients the gateway took since local midnight (the outbox has one SMS per
+    recipient)."""
+    today = dt_util.now().date()
+    return sum(
+        sms.parts for sms in sim.outbox if dt_util.as_local(sms.sent_at).date() == today
+    )
+
+
+@TICKING_CLOCK
+async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with observed_simulator() as sim:
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        await _send_sms(
+            hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="x" * 200
+        )
+        await async_notify(hass, "notify.alice", "Short")
+        state = hass.states.get(SPENT_SENSOR)
+        assert int(state.state) == _parts_sent_today(sim) == 5
+        assert state.attributes["state_class"] == "total"
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+
+        # A restart: the entry goes, and the next run starts with no account object.
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+        hass.data.pop(ACCOUNTS)
+        [stored] = [
+            value["data"]
+            for key, value in hass_storage.items()
+            if key.startswith(f"{DOMAIN}.daily_spend.")
+        ]
+        assert stored == {"day": dt_util.now().date().isoformat(), "parts": 5}
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert int(hass.states.get(SPENT_SENSOR).state) == 5
+
+        await async_notify(hass, "notify.bob", "After the restart")
+        assert int(hass.states.get(SPENT_SENSOR).state) == _parts_sent_today(sim) == 6
+
+        await _next_local_day(hass, freezer)
+        state = hass.states.get(SPENT_SENSOR)
+        assert int(state.state) == _parts_sent_today(sim) == 0
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.mark.freeze_time("2026-10-24 21:00:00+00:00", tick=True)
+async def test_the_budget_starts_again_at_local_midnight_whatever_summer_time(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Paris leaves summer time in the night of 24 to 25 October 2026: a 25-hour day."""
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        await async_notify(hass, "notify.alice", "Saturday night")
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Still Saturday")
+        # Midnight in Paris is 22:00 UTC on Saturday: one hour before, still refused.
+        freezer.move_to("2026-10-24 21:59:00+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is not None
+        freezer.move_to("2026-10-24 22:00:30+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await async_notify(hass, "notify.alice", "Sunday, early")
+        # Sunday lasts 25 hours: its midnight is 23:00 UTC, not 22:00.
+        freezer.move_to("2026-10-25 22:30:00+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Sunday, late")
+        freezer.move_to("2026-10-25 23:00:30+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await async_notify(hass, "notify.alice", "Monday")
+        assert [sms.message for sms in sim.outbox] == [
+            "Saturday night",
+            "Sunday, early",
+            "Monday",
+        ]
