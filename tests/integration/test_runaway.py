@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+import itertools
 import logging
 from typing import Any
 
@@ -22,6 +24,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from hypothesis import strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -54,6 +57,7 @@ from .fault_helpers import (
     observed_simulator,
     secret_entry,
 )
+from .test_bad_input import run_examples
 
 ALICE = "0033612345678"
 BOB = "00447911123456"
@@ -635,3 +639,96 @@ async def test_the_budget_starts_again_at_local_midnight_whatever_summer_time(
             "Sunday, early",
             "Monday",
         ]
+
+
+# --- Any sequence of sends and clock moves --------------------------------------------------
+
+LONG_TEXT = "Leak report: " + "x" * 150  # two parts
+NUMBERS = {ALICE: "06 12 34 56 78", BOB: "+44 7911 123456"}
+SENDS = st.tuples(
+    st.just("send"),
+    st.sampled_from([[ALICE], [BOB], [ALICE, BOB]]),
+    st.sampled_from(["Door open", "Door closed", LONG_TEXT]),
+    st.booleans(),
+)
+# Waits in minutes that never add up to a window exactly (1 or 2 minutes).
+WAITS = st.tuples(st.just("wait"), st.sampled_from([0.7, 1.7, 7.0]))
+MIDNIGHT = st.tuples(st.just("midnight"))
+RUNS = st.tuples(
+    st.integers(1, 8),
+    st.sampled_from([0, 1, 2]),
+    st.lists(st.one_of(SENDS, SENDS, WAITS, MIDNIGHT), min_size=1, max_size=8),
+)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What the property knows of an SMS the gateway took: when it was asked for, and how."""
+
+    at: datetime
+    recipient: str
+    text: str
+    allow_repeat: bool
+    parts: int
+
+
+@TICKING_CLOCK
+async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_window(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with observed_simulator() as sim:
+
+        async def example(drawn: tuple[int, int, list[tuple[Any, ...]]]) -> None:
+            budget, window, steps = drawn
+            sim.reset()
+            entry = await async_setup(
+                hass,
+                secret_entry(
+                    sim.endpoint,
+                    **FAST_PACE,
+                    **{CONF_DAILY_BUDGET: budget, CONF_REPEAT_WINDOW: window},
+                ),
+            )
+            sent: list[_Sent] = []
+            for step in steps:
+                if step[0] == "wait":
+                    freezer.tick(timedelta(minutes=step[1]))
+                    continue
+                if step[0] == "midnight":
+                    await _next_local_day(hass, freezer)
+                    continue
+                _, recipients, text, allow_repeat = step
+                at = dt_util.utcnow()
+                try:
+                    response = await _send_sms(
+                        hass,
+                        recipients=[NUMBERS[number] for number in recipients],
+                        message=text,
+                        allow_repeat=allow_repeat,
+                    )
+                except HomeAssistantError as err:
+                    assert_translated(err, "daily_budget_reached", validation=False)
+                    continue
+                sent += [
+                    _Sent(at, number, text, allow_repeat, response["parts"])
+                    for number in response["recipients"]
+                ]
+            assert await hass.config_entries.async_remove(entry.entry_id)
+            await hass.async_block_till_done()
+
+            assert sorted((sms.recipient, sms.message) for sms in sim.outbox) == sorted(
+                (sms.recipient, sms.text) for sms in sent
+            )
+            days: dict[date, int] = {}
+            for sms in sent:
+                day = dt_util.as_local(sms.at).date()
+                days[day] = days.get(day, 0) + sms.parts
+            assert all(parts <= budget for parts in days.values()), (budget, days)
+            for earlier, later in itertools.combinations(sent, 2):
+                if (earlier.recipient, earlier.text) == (later.recipient, later.text):
+                    assert later.allow_repeat or later.at - earlier.at >= timedelta(
+                        minutes=window
+                    ), (window, earlier, later)
+
+        await run_examples(hass, RUNS, example)
