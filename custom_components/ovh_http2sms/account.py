@@ -395,19 +395,11 @@ class SmsAccount:
         """Raise or withdraw the entry's low-credit repair issue."""
         threshold = self._links[entry_id].options.low_credit_threshold
         if self.credit is not None and threshold > 0 and self.credit < threshold:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
+            self._async_raise_issue(
                 low_credit_issue_id(entry_id),
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="low_credit",
-                translation_placeholders={
-                    "account": self.name,
-                    "credits": f"{self.credit:f}",
-                    "threshold": f"{threshold:f}",
-                },
+                "low_credit",
+                credits=f"{self.credit:f}",
+                threshold=f"{threshold:f}",
             )
         else:
             ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry_id))
@@ -477,19 +469,11 @@ class SmsAccount:
             return
         self.counters.refused_by_budget += 1
         if entry_id in self._links:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
+            self._async_raise_issue(
                 daily_budget_issue_id(entry_id),
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=BUDGET_REFUSED,
-                translation_placeholders={
-                    "account": self.name,
-                    "budget": str(budget),
-                    "spent": str(spent),
-                },
+                BUDGET_REFUSED,
+                budget=str(budget),
+                spent=str(spent),
             )
         raise send_error(
             BUDGET_REFUSED, budget=str(budget), spent=str(spent), needed=str(cost)
@@ -561,21 +545,34 @@ class SmsAccount:
                 ir.async_delete_issue(
                     self.hass, DOMAIN, send_failed_issue_id(linked_id)
                 )
+        self._async_raise_issue(
+            send_failed_issue_id(entry_id),
+            "send_failed",
+            severity=ir.IssueSeverity.ERROR,
+            when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
+            caller=caller.name,
+            entity_id=caller.entity_id or "-",
+            reason=reason,
+        )
+
+    @callback
+    def _async_raise_issue(
+        self,
+        issue_id: str,
+        key: str,
+        severity: ir.IssueSeverity = ir.IssueSeverity.WARNING,
+        **placeholders: str,
+    ) -> None:
+        """Raise (or update) an issue that goes away by itself: nothing to fix in a flow."""
         ir.async_create_issue(
             self.hass,
             DOMAIN,
-            send_failed_issue_id(entry_id),
+            issue_id,
             is_fixable=False,
             is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="send_failed",
-            translation_placeholders={
-                "account": self.name,
-                "when": dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
-                "caller": caller.name,
-                "entity_id": caller.entity_id or "-",
-                "reason": reason,
-            },
+            severity=severity,
+            translation_key=key,
+            translation_placeholders={"account": self.name, **placeholders},
         )
 
 

@@ -445,6 +445,18 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _whole_number_box(
+    minimum: int, maximum: int, unit: str | None = None
+) -> NumberSelector:
+    """Return a box for a whole number of the options form (typed, not slid)."""
+    config = NumberSelectorConfig(
+        min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
 class Http2SmsOptionsFlow(OptionsFlow):
     """The account's sending policy: encoding, character replacement, limits, warnings."""
 
@@ -488,42 +500,16 @@ class Http2SmsOptionsFlow(OptionsFlow):
                 probatio.Required(
                     CONF_LOW_CREDIT_THRESHOLD,
                     default=float(options.low_credit_threshold),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0, max=100000, step=1, mode=NumberSelectorMode.BOX
-                    )
-                ),
+                ): _whole_number_box(0, 100000),
                 probatio.Required(
                     CONF_MAX_SENDS_PER_SECOND, default=options.max_sends_per_second
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=1,
-                        max=MAX_SENDS_PER_SECOND_LIMIT,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number_box(1, MAX_SENDS_PER_SECOND_LIMIT),
                 probatio.Required(
                     CONF_REPEAT_WINDOW, default=options.repeat_window
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=REPEAT_WINDOW_LIMIT,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                        unit_of_measurement="min",
-                    )
-                ),
+                ): _whole_number_box(0, REPEAT_WINDOW_LIMIT, unit="min"),
                 probatio.Required(
                     CONF_DAILY_BUDGET, default=options.daily_budget
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=DAILY_BUDGET_LIMIT,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number_box(0, DAILY_BUDGET_LIMIT),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
