@@ -10,6 +10,7 @@ outbox.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -351,6 +352,39 @@ async def test_the_budget_refuses_before_any_request_with_the_figures(
         assert len(sim.outbox) == 4
 
 
+async def test_a_burst_fired_at_once_cannot_overshoot_the_budget(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Checked again in each request's turn: none of the burst has replied when all are asked."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 3}) as (sim, _entry):
+        outcomes = await asyncio.gather(
+            *(
+                _send_sms(hass, recipients=["06 12 34 56 78"], message=f"Burst {n}")
+                for n in range(10)
+            ),
+            return_exceptions=True,
+        )
+        refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+        for err in refused:
+            assert_translated(err, "daily_budget_reached", validation=False)
+        assert len(refused) == 7
+        assert len(sim.outbox) == 3
+
+
+async def test_an_sms_that_may_have_been_sent_counts_against_the_budget(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        sim.inject(Fault(kind=FaultKind.RESET, after_send=True))
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", "Maybe")
+        assert_translated(raised.value, "connection_broken")
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", "Over")
+        assert_translated(raised.value, "daily_budget_reached")
+        assert len(sim.outbox) == 1
+
+
 # --- Failures nobody can miss ---------------------------------------------------------------
 
 
@@ -515,8 +549,8 @@ async def test_an_automation_validation_error_raises_the_issue_too(
         assert "2 SMS parts" in placeholders["reason"]
 
 
-async def test_unloading_the_entry_takes_its_issues_away(
-    hass: HomeAssistant, socket_enabled: None
+async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
+    hass: HomeAssistant, socket_enabled: None, hass_storage: dict[str, Any]
 ) -> None:
     async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
         await _setup_alerts(hass)
@@ -542,6 +576,10 @@ async def test_unloading_the_entry_takes_its_issues_away(
             for (domain, issue_id) in ir.async_get(hass).issues
             if domain == DOMAIN
         ] == []
+        # The account's last SMS user is gone: so is its saved spend.
+        assert not [
+            key for key in hass_storage if key.startswith(f"{DOMAIN}.daily_spend")
+        ]
 
 
 # --- Today's spend --------------------------------------------------------------------------
