@@ -20,9 +20,11 @@ import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hypothesis import strategies as st
@@ -770,3 +772,28 @@ async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_win
                     ), (window, earlier, later)
 
         await run_examples(hass, RUNS, example)
+
+
+async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        assert await async_setup_component(hass, "homeassistant", {})
+        assert await async_setup_component(hass, "conversation", {})
+        async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
+        speeches = []
+        for language in ("en", "fr"):
+            response = await intent.async_handle(
+                hass,
+                "test",
+                "OvhHttp2SmsSend",
+                {"contact": {"value": "Alice"}, "message": {"value": "Door open"}},
+                language=language,
+                assistant=conversation.DOMAIN,
+            )
+            speeches.append(response.speech["plain"]["speech"])
+        assert speeches == [
+            "Sent to Alice.",
+            "Alice a reçu ce même SMS il y a un instant\u00a0: il n’a pas été renvoyé.",
+        ]
+        assert len(sim.outbox) == 1
