@@ -217,9 +217,13 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
     assert entry["title"] == simulator.account
     assert simulator.outbox() == []  # no test SMS was asked for: nothing was sent
     notify_entity = _entity_of(user, entry["entry_id"], "notify", CONTACT_NAME)
-    (credit_sensor,) = user.entity_ids(
-        DOMAIN, "sensor", config_entry_id=entry["entry_id"]
-    )
+    (credit_sensor,) = [
+        entity_id
+        for entity_id in user.entity_ids(
+            DOMAIN, "sensor", config_entry_id=entry["entry_id"]
+        )
+        if entity_id.endswith("_credits")  # the other one is today's spend
+    ]
     assert user.state(credit_sensor)["state"] == "unknown"  # no SMS sent yet
     # The contact typed in the browser works: one SMS to the number as OVHcloud wants it.
     user.call(

@@ -192,7 +192,11 @@ def _notify_entity_of(user: Client, entry_id: str, contact_name: str) -> str:
 
 def _credit_sensor_of(user: Client, entry_id: str) -> str:
     """The account's credit sensor, found in the entity registry."""
-    (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+    (entity_id,) = [
+        entity_id
+        for entity_id in user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+        if entity_id.endswith("_credits")  # the other one is today's spend
+    ]
     return entity_id
 
 

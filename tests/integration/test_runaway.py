@@ -780,6 +780,7 @@ async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
     async with _account(hass) as (sim, _entry):
         assert await async_setup_component(hass, "homeassistant", {})
         assert await async_setup_component(hass, "conversation", {})
+        await hass.async_block_till_done()
         async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
         speeches = []
         for language in ("en", "fr"):
