@@ -489,7 +489,11 @@ class SmsAccount:
     @callback
     def _async_add_spend(self, parts: int) -> None:
         self._spend_of_today().parts += parts
-        self._spend_store.async_delay_save(self._spend.as_stored, SPEND_SAVE_DELAY)
+        # A reply that comes back after the last unload is written at once: no timer of an
+        # account without entries may linger.
+        self._spend_store.async_delay_save(
+            self._spend.as_stored, SPEND_SAVE_DELAY if self._links else 0
+        )
         self._async_changed()
 
     @callback

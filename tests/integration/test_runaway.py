@@ -798,3 +798,27 @@ async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
             "Alice a reçu ce même SMS il y a un instant\u00a0: il n’a pas été renvoyé.",
         ]
         assert len(sim.outbox) == 1
+
+
+async def test_a_reply_after_the_last_unload_is_saved_at_once(
+    hass: HomeAssistant, socket_enabled: None, hass_storage: dict[str, Any]
+) -> None:
+    """No save timer of an account without entries may wait: its figure is written at once."""
+    async with observed_simulator() as sim:
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.3, after_send=True))
+        on_the_wire = hass.async_create_task(
+            async_notify(hass, "notify.alice", "Slow reply")
+        )
+        async with asyncio.timeout(5):
+            while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
+                await asyncio.sleep(0.01)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await on_the_wire
+        await hass.async_block_till_done()
+        [stored] = [
+            value["data"]
+            for key, value in hass_storage.items()
+            if key.startswith(f"{DOMAIN}.daily_spend.")
+        ]
+        assert stored["parts"] == 1
