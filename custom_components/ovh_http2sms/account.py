@@ -11,7 +11,11 @@ shares the one `SmsAccount`, so that:
 - when Home Assistant stops, sends keep going out (so a "Home Assistant is stopping"
   automation's SMS leaves), then what is still queued after a bound is refused as "not sent";
 - the credit is the one figure of the most recent request that reported one, whatever order
-  the replies come back in; the credit sensor and the low-credit repair issue read it here.
+  the replies come back in; the credit sensor and the low-credit repair issue read it here;
+- the runaway guards are the account's: what was sent lately (the repeat guard), what was
+  spent today (the daily budget and the spend sensor, saved in the account's Store so that a
+  restart, or a disabled sensor, never resets the budget), and the repair issue of the last
+  failed send of an automation or a script.
 """
 
 from __future__ import annotations
@@ -20,15 +24,21 @@ import asyncio
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
+import hashlib
 import itertools
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_point_in_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
@@ -46,6 +56,7 @@ from .http2sms import (
 )
 from .options import SmsOptions
 from .pacing import Pacer
+from .runaway import BUDGET_REFUSED, Caller, DailySpend, RecentSms, sms_digest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -54,6 +65,9 @@ MAX_CONCURRENT_REQUESTS = 4
 # less), and how long Home Assistant's stop lets queued sends go out before refusing the rest.
 DETACHED_GRACE = 10.0
 STOP_DRAIN_TIMEOUT = 10.0
+# Today's spend is written at most this often while SMS go out, and at every unload and stop.
+SPEND_SAVE_DELAY = 10.0
+SPEND_STORAGE_VERSION = 1
 
 ACCOUNTS: HassKey[dict[tuple[str, str], SmsAccount]] = HassKey(f"{DOMAIN}_accounts")
 
@@ -85,6 +99,23 @@ def async_get_account(
     return accounts[key]
 
 
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """Which recipients of an SMS may get it now, and which the repeat guard held back."""
+
+    recipients: list[str]
+    suppressed: list[str]
+
+
+@dataclass(slots=True)
+class GuardCounters:
+    """What the runaway guards did in this run, for diagnostics (figures, never numbers)."""
+
+    suppressed_repeats: int = 0
+    refused_by_budget: int = 0
+    failures_reported: int = 0
+
+
 @dataclass(slots=True)
 class _Link:
     """An entry attached to the account: how it talks to OVH and what it wants."""
@@ -112,6 +143,16 @@ class SmsAccount:
         self._listeners: list[CALLBACK_TYPE] = []
         self._closed = False
         self._request_done = asyncio.Event()
+        self.counters = GuardCounters()
+        self._recent = RecentSms()
+        self._spend = DailySpend(dt_util.now().date())
+        self._parts_in_flight = 0
+        self._spend_store: Store[dict[str, Any]] = Store(
+            hass, SPEND_STORAGE_VERSION, spend_storage_key(key)
+        )
+        self._spend_loaded = asyncio.Lock()
+        self._spend_read = False
+        self._midnight_timer: CALLBACK_TYPE | None = None
 
     @property
     def requests_out(self) -> int:
@@ -133,12 +174,18 @@ class SmsAccount:
         )
         self._pacer.release(entry.entry_id)
         self._async_check_credit(entry.entry_id)
+        self._async_check_budget(entry.entry_id)
+        if self._midnight_timer is None:
+            self._async_schedule_midnight()
 
     @callback
     def async_detach(self, entry: ConfigEntry) -> None:
         """Let an entry go (unloaded): hold its queued sends, or refuse them if it is disabled."""
         self._links.pop(entry.entry_id, None)
-        ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry.entry_id))
+        for issue_id in entry_issue_ids(entry.entry_id):
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        if not self._links:
+            self._async_cancel_midnight()
         if entry.disabled_by is not None:
             self._refuse(entry.entry_id)
             return
@@ -155,11 +202,16 @@ class SmsAccount:
             )
 
     @callback
-    def async_forget(self, entry_id: str) -> None:
-        """Refuse a removed entry's queued sends; forget the account if it was the last."""
+    def async_forget(self, entry_id: str) -> bool:
+        """Refuse a removed entry's queued sends; forget the account if it was the last.
+
+        Return whether the account was forgotten (its saved spend can go too).
+        """
         self._refuse(entry_id)
         if not self._links and not self._pacer.waiting() and not self._pacer.running:
             self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
+            return True
+        return False
 
     @callback
     def _refuse(self, entry_id: str) -> None:
@@ -177,16 +229,37 @@ class SmsAccount:
 
     # --- Sending -----------------------------------------------------------------------------
 
-    async def async_send(self, entry_id: str, request: SmsRequest) -> SendResult:
-        """Send one request in its turn; raise a translated error, with its `outcome`.
+    async def async_send(
+        self, entry_id: str, request: SmsRequest, parts: int
+    ) -> SendResult:
+        """Send one request of `parts` parts in its turn; raise a translated error.
 
         The error's `__cause__` is the client's error; `outcome` on it tells whether the SMS
-        may have been sent.
+        may have been sent. The daily budget is checked again in the request's turn, when
+        every earlier request has reported what it cost.
         """
-        if self._closed:
-            raise send_error("stopping")
-        if entry_id not in self._links:
-            raise send_error("entry_gone")
+        try:
+            if self._closed:
+                raise send_error("stopping")
+            if entry_id not in self._links:
+                raise send_error("entry_gone")
+            sequence, result = await self._async_send_in_turn(entry_id, request, parts)
+        except HomeAssistantError as err:
+            if failed_outcome(err) is Outcome.NOT_SENT:
+                for number in request.recipients:
+                    self._recent.forget(sms_digest(number, request.message))
+            raise
+        self._async_set_reachable(True)
+        for linked_id in self._links:
+            ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
+        if result.credits_left is not None:
+            self.async_record_credit(sequence, result.credits_left)
+        return result
+
+    async def _async_send_in_turn(
+        self, entry_id: str, request: SmsRequest, parts: int
+    ) -> tuple[int, SendResult]:
+        cost = parts * len(request.recipients)
         try:
             while True:
                 async with self._pacer.turn(entry_id):
@@ -197,19 +270,25 @@ class SmsAccount:
                         # Detached between its turn and its start: wait again, held.
                         self._async_start_grace(entry_id)
                         continue
+                    self._check_budget(entry_id, link.options, cost)
                     sequence = next(self._sequence)
+                    self._parts_in_flight += cost
                     try:
                         result = await link.client.send(request)
                     except Http2SmsError as err:
+                        if outcome(err) is Outcome.UNKNOWN:
+                            # It may have been billed: the budget must not forget it.
+                            self._async_add_spend(cost)
                         self._async_failed(link, err)
                         raise translate(err) from err
+                    finally:
+                        self._parts_in_flight -= cost
                     break
         finally:
             self._request_done.set()
-        self._async_set_reachable(True)
-        if result.credits_left is not None:
-            self.async_record_credit(sequence, result.credits_left)
-        return result
+        # One id per SMS accepted; a reply without ids is counted as the request asked.
+        self._async_add_spend(parts * (len(result.sms_ids) or len(request.recipients)))
+        return sequence, result
 
     def next_sequence(self) -> int:
         """Return a number for a request sent outside the queue (the config flow's test SMS)."""
@@ -244,6 +323,7 @@ class SmsAccount:
             STOP_DRAIN_TIMEOUT,
         )
         self._closed = True
+        self._async_cancel_midnight()
         for timer in self._grace_timers.values():
             timer.cancel()
         self._grace_timers.clear()
@@ -257,6 +337,7 @@ class SmsAccount:
         await self._async_wait_until(
             lambda: not self._pacer.running, DEFAULT_TIMEOUT + STOP_DRAIN_TIMEOUT
         )
+        await self.async_save_spend()
 
     async def _async_wait_until(self, done: Callable[[], bool], bound: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -314,27 +395,219 @@ class SmsAccount:
         """Raise or withdraw the entry's low-credit repair issue."""
         threshold = self._links[entry_id].options.low_credit_threshold
         if self.credit is not None and threshold > 0 and self.credit < threshold:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
+            self._async_raise_issue(
                 low_credit_issue_id(entry_id),
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="low_credit",
-                translation_placeholders={
-                    "account": self.name,
-                    "credits": f"{self.credit:f}",
-                    "threshold": f"{threshold:f}",
-                },
+                "low_credit",
+                credits=f"{self.credit:f}",
+                threshold=f"{threshold:f}",
             )
         else:
             ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry_id))
+
+    # --- Runaway guards ---------------------------------------------------------------------
+
+    @callback
+    def async_admit(
+        self,
+        entry_id: str,
+        options: SmsOptions,
+        recipients: list[str],
+        text: str,
+        parts: int,
+        *,
+        allow_repeat: bool,
+    ) -> Admission:
+        """Hold back the recipients who got this very text lately; refuse what is over budget.
+
+        Checked and noted in one step, with no wait in between: a burst of identical sends
+        lets exactly one through.
+        """
+        now = dt_util.utcnow()
+        window = timedelta(minutes=options.repeat_window)
+        digests = {number: sms_digest(number, text) for number in recipients}
+        suppressed = [
+            number
+            for number, digest in digests.items()
+            if not allow_repeat and self._recent.is_recent(digest, now, window)
+        ]
+        admitted = [number for number in recipients if number not in suppressed]
+        if suppressed:
+            self.counters.suppressed_repeats += len(suppressed)
+            _LOGGER.info(
+                "The same SMS went to %d recipient(s) less than %d minute(s) ago: "
+                "not sent again",
+                len(suppressed),
+                options.repeat_window,
+            )
+        if admitted:
+            self._check_budget(entry_id, options, parts * len(admitted))
+        for number in admitted:
+            self._recent.remember(digests[number], now)
+        return Admission(admitted, suppressed)
+
+    @property
+    def spent_today(self) -> int:
+        """SMS parts spent since local midnight (reported by replies, or estimated)."""
+        return self._spend_of_today().parts
+
+    @property
+    def spend_day_start(self) -> datetime:
+        """The local midnight today's spend counts from."""
+        return dt_util.start_of_local_day(self._spend_of_today().day)
+
+    def _spend_of_today(self) -> DailySpend:
+        today = dt_util.now().date()
+        if self._spend.day != today:
+            self._spend = DailySpend(today)
+        return self._spend
+
+    def _check_budget(self, entry_id: str, options: SmsOptions, cost: int) -> None:
+        """Refuse a request that would take today's spend over the entry's daily budget."""
+        budget = options.daily_budget
+        spent = self.spent_today + self._parts_in_flight
+        if not budget or spent + cost <= budget:
+            return
+        self.counters.refused_by_budget += 1
+        if entry_id in self._links:
+            self._async_raise_issue(
+                daily_budget_issue_id(entry_id),
+                BUDGET_REFUSED,
+                budget=str(budget),
+                spent=str(spent),
+            )
+        raise send_error(
+            BUDGET_REFUSED, budget=str(budget), spent=str(spent), needed=str(cost)
+        )
+
+    @callback
+    def _async_check_budget(self, entry_id: str) -> None:
+        """Withdraw the entry's budget issue once its budget lets SMS out again."""
+        budget = self._links[entry_id].options.daily_budget
+        if not budget or self.spent_today < budget:
+            ir.async_delete_issue(self.hass, DOMAIN, daily_budget_issue_id(entry_id))
+
+    @callback
+    def _async_add_spend(self, parts: int) -> None:
+        self._spend_of_today().parts += parts
+        # A reply that comes back after the last unload is written at once: no timer of an
+        # account without entries may linger.
+        self._spend_store.async_delay_save(
+            self._spend.as_stored, SPEND_SAVE_DELAY if self._links else 0
+        )
+        self._async_changed()
+
+    @callback
+    def _async_schedule_midnight(self) -> None:
+        """Start the next day's spend at the next local midnight (whatever the DST change)."""
+        midnight = dt_util.start_of_local_day(dt_util.now().date() + timedelta(days=1))
+        self._midnight_timer = async_track_point_in_time(
+            self.hass, self._async_midnight, midnight
+        )
+
+    @callback
+    def _async_midnight(self, _now: datetime) -> None:
+        self._midnight_timer = None
+        self._spend_of_today()
+        for entry_id in self._links:
+            self._async_check_budget(entry_id)
+        self._async_changed()
+        self._async_schedule_midnight()
+
+    @callback
+    def _async_cancel_midnight(self) -> None:
+        if self._midnight_timer is not None:
+            self._midnight_timer()
+            self._midnight_timer = None
+
+    async def async_load_spend(self) -> None:
+        """Read today's spend saved before a restart (once per run)."""
+        async with self._spend_loaded:
+            if self._spend_read:
+                return
+            stored = await self._spend_store.async_load()
+            self._spend_read = True
+        today = self._spend_of_today()
+        today.parts += DailySpend.from_stored(stored, today.day).parts
+
+    async def async_save_spend(self) -> None:
+        """Write today's spend now (an unload or a stop must not leave a write pending)."""
+        if self._spend_read:
+            await self._spend_store.async_save(self._spend_of_today().as_stored())
+
+    async def async_remove_spend(self) -> None:
+        """Delete the saved spend of an account no entry uses any more."""
+        await self._spend_store.async_remove()
+
+    @callback
+    def async_report_failure(self, entry_id: str, caller: Caller, reason: str) -> None:
+        """Raise the account's one failure issue: this failure replaces any earlier one."""
+        if entry_id not in self._links:
+            return
+        self.counters.failures_reported += 1
+        for linked_id in self._links:
+            if linked_id != entry_id:
+                ir.async_delete_issue(
+                    self.hass, DOMAIN, send_failed_issue_id(linked_id)
+                )
+        self._async_raise_issue(
+            send_failed_issue_id(entry_id),
+            "send_failed",
+            severity=ir.IssueSeverity.ERROR,
+            when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
+            caller=caller.name,
+            entity_id=caller.entity_id or "-",
+            reason=reason,
+        )
+
+    @callback
+    def _async_raise_issue(
+        self,
+        issue_id: str,
+        key: str,
+        severity: ir.IssueSeverity = ir.IssueSeverity.WARNING,
+        **placeholders: str,
+    ) -> None:
+        """Raise (or update) an issue that goes away by itself: nothing to fix in a flow."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=severity,
+            translation_key=key,
+            translation_placeholders={"account": self.name, **placeholders},
+        )
+
+
+def spend_storage_key(key: tuple[str, str]) -> str:
+    """Name the account's Store without writing its name in the file name."""
+    digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:16]
+    return f"{DOMAIN}.daily_spend.{digest}"
 
 
 def low_credit_issue_id(entry_id: str) -> str:
     """Name the repair issue raised while an entry's account credit is below its threshold."""
     return f"low_credit_{entry_id}"
+
+
+def daily_budget_issue_id(entry_id: str) -> str:
+    """Name the repair issue raised while an entry's daily budget refuses SMS."""
+    return f"daily_budget_{entry_id}"
+
+
+def send_failed_issue_id(entry_id: str) -> str:
+    """Name the repair issue of the last failed send an automation or a script made."""
+    return f"send_failed_{entry_id}"
+
+
+def entry_issue_ids(entry_id: str) -> tuple[str, ...]:
+    """Every repair issue an entry can have raised: all go when it is unloaded."""
+    return (
+        low_credit_issue_id(entry_id),
+        daily_budget_issue_id(entry_id),
+        send_failed_issue_id(entry_id),
+    )
 
 
 def failed_outcome(err: HomeAssistantError) -> Outcome:

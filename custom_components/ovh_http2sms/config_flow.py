@@ -42,6 +42,7 @@ from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
     CONF_CODING,
+    CONF_DAILY_BUDGET,
     CONF_ENDPOINT,
     CONF_FLASH,
     CONF_LOGIN,
@@ -51,6 +52,7 @@ from .const import (
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_REGION,
+    CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DOMAIN,
@@ -78,7 +80,12 @@ from .http2sms import (
     SmsRequest,
     validate_endpoint,
 )
-from .options import MAX_SENDS_PER_SECOND_LIMIT, SmsOptions
+from .options import (
+    DAILY_BUDGET_LIMIT,
+    MAX_SENDS_PER_SECOND_LIMIT,
+    REPEAT_WINDOW_LIMIT,
+    SmsOptions,
+)
 from .validation import (
     InvalidPhoneNumber,
     is_valid_sender,
@@ -482,6 +489,18 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _whole_number_box(
+    minimum: int, maximum: int, unit: str | None = None
+) -> NumberSelector:
+    """Return a box for a whole number of the options form (typed, not slid)."""
+    config = NumberSelectorConfig(
+        min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
 class Http2SmsOptionsFlow(OptionsFlow):
     """The account's sending policy: encoding, character replacement, limits, warnings."""
 
@@ -525,21 +544,16 @@ class Http2SmsOptionsFlow(OptionsFlow):
                 probatio.Required(
                     CONF_LOW_CREDIT_THRESHOLD,
                     default=float(options.low_credit_threshold),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0, max=100000, step=1, mode=NumberSelectorMode.BOX
-                    )
-                ),
+                ): _whole_number_box(0, 100000),
                 probatio.Required(
                     CONF_MAX_SENDS_PER_SECOND, default=options.max_sends_per_second
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=1,
-                        max=MAX_SENDS_PER_SECOND_LIMIT,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number_box(1, MAX_SENDS_PER_SECOND_LIMIT),
+                probatio.Required(
+                    CONF_REPEAT_WINDOW, default=options.repeat_window
+                ): _whole_number_box(0, REPEAT_WINDOW_LIMIT, unit="min"),
+                probatio.Required(
+                    CONF_DAILY_BUDGET, default=options.daily_budget
+                ): _whole_number_box(0, DAILY_BUDGET_LIMIT),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -21,6 +21,8 @@ CONF_REPLACE_CHARACTERS: Final = "replace_characters"
 CONF_MAX_PARTS: Final = "max_parts"
 CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
 CONF_MAX_SENDS_PER_SECOND: Final = "max_sends_per_second"
+CONF_REPEAT_WINDOW: Final = "repeat_window"
+CONF_DAILY_BUDGET: Final = "daily_budget"
 
 CODING_AUTO: Final = "auto"
 REPLACE_OFF: Final = "off"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -42,4 +43,8 @@ async def async_get_config_entry_diagnostics(
         if data.account.credit is not None
         else None,
         "reachable": data.account.reachable,
+        "runaway_guards": {
+            "spent_today": data.account.spent_today,
+            **asdict(data.account.counters),
+        },
     }

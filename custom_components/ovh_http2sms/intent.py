@@ -139,7 +139,12 @@ class SendSmsIntentHandler(intent.IntentHandler):
                 else None,
             }
         )
-        if receipt.parts > 1:
+        if not receipt.recipients:
+            # The repeat guard held it back: saying "sent" would be untrue.
+            speech = await async_speech(
+                hass, language, "not_sent_again", name=contact.name
+            )
+        elif receipt.parts > 1:
             speech = await async_speech(
                 hass,
                 language,

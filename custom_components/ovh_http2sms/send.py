@@ -34,6 +34,7 @@ from .http2sms import (
     transliterate,
 )
 from .options import SmsOptions
+from .runaway import reports_failures
 from .validation import (
     InvalidPhoneNumber,
     PhoneNumber,
@@ -84,18 +85,33 @@ class SmsOrder:
     coding: str | None = None
     # The contacts' notify entities among the numbers, for the event and the logbook.
     contacts: Sequence[str] = ()
+    # A deliberate repeat: the repeat guard lets the same text to the same number through.
+    allow_repeat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedSms:
-    """An order that passed every check: the requests to make and what they will cost."""
+    """An order that passed every check: the requests to make and what they will cost.
+
+    The repeat guard and the daily budget are not applied yet: they depend on what was sent
+    until the moment of sending, and a dry run must not count as sent.
+    """
 
     requests: list[SmsRequest]
     recipients: tuple[str, ...]
+    text: str
     parts: int
     encoding: Encoding
     replaced: tuple[tuple[str, str], ...]
     dropped: tuple[str, ...]
+
+    def requests_for(self, recipients: Sequence[str]) -> list[SmsRequest]:
+        """Return the same requests for only these recipients (those the repeat guard let through)."""
+        template = self.requests[0]
+        return [
+            replace(template, recipients=batch)
+            for batch in batch_recipients(recipients)
+        ]
 
     def as_response(self) -> dict[str, Any]:
         """Return what a dry run answers: the figures of the send, without sending.
@@ -126,6 +142,8 @@ class SmsReceipt:
     replaced: tuple[tuple[str, str], ...]
     dropped: tuple[str, ...]
     requests: int
+    # Recipients who got this very text within the repeat window: not sent again.
+    suppressed: tuple[str, ...] = ()
 
     def as_response(self) -> dict[str, Any]:
         """Return the action response: plain JSON types only."""
@@ -142,6 +160,7 @@ class SmsReceipt:
             "dropped": list(self.dropped),
             "requests": self.requests,
             "credits_estimate": self.parts * len(self.recipients),
+            "suppressed": list(self.suppressed),
         }
 
 
@@ -177,6 +196,7 @@ async def async_prepare(
             for batch in batch_recipients(recipients)
         ],
         recipients=tuple(recipients),
+        text=text,
         parts=sms_layout.parts,
         encoding=sms_layout.encoding,
         replaced=replaced,
@@ -184,6 +204,7 @@ async def async_prepare(
     )
 
 
+@reports_failures
 async def async_send(
     hass: HomeAssistant,
     entry: Http2SmsConfigEntry,
@@ -196,15 +217,25 @@ async def async_send(
     fires the failed event (why). Both feed the logbook.
     """
     # Read before any await: the entry may be unloaded or removed while this send waits.
-    account = entry.runtime_data.account
+    data = entry.runtime_data
     await async_load_logbook_texts(hass)
     try:
         prepared = await async_prepare(hass, entry, order)
+        admission = data.account.async_admit(
+            entry.entry_id,
+            data.options,
+            list(prepared.recipients),
+            prepared.text,
+            prepared.parts,
+            allow_repeat=order.allow_repeat,
+        )
         return await _async_send_prepared(
             hass,
             entry_id=entry.entry_id,
-            account=account,
+            account=data.account,
             prepared=prepared,
+            admitted=admission.recipients,
+            suppressed=admission.suppressed,
             order=order,
             context=context,
         )
@@ -226,15 +257,18 @@ async def _async_send_prepared(
     entry_id: str,
     account: SmsAccount,
     prepared: PreparedSms,
+    admitted: Sequence[str],
+    suppressed: Sequence[str],
     order: SmsOrder,
     context: Context | None,
 ) -> SmsReceipt:
+    requests = prepared.requests_for(admitted) if admitted else []
     _LOGGER.debug(
         "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",
         prepared.parts,
         prepared.encoding,
-        len(prepared.recipients),
-        len(prepared.requests),
+        len(admitted),
+        len(requests),
         f", replaced {len(prepared.replaced)} character(s)"
         if prepared.replaced
         else "",
@@ -247,12 +281,13 @@ async def _async_send_prepared(
         recipients=(),
         replaced=prepared.replaced,
         dropped=prepared.dropped,
-        requests=len(prepared.requests),
+        requests=len(requests),
+        suppressed=tuple(suppressed),
     )
     try:
-        for request in prepared.requests:
+        for request in requests:
             try:
-                result = await account.async_send(entry_id, request)
+                result = await account.async_send(entry_id, request, prepared.parts)
             except HomeAssistantError as err:
                 if not receipt.recipients:
                     raise
@@ -265,10 +300,8 @@ async def _async_send_prepared(
                     "partially_sent",
                     accepted=str(len(receipt.recipients)),
                     unknown=str(unknown),
-                    not_sent=str(
-                        len(prepared.recipients) - len(receipt.recipients) - unknown
-                    ),
-                    total=str(len(prepared.recipients)),
+                    not_sent=str(len(admitted) - len(receipt.recipients) - unknown),
+                    total=str(len(admitted)),
                 ) from err
             receipt = replace(
                 receipt,

@@ -1,11 +1,16 @@
-"""The credit sensor: what the account's last reply said was left, kept across restarts."""
+"""The account's sensors: the credit its last reply reported, and the SMS parts spent today.
+
+Both figures are the account's (`account.py`); the sensors only show them.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import override
 
 from homeassistant.components.sensor import (
     RestoreSensor,
+    SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
@@ -25,6 +30,11 @@ CREDITS_DESCRIPTION = SensorEntityDescription(
     state_class=SensorStateClass.MEASUREMENT,
     suggested_display_precision=1,
 )
+SPENT_TODAY_DESCRIPTION = SensorEntityDescription(
+    key="spent_today",
+    translation_key="spent_today",
+    state_class=SensorStateClass.TOTAL,
+)
 
 
 async def async_setup_entry(
@@ -32,8 +42,8 @@ async def async_setup_entry(
     entry: Http2SmsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's credit sensor."""
-    async_add_entities([CreditSensor(entry)])
+    """Add the account's credit and spend sensors."""
+    async_add_entities([CreditSensor(entry), SpentTodaySensor(entry)])
 
 
 class CreditSensor(RestoreSensor):
@@ -78,3 +88,41 @@ class CreditSensor(RestoreSensor):
     def _async_credit_changed(self) -> None:
         self._attr_native_value = self._account.credit
         self.async_write_ha_state()
+
+
+class SpentTodaySensor(SensorEntity):
+    """SMS parts spent on the account since local midnight, as the daily budget counts them.
+
+    The account saves the figure itself (the budget must survive a restart even if this
+    sensor is disabled), so the sensor restores nothing.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description = SPENT_TODAY_DESCRIPTION
+
+    def __init__(self, entry: Http2SmsConfigEntry) -> None:
+        """Attach the sensor to its account."""
+        self._account = entry.runtime_data.account
+        self._attr_unique_id = f"{entry.entry_id}_{SPENT_TODAY_DESCRIPTION.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the account's figure."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._account.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    @override
+    def native_value(self) -> int:
+        """Parts spent today."""
+        return self._account.spent_today
+
+    @property
+    @override
+    def last_reset(self) -> datetime:
+        """Today's local midnight: the figure starts again from zero then."""
+        return self._account.spend_day_start

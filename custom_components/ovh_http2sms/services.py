@@ -36,6 +36,7 @@ ATTR_SENDER = "sender"
 ATTR_SENDER_FOR_RESPONSE = "sender_for_response"
 ATTR_CODING = "coding"
 ATTR_DRY_RUN = "dry_run"
+ATTR_ALLOW_REPEAT = "allow_repeat"
 
 # Only types here: every check whose message the user must read in their language (a bad
 # number, a tag too long, a message too long) is made by the sender and raised translated.
@@ -58,6 +59,7 @@ SEND_SMS_SCHEMA = probatio.Schema(
             [CODING_AUTO, *(encoding.value for encoding in Encoding)]
         ),
         probatio.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
+        probatio.Optional(ATTR_ALLOW_REPEAT, default=False): cv.boolean,
     }
 )
 
@@ -110,6 +112,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
         coding=None if coding == CODING_AUTO else coding,
         contacts=tuple(call.data[ATTR_CONTACTS]),
+        allow_repeat=call.data[ATTR_ALLOW_REPEAT],
     )
     if call.data[ATTR_DRY_RUN]:
         prepared = await async_prepare(hass, entry, order)

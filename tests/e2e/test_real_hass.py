@@ -181,7 +181,11 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
 
 def _credit_sensor_of(user: Client, entry_id: str) -> str:
     """The account's credit sensor, found in the entity registry."""
-    (entity_id,) = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+    (entity_id,) = [
+        entity_id
+        for entity_id in user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+        if entity_id.endswith("_credits")  # the other one is today's spend
+    ]
     return entity_id
 
 

@@ -18,6 +18,7 @@ from custom_components.ovh_http2sms.config_flow import _credit_text, entry_uniqu
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
     CONF_CODING,
+    CONF_DAILY_BUDGET,
     CONF_ENDPOINT,
     CONF_FLASH,
     CONF_LOGIN,
@@ -27,6 +28,7 @@ from custom_components.ovh_http2sms.const import (
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_REGION,
+    CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
     CONF_SENDER,
     DOMAIN,
@@ -433,6 +435,8 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
         CONF_MAX_PARTS: 2,
         CONF_LOW_CREDIT_THRESHOLD: 25.0,
         CONF_MAX_SENDS_PER_SECOND: 10,
+        CONF_REPEAT_WINDOW: 2,
+        CONF_DAILY_BUDGET: 0,
     }
 
 

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ovh_http2sms.const import (
+    CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
     DOMAIN,
     EVENT_SMS_SENT,
@@ -89,7 +90,9 @@ async def test_a_dry_run_estimate_equals_the_send_for_any_text_and_recipients(
 ) -> None:
     """For arbitrary text and recipient lists, the dry run and the send agree, or both refuse."""
     hass.config_entries.async_update_entry(
-        init_integration, options={CONF_REPLACE_CHARACTERS: REPLACE_AND_DROP}
+        init_integration,
+        # Examples repeat texts on purpose: the repeat guard would hold the real send back.
+        options={CONF_REPLACE_CHARACTERS: REPLACE_AND_DROP, CONF_REPEAT_WINDOW: 0},
     )
     await hass.async_block_till_done()
     numbers = st.lists(

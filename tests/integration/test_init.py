@@ -60,6 +60,7 @@ def own_registry_fields(*, prop: PropertyName, path: PropertyPath) -> bool:
 
 
 @pytest.mark.parametrize("platform", [Platform.NOTIFY, Platform.SENSOR])
+@pytest.mark.freeze_time("2026-11-30 12:00:00+00:00")
 async def test_entities(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,

@@ -82,9 +82,9 @@ async def test_sensor_unavailable_while_gateway_down_and_logged_once(
 ) -> None:
     """The credit is unavailable while the gateway is down; down and back are each logged once."""
     simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503, times=2))
-    for _ in range(2):
+    for message in ("Power cut", "Power still cut"):
         with pytest.raises(HomeAssistantError):
-            await async_notify(hass, "notify.alice", "Power cut")
+            await async_notify(hass, "notify.alice", message)
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "unavailable"
     assert hass.states.get("notify.alice").state != "unavailable"
     assert caplog.text.count("OVH http2sms is unreachable") == 1

@@ -55,6 +55,7 @@ async def test_several_numbers_in_one_request(
         "requests": 1,
         "credits_estimate": 3,
         "dry_run": False,
+        "suppressed": [],
     }
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "97"
 
@@ -221,7 +222,9 @@ async def test_service_faults_reach_the_caller(
     assert raised.value.translation_key == key
     assert len(simulator.requests) == 1
 
-    await async_send_sms(hass, recipients=["0612345678"], message="Smoke detected")
+    await async_send_sms(
+        hass, recipients=["0612345678"], message="Smoke detected again"
+    )
     assert len(simulator.requests) == 2
 
 
@@ -274,7 +277,7 @@ async def test_low_credit_issue_comes_and_goes(
     issue_id = f"low_credit_{init_integration.entry_id}"
     simulator.state.set_credit(ACCOUNT, 50)
 
-    await async_send_sms(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="Low")
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.translation_placeholders == {
@@ -288,11 +291,11 @@ async def test_low_credit_issue_comes_and_goes(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
     simulator.state.set_credit(ACCOUNT, 500)
-    await async_send_sms(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="High")
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
     simulator.state.set_credit(ACCOUNT, 20)
-    await async_send_sms(hass, recipients=["0612345678"], message="x")
+    await async_send_sms(hass, recipients=["0612345678"], message="Low again")
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 

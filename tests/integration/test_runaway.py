@@ -1,0 +1,824 @@
+"""
+A looping automation cannot empty the account: the repeat guard, the daily budget, the spend
+sensor and the failure repair issue.
+
+Everything runs on Home Assistant's test harness against the real simulator: automations are
+real automations (state triggers toggled by the test), time travel is the `freezer` fixture
+with `async_fire_time_changed`, and what the gateway received is read from the simulator's
+outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+import itertools
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import intent, issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from hypothesis import strategies as st
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.ovh_http2sms.account import ACCOUNTS
+from custom_components.ovh_http2sms.const import (
+    CONF_DAILY_BUDGET,
+    CONF_MAX_PARTS,
+    CONF_REPEAT_WINDOW,
+    CONF_REPLACE_CHARACTERS,
+    DOMAIN,
+    REPLACE_LOOKALIKES,
+)
+from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
+from http2sms_simulator import Fault, FaultKind
+
+from .conftest import async_notify
+from .fault_helpers import (
+    EN_EXCEPTIONS,
+    ENTRY_ID,
+    FAST_PACE,
+    FAULT_CASES,
+    FaultCase,
+    ObservedSimulator,
+    assert_translated,
+    async_setup,
+    fault_scenario,
+    observed_simulator,
+    secret_entry,
+)
+from .test_bad_input import run_examples
+
+ALICE = "0033612345678"
+BOB = "00447911123456"
+DOOR = "binary_sensor.front_door"
+FLAPS = 200
+BUDGET_ISSUE = f"daily_budget_{ENTRY_ID}"
+FAILURE_ISSUE = f"send_failed_{ENTRY_ID}"
+SPENT_SENSOR = "sensor.sms_zq4242_7_sms_parts_sent_today"
+# A ticking clock: Home Assistant's own waits (a reload) need time to pass; the tests move it
+# further by hand.
+TICKING_CLOCK = pytest.mark.freeze_time("2026-11-30 20:00:00+00:00", tick=True)
+
+
+async def _send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call send_sms as a person would from the UI (no automation, no script)."""
+    response = await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+@asynccontextmanager
+async def _account(
+    hass: HomeAssistant, **options: Any
+) -> AsyncIterator[tuple[ObservedSimulator, MockConfigEntry]]:
+    """The secret account on an observed simulator, at the fastest pace, with `options`."""
+    async with observed_simulator() as sim:
+        entry = await async_setup(
+            hass, secret_entry(sim.endpoint, **FAST_PACE, **options)
+        )
+        yield sim, entry
+        if hass.config_entries.async_get_entry(entry.entry_id) is not None:
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+
+
+def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+
+
+async def _flapping_door_automation(hass: HomeAssistant) -> None:
+    """An automation that texts Alice at every change of a door that flaps."""
+    hass.states.async_set(DOOR, "off")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": "door_alert",
+                "alias": "Door alert",
+                "mode": "parallel",
+                "max": FLAPS * 2,
+                "triggers": [{"trigger": "state", "entity_id": DOOR}],
+                "actions": [
+                    {
+                        "action": "notify.send_message",
+                        "target": {"entity_id": "notify.alice"},
+                        "data": {"message": "The front door moved"},
+                    }
+                ],
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
+async def _flap(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Toggle the door FLAPS times within a minute."""
+    for flap in range(FLAPS):
+        hass.states.async_set(DOOR, "on" if flap % 2 == 0 else "off")
+        freezer.tick(timedelta(seconds=0.25))
+        await hass.async_block_till_done()
+
+
+async def _next_local_day(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Travel to a minute past the next local midnight and let its timers run."""
+    midnight = dt_util.start_of_local_day(dt_util.now().date() + timedelta(days=1))
+    freezer.move_to(midnight + timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+# --- A flapping automation ------------------------------------------------------------------
+
+
+@TICKING_CLOCK
+async def test_flapping_automation_sends_one_sms_with_the_defaults(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass) as (sim, entry):
+        await _flapping_door_automation(hass)
+        await _flap(hass, freezer)
+
+        assert [sms.message for sms in sim.outbox] == ["The front door moved"]
+        assert entry.runtime_data.account.counters.suppressed_repeats == FLAPS - 1
+        assert _issue(hass, FAILURE_ISSUE) is None
+
+
+@TICKING_CLOCK
+async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass, **{CONF_REPEAT_WINDOW: 0, CONF_DAILY_BUDGET: 10}) as (
+        sim,
+        _entry,
+    ):
+        await _flapping_door_automation(hass)
+        await _flap(hass, freezer)
+
+        assert len(sim.outbox) == 10
+        assert len(sim.requests) == 10
+        issue = _issue(hass, BUDGET_ISSUE)
+        assert issue is not None
+        assert issue.translation_key == "daily_budget_reached"
+        assert issue.translation_placeholders == {
+            "account": "sms-zq4242-7",
+            "budget": "10",
+            "spent": "10",
+        }
+        # The budget's own issue says it all: a refusal is no failure to report.
+        assert _issue(hass, FAILURE_ISSUE) is None
+        assert hass.states.get(SPENT_SENSOR).state == "10"
+
+        await _next_local_day(hass, freezer)
+        assert _issue(hass, BUDGET_ISSUE) is None
+        assert hass.states.get(SPENT_SENSOR).state == "0"
+
+        hass.states.async_set(DOOR, "on")
+        await hass.async_block_till_done()
+        assert len(sim.outbox) == 11
+        assert hass.states.get(SPENT_SENSOR).state == "1"
+
+
+# --- The repeat guard -----------------------------------------------------------------------
+
+
+async def test_a_repeat_is_suppressed_said_and_logged_without_number_or_text(
+    hass: HomeAssistant, socket_enabled: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with _account(hass) as (sim, _entry):
+        first = await _send_sms(hass, recipients=["06 12 34 56 78"], message="Leak")
+        assert first["suppressed"] == []
+        second = await _send_sms(
+            hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="Leak"
+        )
+
+        assert second["recipients"] == [BOB]
+        assert second["suppressed"] == [ALICE]
+        assert [sms.recipient for sms in sim.outbox] == [ALICE, BOB]
+        [line] = [r for r in caplog.records if "not sent again" in r.getMessage()]
+        assert line.levelno == logging.INFO
+        assert "Leak" not in line.getMessage()
+        assert "612345678" not in line.getMessage()
+
+
+async def test_allow_repeat_sends_a_deliberate_repeat(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Reminder")
+        response = await _send_sms(
+            hass, recipients=["06 12 34 56 78"], message="Reminder", allow_repeat=True
+        )
+        assert response["suppressed"] == []
+        assert len(sim.outbox) == 2
+
+
+async def test_a_notify_entirely_suppressed_returns_normally(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await async_notify(hass, "notify.alice", "Garage open")
+        await async_notify(hass, "notify.alice", "Garage open")
+        assert len(sim.outbox) == 1
+        assert len(sim.requests) == 1
+
+
+async def test_the_guard_compares_the_text_after_look_alikes_are_replaced(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_REPLACE_CHARACTERS: REPLACE_LOOKALIKES}) as (
+        sim,
+        _entry,
+    ):
+        await async_notify(hass, "notify.alice", "Fuite d’eau")
+        await async_notify(hass, "notify.alice", "Fuite d'eau")
+        assert [sms.message for sms in sim.outbox] == ["Fuite d'eau"]
+
+
+@TICKING_CLOCK
+async def test_the_window_passes_and_zero_turns_the_guard_off(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    async with _account(hass) as (sim, entry):
+        await async_notify(hass, "notify.alice", "Window open")
+        freezer.tick(timedelta(minutes=1, seconds=59))
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 1
+        freezer.tick(timedelta(minutes=2))
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 2
+
+        hass.config_entries.async_update_entry(entry, options={CONF_REPEAT_WINDOW: 0})
+        await hass.async_block_till_done()
+        await async_notify(hass, "notify.alice", "Window open")
+        assert len(sim.outbox) == 3
+
+
+async def test_a_send_that_was_not_sent_can_be_repeated_one_that_may_have_cannot(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0))
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Smoke")
+        await async_notify(hass, "notify.alice", "Smoke")
+        assert len(sim.outbox) == 1
+
+        sim.inject(Fault(kind=FaultKind.RESET, after_send=True))
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Fire")
+        # It may have been sent (it was): sending it again would be a duplicate.
+        await async_notify(hass, "notify.alice", "Fire")
+        assert [sms.message for sms in sim.outbox] == ["Smoke", "Fire"]
+
+
+def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
+    recent = RecentSms(limit=3)
+    now = dt_util.utcnow()
+    window = timedelta(minutes=2)
+    for index in range(5):
+        recent.remember(sms_digest(ALICE, f"Alarm {index}"), now)
+    assert len(recent) == 3
+    assert not recent.is_recent(sms_digest(ALICE, "Alarm 0"), now, window)
+    assert recent.is_recent(sms_digest(ALICE, "Alarm 4"), now, window)
+    kept = b"".join(recent._sent_at)
+    assert b"Alarm" not in kept
+    assert ALICE.encode() not in kept
+    # A clock set back a little still sees the repeat; set back by hours, it does not
+    # suppress for as long as it was off.
+    assert recent.is_recent(
+        sms_digest(ALICE, "Alarm 4"), now - timedelta(seconds=30), window
+    )
+    assert not recent.is_recent(
+        sms_digest(ALICE, "Alarm 4"), now - timedelta(hours=1), window
+    )
+
+
+# --- The daily budget -----------------------------------------------------------------------
+
+
+async def test_the_budget_refuses_before_any_request_with_the_figures(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 5}) as (sim, entry):
+        long_text = "x" * 200  # two parts in 7-bit
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message=long_text)
+        with pytest.raises(HomeAssistantError) as raised:
+            await _send_sms(
+                hass,
+                recipients=["06 12 34 56 78", "+44 7911 123456"],
+                message="Another " + long_text,
+            )
+        assert_translated(raised.value, "daily_budget_reached", validation=False)
+        assert raised.value.translation_placeholders == {
+            "budget": "5",
+            "spent": "2",
+            "needed": "4",
+        }
+        assert len(sim.requests) == 1
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+        # Three parts are left: one two-part SMS still goes.
+        await _send_sms(
+            hass, recipients=["06 12 34 56 78"], message="Third " + long_text
+        )
+        assert len(sim.outbox) == 2
+
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 50}
+        )
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await _send_sms(
+            hass,
+            recipients=["06 12 34 56 78", "+44 7911 123456"],
+            message="Another " + long_text,
+        )
+        assert len(sim.outbox) == 4
+
+
+async def test_a_burst_fired_at_once_cannot_overshoot_the_budget(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Checked again in each request's turn: none of the burst has replied when all are asked."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 3}) as (sim, _entry):
+        outcomes = await asyncio.gather(
+            *(
+                _send_sms(hass, recipients=["06 12 34 56 78"], message=f"Burst {n}")
+                for n in range(10)
+            ),
+            return_exceptions=True,
+        )
+        refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+        for err in refused:
+            assert_translated(err, "daily_budget_reached", validation=False)
+        assert len(refused) == 7
+        assert len(sim.outbox) == 3
+
+
+async def test_an_sms_that_may_have_been_sent_counts_against_the_budget(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        sim.inject(Fault(kind=FaultKind.RESET, after_send=True))
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", "Maybe")
+        assert_translated(raised.value, "connection_broken")
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", "Over")
+        assert_translated(raised.value, "daily_budget_reached")
+        assert len(sim.outbox) == 1
+
+
+# --- Failures nobody can miss ---------------------------------------------------------------
+
+
+def _alert_actions(entity_id: str = "notify.alice") -> list[dict[str, Any]]:
+    return [
+        {
+            "action": "notify.send_message",
+            "target": {"entity_id": entity_id},
+            "data": {"message": "Water leak in the kitchen"},
+        }
+    ]
+
+
+async def _setup_alerts(hass: HomeAssistant) -> None:
+    """Two automations (one without an id, as YAML allows) and a script that text Alice."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "id": "leak_alert",
+                    "alias": "Leak alert",
+                    "triggers": [{"trigger": "event", "event_type": "leak"}],
+                    "actions": _alert_actions(),
+                },
+                {
+                    "alias": "Old leak alert",
+                    "triggers": [{"trigger": "event", "event_type": "old_leak"}],
+                    "actions": [
+                        {
+                            "action": "ovh_http2sms.send_sms",
+                            "data": {
+                                "recipients": ["06 12 34 56 78"],
+                                "message": "Water leak, old style",
+                            },
+                        }
+                    ],
+                },
+            ]
+        },
+    )
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "leak_drill": {"alias": "Leak drill", "sequence": _alert_actions()}
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
+async def _trigger(hass: HomeAssistant, event_type: str) -> None:
+    """Fire the event an automation waits for and let its run end."""
+    hass.bus.async_fire(event_type)
+    await hass.async_block_till_done()
+
+
+def _failure_issue(hass: HomeAssistant) -> dict[str, str]:
+    issue = _issue(hass, FAILURE_ISSUE)
+    assert issue is not None
+    assert issue.translation_key == "send_failed"
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders is not None
+    return issue.translation_placeholders
+
+
+@pytest.mark.parametrize("case", FAULT_CASES, ids=lambda case: case.id)
+async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success(
+    hass: HomeAssistant, socket_enabled: None, case: FaultCase
+) -> None:
+    async with fault_scenario(hass, case) as scenario:
+        await _setup_alerts(hass)
+        scenario.arm()
+        await _trigger(hass, "leak")
+
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Leak alert"
+        assert placeholders["entity_id"] == "automation.leak_alert"
+        assert placeholders["account"] == "sms-zq4242-7"
+        assert placeholders["when"].startswith(dt_util.now().strftime("%Y-%m-%d "))
+        message = EN_EXCEPTIONS[case.key]
+        assert placeholders["reason"].startswith(message.split("{")[0].rstrip("."))
+
+        if not case.recovers:
+            return
+        await scenario.heal()
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="All clear")
+        assert _issue(hass, FAILURE_ISSUE) is None
+    assert _issue(hass, FAILURE_ISSUE) is None
+
+
+async def test_the_issue_is_replaced_names_scripts_and_automations_without_id(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        await _setup_alerts(hass)
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, times=3))
+
+        await _trigger(hass, "leak")
+        assert _failure_issue(hass)["caller"] == "Leak alert"
+
+        await hass.services.async_call("script", "leak_drill", blocking=False)
+        await hass.async_block_till_done()
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Leak drill"
+        assert placeholders["entity_id"] == "script.leak_drill"
+
+        await _trigger(hass, "old_leak")
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Old leak alert"
+        assert placeholders["entity_id"] == "automation.old_leak_alert"
+        assert [
+            issue_id
+            for (domain, issue_id) in ir.async_get(hass).issues
+            if domain == DOMAIN
+        ] == [FAILURE_ISSUE]
+
+
+async def test_no_issue_for_a_person_calling_the_action(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        with pytest.raises(ServiceValidationError) as raised:
+            await _send_sms(hass, recipients=["06 12"], message="Typo")
+        assert_translated(raised.value, "invalid_phone_number", validation=True)
+
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        with pytest.raises(HomeAssistantError):
+            await _send_sms(hass, recipients=["06 12 34 56 78"], message="By hand")
+        assert _issue(hass, FAILURE_ISSUE) is None
+
+
+async def test_an_automation_validation_error_raises_the_issue_too(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An automation's template can make a message no SMS can carry: nobody sees it either."""
+    async with _account(hass, **{CONF_MAX_PARTS: 1}) as (_sim, _entry):
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "id": "long_report",
+                    "alias": "Long report",
+                    "triggers": [{"trigger": "event", "event_type": "report"}],
+                    "actions": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": "x" * 200},
+                        }
+                    ],
+                }
+            },
+        )
+        await _trigger(hass, "report")
+        placeholders = _failure_issue(hass)
+        assert placeholders["caller"] == "Long report"
+        assert "2 SMS parts" in placeholders["reason"]
+
+
+async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
+    hass: HomeAssistant, socket_enabled: None, hass_storage: dict[str, Any]
+) -> None:
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
+        await _setup_alerts(hass)
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        await _trigger(hass, "leak")
+        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Spend it")
+        with pytest.raises(HomeAssistantError):
+            await _send_sms(hass, recipients=["06 12 34 56 78"], message="Over")
+        assert _issue(hass, BUDGET_ISSUE) is not None
+        # The success above cleared the failure; fail again to have both at once.
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 0}
+        )
+        await hass.async_block_till_done()
+        sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
+        await _trigger(hass, "leak")
+        assert _issue(hass, FAILURE_ISSUE) is not None
+
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+        assert [
+            issue_id
+            for (domain, issue_id) in ir.async_get(hass).issues
+            if domain == DOMAIN
+        ] == []
+        # The account's last SMS user is gone: so is its saved spend.
+        assert not [
+            key for key in hass_storage if key.startswith(f"{DOMAIN}.daily_spend")
+        ]
+
+
+# --- Today's spend --------------------------------------------------------------------------
+
+
+def _parts_sent_today(sim: ObservedSimulator) -> int:
+    """Parts × recipients the gateway took since local midnight (the outbox has one SMS per
+    recipient)."""
+    today = dt_util.now().date()
+    return sum(
+        sms.parts for sms in sim.outbox if dt_util.as_local(sms.sent_at).date() == today
+    )
+
+
+@TICKING_CLOCK
+async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with observed_simulator() as sim:
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        await _send_sms(
+            hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="x" * 200
+        )
+        await async_notify(hass, "notify.alice", "Short")
+        state = hass.states.get(SPENT_SENSOR)
+        assert int(state.state) == _parts_sent_today(sim) == 5
+        assert state.attributes["state_class"] == "total"
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+
+        # A restart: the entry goes, and the next run starts with no account object.
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+        hass.data.pop(ACCOUNTS)
+        [stored] = [
+            value["data"]
+            for key, value in hass_storage.items()
+            if key.startswith(f"{DOMAIN}.daily_spend.")
+        ]
+        assert stored == {"day": dt_util.now().date().isoformat(), "parts": 5}
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert int(hass.states.get(SPENT_SENSOR).state) == 5
+
+        await async_notify(hass, "notify.bob", "After the restart")
+        assert int(hass.states.get(SPENT_SENSOR).state) == _parts_sent_today(sim) == 6
+
+        await _next_local_day(hass, freezer)
+        state = hass.states.get(SPENT_SENSOR)
+        assert int(state.state) == _parts_sent_today(sim) == 0
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.mark.freeze_time("2026-10-24 21:00:00+00:00", tick=True)
+async def test_the_budget_starts_again_at_local_midnight_whatever_summer_time(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Paris leaves summer time in the night of 24 to 25 October 2026: a 25-hour day."""
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        await async_notify(hass, "notify.alice", "Saturday night")
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Still Saturday")
+        # Midnight in Paris is 22:00 UTC on Saturday: one hour before, still refused.
+        freezer.move_to("2026-10-24 21:59:00+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is not None
+        freezer.move_to("2026-10-24 22:00:30+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await async_notify(hass, "notify.alice", "Sunday, early")
+        # Sunday lasts 25 hours: its midnight is 23:00 UTC, not 22:00.
+        freezer.move_to("2026-10-25 22:30:00+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Sunday, late")
+        freezer.move_to("2026-10-25 23:00:30+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await async_notify(hass, "notify.alice", "Monday")
+        assert [sms.message for sms in sim.outbox] == [
+            "Saturday night",
+            "Sunday, early",
+            "Monday",
+        ]
+
+
+# --- Any sequence of sends and clock moves --------------------------------------------------
+
+LONG_TEXT = "Leak report: " + "x" * 150  # two parts
+NUMBERS = {ALICE: "06 12 34 56 78", BOB: "+44 7911 123456"}
+SENDS = st.tuples(
+    st.just("send"),
+    st.sampled_from([[ALICE], [BOB], [ALICE, BOB]]),
+    st.sampled_from(["Door open", "Door closed", LONG_TEXT]),
+    st.booleans(),
+)
+# Waits in minutes that never add up to a window exactly (1 or 2 minutes).
+WAITS = st.tuples(st.just("wait"), st.sampled_from([0.7, 1.7, 7.0]))
+MIDNIGHT = st.tuples(st.just("midnight"))
+RUNS = st.tuples(
+    st.integers(1, 8),
+    st.sampled_from([0, 1, 2]),
+    st.lists(st.one_of(SENDS, SENDS, WAITS, MIDNIGHT), min_size=1, max_size=8),
+)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What the property knows of an SMS the gateway took: when it was asked for, and how."""
+
+    at: datetime
+    recipient: str
+    text: str
+    allow_repeat: bool
+    parts: int
+
+
+@TICKING_CLOCK
+async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_window(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with observed_simulator() as sim:
+
+        async def example(drawn: tuple[int, int, list[tuple[Any, ...]]]) -> None:
+            budget, window, steps = drawn
+            sim.reset()
+            entry = await async_setup(
+                hass,
+                secret_entry(
+                    sim.endpoint,
+                    **FAST_PACE,
+                    **{CONF_DAILY_BUDGET: budget, CONF_REPEAT_WINDOW: window},
+                ),
+            )
+            sent: list[_Sent] = []
+            for step in steps:
+                if step[0] == "wait":
+                    freezer.tick(timedelta(minutes=step[1]))
+                    continue
+                if step[0] == "midnight":
+                    await _next_local_day(hass, freezer)
+                    continue
+                _, recipients, text, allow_repeat = step
+                at = dt_util.utcnow()
+                try:
+                    response = await _send_sms(
+                        hass,
+                        recipients=[NUMBERS[number] for number in recipients],
+                        message=text,
+                        allow_repeat=allow_repeat,
+                    )
+                except HomeAssistantError as err:
+                    assert_translated(err, "daily_budget_reached", validation=False)
+                    continue
+                sent += [
+                    _Sent(at, number, text, allow_repeat, response["parts"])
+                    for number in response["recipients"]
+                ]
+            assert await hass.config_entries.async_remove(entry.entry_id)
+            await hass.async_block_till_done()
+
+            assert sorted((sms.recipient, sms.message) for sms in sim.outbox) == sorted(
+                (sms.recipient, sms.text) for sms in sent
+            )
+            days: dict[date, int] = {}
+            for sms in sent:
+                day = dt_util.as_local(sms.at).date()
+                days[day] = days.get(day, 0) + sms.parts
+            assert all(parts <= budget for parts in days.values()), (budget, days)
+            for earlier, later in itertools.combinations(sent, 2):
+                if (earlier.recipient, earlier.text) == (later.recipient, later.text):
+                    assert later.allow_repeat or later.at - earlier.at >= timedelta(
+                        minutes=window
+                    ), (window, earlier, later)
+
+        await run_examples(hass, RUNS, example)
+
+
+async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    async with _account(hass) as (sim, _entry):
+        assert await async_setup_component(hass, "homeassistant", {})
+        assert await async_setup_component(hass, "conversation", {})
+        await hass.async_block_till_done()
+        async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
+        speeches = []
+        for language in ("en", "fr"):
+            response = await intent.async_handle(
+                hass,
+                "test",
+                "OvhHttp2SmsSend",
+                {"contact": {"value": "Alice"}, "message": {"value": "Door open"}},
+                language=language,
+                assistant=conversation.DOMAIN,
+            )
+            speeches.append(response.speech["plain"]["speech"])
+        assert speeches == [
+            "Sent to Alice.",
+            "Alice a reçu ce même SMS il y a un instant\u00a0: il n’a pas été renvoyé.",
+        ]
+        assert len(sim.outbox) == 1
+
+
+async def test_a_reply_after_the_last_unload_is_saved_at_once(
+    hass: HomeAssistant, socket_enabled: None, hass_storage: dict[str, Any]
+) -> None:
+    """No save timer of an account without entries may wait: its figure is written at once."""
+    async with observed_simulator() as sim:
+        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.3, after_send=True))
+        on_the_wire = hass.async_create_task(
+            async_notify(hass, "notify.alice", "Slow reply")
+        )
+        async with asyncio.timeout(5):
+            while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
+                await asyncio.sleep(0.01)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await on_the_wire
+        await hass.async_block_till_done()
+        [stored] = [
+            value["data"]
+            for key, value in hass_storage.items()
+            if key.startswith(f"{DOMAIN}.daily_spend.")
+        ]
+        assert stored["parts"] == 1
