@@ -50,6 +50,7 @@ from hass_testbed.ovh_http2sms import (
     account_form,
     add_account,
     add_contact,
+    credit_sensor_of,
     notify_entity_of,
 )
 from hass_testbed.processes import LOOPBACK
@@ -355,9 +356,11 @@ class Demo:
                                 {
                                     "type": "tile",
                                     "entity": sensor,
-                                    "name": "SMS credit left",
+                                    "name": "SMS credit left"
+                                    if sensor == credit_sensor_of(user, entry_id)
+                                    else "SMS parts sent today",
                                 }
-                                for sensor in sensors
+                                for sensor in sorted(sensors)
                             ),
                             {
                                 "type": "button",

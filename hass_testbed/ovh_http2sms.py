@@ -55,3 +55,14 @@ def notify_entity_of(user: Client, subentry_id: str) -> str:
         DOMAIN, "notify", config_subentry_id=subentry_id
     )
     return entity_id
+
+
+def credit_sensor_of(user: Client, entry_id: str) -> str:
+    """Return the account's credit sensor (not today's spend), whatever the language named it."""
+    (entity_id,) = [
+        entry["entity_id"]
+        for entry in user.entity_registry(DOMAIN)
+        if entry.get("config_entry_id") == entry_id
+        and entry.get("translation_key") == "credits"
+    ]
+    return str(entity_id)

@@ -57,7 +57,7 @@ from hass_testbed import (
     onboard,
 )
 from hass_testbed.home_assistant import log_records
-from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS
+from hass_testbed.ovh_http2sms import DOMAIN, SKIP_TEST_SMS, credit_sensor_of
 from http2sms_simulator import (
     SECOND_ACCOUNT,
     SECOND_LOGIN,
@@ -393,15 +393,11 @@ def test_an_owner_sets_up_ovh_sms_in_the_browser(
         "max_parts": 6,
         "low_credit_threshold": LOW_CREDIT_THRESHOLD,
         "max_sends_per_second": 5,
+        "repeat_window": 2,
+        "daily_budget": 0,
     }
     notify_entity = _entity_of(user, entry["entry_id"], "notify", CONTACT_NAME)
-    (credit_sensor,) = [
-        entity_id
-        for entity_id in user.entity_ids(
-            DOMAIN, "sensor", config_entry_id=entry["entry_id"]
-        )
-        if entity_id.endswith("_credits")  # the other one is today's spend
-    ]
+    credit_sensor = credit_sensor_of(user, entry["entry_id"])
     # No SMS sent yet: unknown. Unless an earlier run here had a sensor of the same entity id
     # (it comes from the name, "Credits", "Crédits"...): Home Assistant then restores the
     # credit that run's SMS left, as it does for an account removed and added again.

@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from hass_testbed import (
-    Client,
     HomeAssistant,
     Person,
     Simulator,
@@ -27,6 +26,7 @@ from hass_testbed.ovh_http2sms import (
     account_form,
     add_account,
     add_contact,
+    credit_sensor_of,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -140,7 +140,7 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
     assert sorted(response["recipients"]) == sorted([CLAUDE_AS_SENT, BOB_AS_SENT])
 
     # The account's credit sensor shows what OVH said was left.
-    credit_sensor = _credit_sensor_of(user, entry_id)
+    credit_sensor = credit_sensor_of(user, entry_id)
     credit_before_restart = simulator.credit()
     assert float(user.state(credit_sensor)["state"]) == credit_before_restart
 
@@ -177,16 +177,6 @@ def test_an_owner_sets_up_ovh_sms_and_texts_people(
         f"user story: {time.monotonic() - started:.1f}s, "
         f"Home Assistant starts: {[round(s, 1) for s in home_assistant.start_durations]}"
     )
-
-
-def _credit_sensor_of(user: Client, entry_id: str) -> str:
-    """The account's credit sensor, found in the entity registry."""
-    (entity_id,) = [
-        entity_id
-        for entity_id in user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
-        if entity_id.endswith("_credits")  # the other one is today's spend
-    ]
-    return entity_id
 
 
 def test_a_shutdown_automation_texts_and_a_country_change_never_redirects(
