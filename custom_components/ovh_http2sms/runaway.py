@@ -10,24 +10,24 @@ it shares them:
   against and the spend sensor shows.
 
 `current_caller` names the automation or script a send was made by, so that a failure nobody
-watches becomes a repair issue; `reports_failures` is the one place the send path reports them.
+watches becomes a repair issue; `async_report_unseen_failure` is how the send path reports them.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-import functools
 import hashlib
-from typing import Any, Concatenate
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.trace import trace_id_get, variables_cv
+
+if TYPE_CHECKING:
+    from .account import SmsAccount
 
 # Enough for a household's alerts within any sane window; beyond it the oldest are forgotten
 # (a loop whose text changes every time is the budget's job, not the repeat guard's).
@@ -127,28 +127,13 @@ def current_caller(hass: HomeAssistant) -> Caller | None:
     return Caller(entity_id, entity_id or domain)
 
 
-def reports_failures[**P, R](
-    send: Callable[Concatenate[HomeAssistant, ConfigEntry[Any], P], Awaitable[R]],
-) -> Callable[Concatenate[HomeAssistant, ConfigEntry[Any], P], Awaitable[R]]:
+def async_report_unseen_failure(
+    hass: HomeAssistant, account: SmsAccount, entry_id: str, err: HomeAssistantError
+) -> None:
     """Report a failed send made by an automation or a script to its account.
 
     A person who calls the action sees the error; an automation's error lands in a trace
     nobody reads. A refusal by the daily budget has its own repair issue.
     """
-
-    @functools.wraps(send)
-    async def send_and_report(
-        hass: HomeAssistant, entry: ConfigEntry[Any], *args: P.args, **kwargs: P.kwargs
-    ) -> R:
-        # Read before any await: the entry may be removed while the send waits.
-        account = entry.runtime_data.account
-        try:
-            return await send(hass, entry, *args, **kwargs)
-        except HomeAssistantError as err:
-            if err.translation_key != BUDGET_REFUSED and (
-                caller := current_caller(hass)
-            ):
-                account.async_report_failure(entry.entry_id, caller, str(err))
-            raise
-
-    return send_and_report
+    if err.translation_key != BUDGET_REFUSED and (caller := current_caller(hass)):
+        account.async_report_failure(entry_id, caller, str(err))

@@ -34,7 +34,7 @@ from .http2sms import (
     transliterate,
 )
 from .options import SmsOptions
-from .runaway import reports_failures
+from .runaway import async_report_unseen_failure
 from .validation import (
     InvalidPhoneNumber,
     PhoneNumber,
@@ -204,7 +204,6 @@ async def async_prepare(
     )
 
 
-@reports_failures
 async def async_send(
     hass: HomeAssistant,
     entry: Http2SmsConfigEntry,
@@ -214,7 +213,8 @@ async def async_send(
     """Check the order, send it in as few requests as possible, return what it cost.
 
     Every send that reached phones fires the sent event (what it cost); a send that fails
-    fires the failed event (why). Both feed the logbook.
+    fires the failed event (why), both for the logbook, and if an automation or a script made
+    it, raises the account's failure issue.
     """
     # Read before any await: the entry may be unloaded or removed while this send waits.
     data = entry.runtime_data
@@ -240,6 +240,7 @@ async def async_send(
             context=context,
         )
     except HomeAssistantError as err:
+        async_report_unseen_failure(hass, data.account, entry.entry_id, err)
         async_fire_failed(
             hass,
             entry_id=entry.entry_id,
