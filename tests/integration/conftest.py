@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryData
@@ -63,6 +64,7 @@ def account_entry(
     account: str = ACCOUNT,
     login: str = LOGIN,
     password: str = PASSWORD,
+    more_contacts: Sequence[ConfigSubentryData] = (),
     **options: Any,
 ) -> MockConfigEntry:
     """An account as the config flow stores it (unique id included), with Alice and Bob."""
@@ -88,6 +90,7 @@ def account_entry(
                 no_stop=False,
                 unique_id="00447911123456",
             ),
+            *more_contacts,
         ],
     )
 

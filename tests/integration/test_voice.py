@@ -35,7 +35,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_http2sms.assist import original_tail
-from custom_components.ovh_http2sms.config_flow import entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_FLASH,
     CONF_MAX_SENDS_PER_SECOND,
@@ -47,7 +46,7 @@ from custom_components.ovh_http2sms.const import (
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT, LOGIN, account_data, contact
+from .conftest import account_entry, contact
 
 TOOL = f"{DOMAIN}__send_sms"
 
@@ -55,21 +54,9 @@ TOOL = f"{DOMAIN}__send_sms"
 @pytest.fixture
 def config_entry(simulator: RunningSimulator) -> MockConfigEntry:
     """Alice, Bob (flash, STOP mention), two Martins and Zoé: names to tell apart by voice."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        entry_id="01KAOVHSMS0ACCOUNT00000000",
-        title=ACCOUNT,
-        unique_id=entry_unique_id(ACCOUNT, LOGIN),
-        data=account_data(simulator),
-        subentries_data=[
-            contact("Alice", "06 12 34 56 78", unique_id="0033612345678"),
-            contact(
-                "Bob",
-                "+44 7911 123456",
-                flash=True,
-                no_stop=False,
-                unique_id="00447911123456",
-            ),
+    return account_entry(
+        simulator.endpoint,
+        more_contacts=[
             contact("Paul Martin", "06 11 11 11 11", unique_id="0033611111111"),
             contact("Paula Martin", "06 22 22 22 22", unique_id="0033622222222"),
             contact("Zoé", "06 33 33 33 33", unique_id="0033633333333"),
