@@ -139,6 +139,32 @@ async def test_credit_restored_after_restart(
     assert hass.states.get("sensor.sms_ab1234_1_credits").state == "99"
 
 
+@pytest.mark.parametrize("saved", ["1E-999999999", "1E+400", "Infinity", "12.34567"])
+async def test_an_insane_credit_saved_by_an_older_version_is_not_restored(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    saved: str,
+) -> None:
+    """A figure no account can have, saved before replies were checked, stays unknown."""
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State("sensor.sms_ab1234_1_credits", "0"),
+                SensorExtraStoredData(Decimal(saved), None).as_dict(),
+            )
+        ],
+    )
+    await hass.config.async_update(country="FR")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == STATE_UNKNOWN
+    assert config_entry.runtime_data.account.credit is None
+
+
 async def test_credit_unknown_until_first_reply(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
