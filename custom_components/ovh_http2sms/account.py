@@ -24,7 +24,7 @@ import asyncio
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 import hashlib
 import itertools
@@ -116,6 +116,39 @@ class GuardCounters:
     failures_reported: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class LocalDay:
+    """One day of Home Assistant's time zone: its date, its local midnight, when it ends."""
+
+    date: date
+    start: datetime
+    # In UTC, so that telling whether a moment falls in the day needs no time zone lookup.
+    utc_start: datetime
+    utc_end: datetime
+    time_zone: tzinfo
+
+    @classmethod
+    def of(cls, moment: datetime) -> LocalDay:
+        """Return the local day `moment` falls in (25 or 23 hours long at a clock change)."""
+        day = dt_util.as_local(moment).date()
+        start = dt_util.start_of_local_day(day)
+        end = dt_util.start_of_local_day(day + timedelta(days=1))
+        return cls(
+            day,
+            start,
+            dt_util.as_utc(start),
+            dt_util.as_utc(end),
+            dt_util.get_default_time_zone(),
+        )
+
+    def contains(self, utc_moment: datetime) -> bool:
+        """Tell whether a moment in UTC falls in this day (in the time zone of now)."""
+        return (
+            self.utc_start <= utc_moment < self.utc_end
+            and self.time_zone is dt_util.get_default_time_zone()
+        )
+
+
 @dataclass(slots=True)
 class _Link:
     """An entry attached to the account: how it talks to OVH and what it wants."""
@@ -145,7 +178,8 @@ class SmsAccount:
         self._request_done = asyncio.Event()
         self.counters = GuardCounters()
         self._recent = RecentSms()
-        self._spend = DailySpend(dt_util.now().date())
+        self._day = LocalDay.of(dt_util.utcnow())
+        self._spend = DailySpend(self._day.date)
         self._parts_in_flight = 0
         self._spend_store: Store[dict[str, Any]] = Store(
             hass, SPEND_STORAGE_VERSION, spend_storage_key(key)
@@ -249,11 +283,14 @@ class SmsAccount:
                 for number in request.recipients:
                     self._recent.forget(sms_digest(number, request.message))
             raise
-        self._async_set_reachable(True)
         for linked_id in self._links:
             ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
+        # The spend, the credit and the reachability change together: one notice for all.
+        self._add_spend(parts * (len(result.sms_ids) or len(request.recipients)))
         if result.credits_left is not None:
-            self.async_record_credit(sequence, result.credits_left)
+            self._take_credit(sequence, result.credits_left)
+        self._set_reachable(True)
+        self._async_changed()
         return result
 
     async def _async_send_in_turn(
@@ -278,7 +315,8 @@ class SmsAccount:
                     except Http2SmsError as err:
                         if outcome(err) is Outcome.UNKNOWN:
                             # It may have been billed: the budget must not forget it.
-                            self._async_add_spend(cost)
+                            self._add_spend(cost)
+                            self._async_changed()
                         self._async_failed(link, err)
                         raise translate(err) from err
                     finally:
@@ -286,8 +324,6 @@ class SmsAccount:
                     break
         finally:
             self._request_done.set()
-        # One id per SMS accepted; a reply without ids is counted as the request asked.
-        self._async_add_spend(parts * (len(result.sms_ids) or len(request.recipients)))
         return sequence, result
 
     def next_sequence(self) -> int:
@@ -299,7 +335,8 @@ class SmsAccount:
         if isinstance(err, Http2SmsConnectionError) or (
             isinstance(err, Http2SmsHttpError) and err.http_status >= 500
         ):
-            self._async_set_reachable(False, err)
+            if self._set_reachable(False, err):
+                self._async_changed()
         if isinstance(err, Http2SmsAuthenticationError) and self._is_live(link.entry):
             link.entry.async_start_reauth(self.hass)
 
@@ -357,11 +394,15 @@ class SmsAccount:
     @callback
     def async_record_credit(self, sequence: int, credit: Decimal) -> None:
         """Take the credit a reply reported, unless a later request's reply already did."""
+        if self._take_credit(sequence, credit):
+            self._async_changed()
+
+    def _take_credit(self, sequence: int, credit: Decimal) -> bool:
         if sequence <= self._credit_sequence:
-            return
+            return False
         self._credit_sequence = sequence
         self.credit = credit
-        self._async_changed()
+        return True
 
     @callback
     def async_restore_credit(self, credit: Decimal) -> None:
@@ -369,19 +410,19 @@ class SmsAccount:
         if self.credit is None:
             self.async_record_credit(0, credit)
 
-    @callback
-    def _async_set_reachable(
-        self, reachable: bool, err: Http2SmsError | None = None
-    ) -> None:
-        """Log once when the gateway stops answering and once when it is back."""
+    def _set_reachable(self, reachable: bool, err: Http2SmsError | None = None) -> bool:
+        """Log once when the gateway stops answering and once when it is back.
+
+        Return whether the reachability changed; the caller tells the listeners.
+        """
         if reachable == self.reachable:
-            return
+            return False
         self.reachable = reachable
         if reachable:
             _LOGGER.info("OVH http2sms is reachable again")
         else:
             _LOGGER.warning("OVH http2sms is unreachable: %s", err)
-        self._async_changed()
+        return True
 
     @callback
     def _async_changed(self) -> None:
@@ -453,19 +494,24 @@ class SmsAccount:
     @property
     def spend_day_start(self) -> datetime:
         """The local midnight today's spend counts from."""
-        return dt_util.start_of_local_day(self._spend_of_today().day)
+        self._spend_of_today()
+        return self._day.start
 
     def _spend_of_today(self) -> DailySpend:
-        today = dt_util.now().date()
-        if self._spend.day != today:
-            self._spend = DailySpend(today)
+        # Read on every send and sensor write: the day's bounds are worked out once a day.
+        now = dt_util.utcnow()
+        if not self._day.contains(now):
+            self._day = LocalDay.of(now)
+            if self._spend.day != self._day.date:
+                self._spend = DailySpend(self._day.date)
         return self._spend
 
     def _check_budget(self, entry_id: str, options: SmsOptions, cost: int) -> None:
         """Refuse a request that would take today's spend over the entry's daily budget."""
-        budget = options.daily_budget
+        if not (budget := options.daily_budget):
+            return
         spent = self.spent_today + self._parts_in_flight
-        if not budget or spent + cost <= budget:
+        if spent + cost <= budget:
             return
         self.counters.refused_by_budget += 1
         if entry_id in self._links:
@@ -486,22 +532,21 @@ class SmsAccount:
         if not budget or self.spent_today < budget:
             ir.async_delete_issue(self.hass, DOMAIN, daily_budget_issue_id(entry_id))
 
-    @callback
-    def _async_add_spend(self, parts: int) -> None:
+    def _add_spend(self, parts: int) -> None:
+        """Count parts in today's spend; the caller tells the listeners."""
         self._spend_of_today().parts += parts
         # A reply that comes back after the last unload is written at once: no timer of an
         # account without entries may linger.
         self._spend_store.async_delay_save(
             self._spend.as_stored, SPEND_SAVE_DELAY if self._links else 0
         )
-        self._async_changed()
 
     @callback
     def _async_schedule_midnight(self) -> None:
         """Start the next day's spend at the next local midnight (whatever the DST change)."""
-        midnight = dt_util.start_of_local_day(dt_util.now().date() + timedelta(days=1))
+        self._spend_of_today()
         self._midnight_timer = async_track_point_in_time(
-            self.hass, self._async_midnight, midnight
+            self.hass, self._async_midnight, self._day.utc_end
         )
 
     @callback

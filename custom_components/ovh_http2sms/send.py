@@ -107,6 +107,8 @@ class PreparedSms:
 
     def requests_for(self, recipients: Sequence[str]) -> list[SmsRequest]:
         """Return the same requests for only these recipients (those the repeat guard let through)."""
+        if tuple(recipients) == self.recipients:
+            return self.requests
         template = self.requests[0]
         return [
             replace(template, recipients=batch)

@@ -1243,3 +1243,36 @@ def test_format_deferred_around_the_autumn_change_is_kept() -> None:
     assert format_deferred(datetime(2027, 10, 30, 23, 59, tzinfo=UTC)) == "015931102027"
     assert format_deferred(datetime(2027, 10, 31, 2, 0, tzinfo=UTC)) == "030031102027"
     assert not is_ambiguous_deferred(datetime(2027, 3, 28, 1, 30, tzinfo=UTC))
+
+
+def chunked_reply(*chunks: bytes) -> bytes:
+    """A 200 reply whose length is not announced: its body comes in chunks."""
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks)
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n" + body + b"0\r\n\r\n"
+    )
+
+
+async def test_a_chunked_reply_is_read_whole(
+    socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
+) -> None:
+    """A reply of unannounced length is read to its end."""
+    reply = chunked_reply(b"OK\n10", b"07\n108", b"67690")
+    async with raw_server(reply) as server:
+        client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
+        result = await client.send(sms())
+
+    assert result.credits_left == Decimal(1007)
+    assert result.sms_ids == ("10867690",)
+
+
+async def test_a_chunked_reply_too_large_for_http2sms_is_refused(
+    socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
+) -> None:
+    """A reply of unannounced length is cut off once it outgrows any http2sms reply."""
+    reply = chunked_reply(b"OK\n", *([b"1" * 4096] * 17))
+    async with raw_server(reply) as server:
+        client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
+        with pytest.raises(Http2SmsInvalidResponseError):
+            await client.send(sms())

@@ -351,6 +351,16 @@ def test_json_number_credit_out_of_range_is_ignored() -> None:
     assert reply.credits_left is None
 
 
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    """Brackets in a string, even after an escaped quote, do not count as depth."""
+    reply = parse_reply(
+        '{"status":100,"message":"a \\" [[[[[{{{{{ \\\\","SmsIds":["1"]}'
+    )
+    assert reply.accepted
+    assert reply.reason == 'a " [[[[[{{{{{ \\'
+    assert reply.sms_ids == ("1",)
+
+
 @pytest.mark.parametrize(
     "body",
     [

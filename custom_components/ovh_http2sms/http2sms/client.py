@@ -312,6 +312,11 @@ _SMS_CODING = {Encoding.GSM7: "1", Encoding.UNICODE: "2"}
 
 async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
     """Read the whole body (a cut connection raises), refusing one too large to be http2sms."""
+    if response.content_length is not None:
+        if response.content_length > MAX_REPLY_BYTES:
+            raise Http2SmsInvalidResponseError("The reply is too large to be http2sms")
+        # aiohttp reads no more than the announced length.
+        return await response.read()
     body = bytearray()
     async for chunk in response.content.iter_chunked(4096):
         body += chunk

@@ -89,6 +89,8 @@ def _parse_json(text: str) -> Reply:
 
 def _json_depth_exceeds(text: str, limit: int) -> bool:
     """Tell, in one pass, whether brackets outside strings nest deeper than `limit`."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
     depth = 0
     in_string = escaped = False
     for char in text:
