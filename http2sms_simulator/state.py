@@ -15,7 +15,9 @@ from typing import Literal, cast
 from .parts import Coding
 
 DEFAULT_ACCOUNT = "sms-ab1234-1"
-DEFAULT_LOGIN = "homeassistant"
+# Distinctive on purpose: the leak tests search every log for it, so it must not be a word that
+# logger names, modules or messages contain by themselves (as "homeassistant" would be).
+DEFAULT_LOGIN = "homealerts7"
 DEFAULT_PASSWORD = "Secr3t42"  # noqa: S105 - the simulator's published test password
 DEFAULT_SENDER = "HomeAssist"
 DEFAULT_CREDIT = Decimal(100)

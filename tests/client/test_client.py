@@ -49,7 +49,7 @@ from custom_components.ovh_http2sms.http2sms import (
 )
 from http2sms_simulator import HTTP2SMS_PATH, Coding, Fault, FaultKind, SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
-from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SECRETS, SENDER
 from tests.secret_scan import exception_texts, leaks
 
 from .conftest import OTHER_RECIPIENT, OTHER_SENDER, RECIPIENT, Trace, make_account
@@ -87,7 +87,7 @@ def sms(**changes: object) -> SmsRequest:
 
 def assert_no_secret(err: BaseException, *secrets: str) -> None:
     """Neither the text, the repr, the args, the causes nor the whole traceback shows a secret."""
-    assert leaks(exception_texts(err), secrets or (LOGIN, PASSWORD)) == []
+    assert leaks(exception_texts(err), secrets or SECRETS) == []
 
 
 def free_port() -> int:

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    ATTR_TITLE,
+    SERVICE_SEND_MESSAGE,
+)
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_PASSWORD
-from homeassistant.core import HomeAssistant
+from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
+from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,8 +29,11 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from custom_components.ovh_http2sms.services import SERVICE_SEND_SMS
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
+
+ENTRY_ID = "01KAOVHSMS0ACCOUNT00000000"
 
 
 def account_data(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
@@ -60,23 +69,19 @@ def contact(
 def account_entry(
     endpoint: str,
     *,
-    entry_id: str = "01KAOVHSMS0ACCOUNT00000000",
-    account: str = ACCOUNT,
-    login: str = LOGIN,
-    password: str = PASSWORD,
     more_contacts: Sequence[ConfigSubentryData] = (),
     **options: Any,
 ) -> MockConfigEntry:
     """An account as the config flow stores it (unique id included), with Alice and Bob."""
     return MockConfigEntry(
         domain=DOMAIN,
-        entry_id=entry_id,
-        title=account,
-        unique_id=entry_unique_id(account, login),
+        entry_id=ENTRY_ID,
+        title=ACCOUNT,
+        unique_id=entry_unique_id(ACCOUNT, LOGIN),
         data={
-            CONF_ACCOUNT: account,
-            CONF_LOGIN: login,
-            CONF_PASSWORD: password,
+            CONF_ACCOUNT: ACCOUNT,
+            CONF_LOGIN: LOGIN,
+            CONF_PASSWORD: PASSWORD,
             CONF_SENDER: SENDER,
             CONF_ENDPOINT: endpoint,
         },
@@ -118,20 +123,34 @@ async def init_integration(
     return config_entry
 
 
-async def async_notify(hass: HomeAssistant, entity_id: str, message: str) -> None:
-    """Call notify.send_message on a contact, as an automation would."""
+async def async_notify(
+    hass: HomeAssistant,
+    entity_id: str,
+    message: str,
+    *,
+    title: str | None = None,
+    context: Context | None = None,
+) -> None:
+    """Call notify.send_message on a contact, as an automation would (the one place that does)."""
+    data = {ATTR_ENTITY_ID: entity_id, ATTR_MESSAGE: message}
+    if title is not None:
+        data[ATTR_TITLE] = title
     await hass.services.async_call(
-        "notify",
-        "send_message",
-        {"entity_id": entity_id, "message": message},
-        blocking=True,
+        NOTIFY_DOMAIN, SERVICE_SEND_MESSAGE, data, blocking=True, context=context
     )
 
 
-async def async_send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    """Call ovh_http2sms.send_sms, as an automation would, and return its response."""
+async def async_send_sms(
+    hass: HomeAssistant, *, context: Context | None = None, **data: Any
+) -> dict[str, Any]:
+    """Call ovh_http2sms.send_sms and return its response (the one place that does)."""
     response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
+        DOMAIN,
+        SERVICE_SEND_SMS,
+        data,
+        blocking=True,
+        context=context,
+        return_response=True,
     )
     assert isinstance(response, dict)
     return response

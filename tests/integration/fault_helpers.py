@@ -27,9 +27,6 @@ from typing import Any
 from unittest.mock import patch
 
 from aiohttp import web
-from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -50,19 +47,16 @@ from http2sms_simulator import (
     create_app,
 )
 from http2sms_simulator.testing import SHUTDOWN_TIMEOUT, RunningSimulator
-from tests.conftest import SECRET_ACCOUNT, SECRET_LOGIN, SECRET_PASSWORD
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
-from .conftest import account_entry
+from .conftest import account_entry, async_notify, async_send_sms
 
-# Distinctive secrets: any occurrence, in any case, can only be a leak.
-SENDER = "HomeAssist"
 OTHER_SENDERS = ("Alarm", "33612345678")
 ALICE_NUMBER = "0033612345678"
 # The client's total timeout in these tests (OVH's default of 30 s would make them slow), and a
 # delay that no reply survives.
 SHORT_TIMEOUT = 0.5
 LONG_DELAY = 5.0
-ENTRY_ID = "01KAOVHSMS0FAULTS000000000"
 
 EN_EXCEPTIONS: dict[str, str] = {
     key: value["message"]
@@ -74,30 +68,18 @@ EN_EXCEPTIONS: dict[str, str] = {
 }
 
 
-def secret_account(credit: int = 1_000_000) -> Account:
-    """The simulator account whose login and password the scans look for."""
+def funded_account() -> Account:
+    """The default account with credit for any number of sends, and two more senders."""
     return Account(
-        name=SECRET_ACCOUNT,
-        credit=credit,
-        users={SECRET_LOGIN: SmsUser(password=SECRET_PASSWORD)},
+        name=ACCOUNT,
+        credit=1_000_000,
+        users={LOGIN: SmsUser(password=PASSWORD)},
         senders=[SENDER, *OTHER_SENDERS],
     )
 
 
 # Options that let tests fire many sends without waiting for the default pace.
 FAST_PACE = {CONF_MAX_SENDS_PER_SECOND: MAX_SENDS_PER_SECOND_LIMIT}
-
-
-def secret_entry(endpoint: str, **options: Any) -> MockConfigEntry:
-    """The account with the distinctive secrets, as the config flow stores it."""
-    return account_entry(
-        endpoint,
-        entry_id=ENTRY_ID,
-        account=SECRET_ACCOUNT,
-        login=SECRET_LOGIN,
-        password=SECRET_PASSWORD,
-        **options,
-    )
 
 
 async def async_setup(
@@ -209,7 +191,7 @@ async def observed_simulator(
 ) -> AsyncIterator[ObservedSimulator]:
     """Serve (or, with start=False, only reserve the port of) an observed simulator."""
     sim = ObservedSimulator(
-        state if state is not None else SimulatorState([secret_account()])
+        state if state is not None else SimulatorState([funded_account()])
     )
     try:
         if start:
@@ -300,23 +282,17 @@ NOTIFY = "notify"
 PATHS = (ACTION, NOTIFY)
 
 
-async def async_send(
+async def async_send_to_alice(
     hass: HomeAssistant, path: str, message: str, *, title: str | None = None
-) -> Any:
-    """Send `message` to Alice through the action or her notify entity."""
+) -> dict[str, Any] | None:
+    """Send `message` to Alice by `path`: the action (its response) or her notify entity."""
     if path == ACTION:
-        data: dict[str, Any] = {"recipients": ["06 12 34 56 78"], "message": message}
-        if title is not None:
-            data["title"] = title
-        return await hass.services.async_call(
-            DOMAIN, "send_sms", data, blocking=True, return_response=True
+        titled = {} if title is None else {"title": title}
+        return await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message=message, **titled
         )
-    data = {ATTR_ENTITY_ID: "notify.alice", ATTR_MESSAGE: message}
-    if title is not None:
-        data[ATTR_TITLE] = title
-    return await hass.services.async_call(
-        NOTIFY_DOMAIN, "send_message", data, blocking=True
-    )
+    await async_notify(hass, "notify.alice", message, title=title)
+    return None
 
 
 def assert_translated(
@@ -533,15 +509,12 @@ def _endpoint(case: FaultCase, sim: ObservedSimulator) -> str:
 async def fault_scenario(
     hass: HomeAssistant, case: FaultCase
 ) -> AsyncIterator[Scenario]:
-    """Set up the secret account for `case`; the first send will fail once `arm`ed."""
+    """Set up the account for `case`; the first send will fail once `arm`ed."""
     async with observed_simulator(start=case.network != REFUSED) as sim:
         # The options flow's fastest pace: pacing is not what these tests are about.
         entry = await async_setup(
             hass,
-            secret_entry(
-                _endpoint(case, sim),
-                **FAST_PACE,
-            ),
+            account_entry(_endpoint(case, sim), **FAST_PACE),
             timeout=SHORT_TIMEOUT,
         )
         if case.network in (DNS, DNS_HTTPS):

@@ -30,7 +30,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -47,19 +46,18 @@ from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
-    DOMAIN,
 )
 from http2sms_simulator.gateway import URL_PATTERN
 from http2sms_simulator.state import RequestRecord
+from tests.conftest import SENDER
 
+from .conftest import account_entry, async_notify, async_send_sms
 from .fault_helpers import (
     OTHER_SENDERS,
-    SENDER,
     ObservedSimulator,
     assert_translated,
     async_setup,
     observed_simulator,
-    secret_entry,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -135,7 +133,7 @@ def rarely(strategy: st.SearchStrategy[Any], usual: st.SearchStrategy[Any]) -> A
 NUMBERS = rarely(ODD_NUMBERS, VALID_NUMBERS)
 CONTACTS = st.lists(
     rarely(
-        st.sampled_from(["notify.nobody", "sensor.sms_zq4242_7_credits"]),
+        st.sampled_from(["notify.nobody", "sensor.sms_ab1234_1_credits"]),
         st.sampled_from(["notify.alice", "notify.bob"]),
     ),
     max_size=2,
@@ -301,7 +299,7 @@ async def test_any_action_call_sends_well_formed_or_is_refused_clearly(
 ) -> None:
     """Any send_sms call sends one well-formed request or is refused with a clear error."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         outcomes: dict[str, int] = {}
 
         async def example(drawn: tuple[tuple[dict[str, Any], bool], Any]) -> None:
@@ -309,9 +307,7 @@ async def test_any_action_call_sends_well_formed_or_is_refused_clearly(
             await _set_options(hass, entry, options)
             sim.reset()
             try:
-                response = await hass.services.async_call(
-                    DOMAIN, "send_sms", dict(data), blocking=True, return_response=True
-                )
+                response = await async_send_sms(hass, **data)
             except ServiceValidationError as err:
                 outcome = err.translation_key or "?"
                 check_refusal(err, sim)
@@ -360,7 +356,7 @@ async def test_any_notify_message_sends_well_formed_or_is_refused_clearly(
 ) -> None:
     """Any notify message to a contact sends one well-formed SMS or is refused clearly."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         outcomes: dict[str, int] = {}
 
         async def example(drawn: tuple[dict[str, Any], Any]) -> None:
@@ -368,8 +364,11 @@ async def test_any_notify_message_sends_well_formed_or_is_refused_clearly(
             await _set_options(hass, entry, options)
             sim.reset()
             try:
-                await hass.services.async_call(
-                    NOTIFY_DOMAIN, "send_message", dict(data), blocking=True
+                await async_notify(
+                    hass,
+                    data[ATTR_ENTITY_ID],
+                    data[ATTR_MESSAGE],
+                    title=data.get(ATTR_TITLE),
                 )
             except ServiceValidationError as err:
                 outcome = err.translation_key or "?"
@@ -410,14 +409,10 @@ async def test_deferred_at_the_end_of_the_calendar_is_refused_clearly(
     few hours; the thorough profile may. These three are that corner, always.
     """
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint))
+        await async_setup(hass, account_entry(sim.endpoint))
         try:
-            await hass.services.async_call(
-                DOMAIN,
-                "send_sms",
-                {"recipients": ["0612345678"], "message": "x", "deferred": moment},
-                blocking=True,
-                return_response=True,
+            await async_send_sms(
+                hass, recipients=["0612345678"], message="x", deferred=moment
             )
         except ServiceValidationError as err:
             assert_translated(err, validation=True)

@@ -12,21 +12,20 @@ that, and keeps the run short). No duration is asserted.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 
 from custom_components.ovh_http2sms.account import MAX_CONCURRENT_REQUESTS
 from http2sms_simulator import Fault, FaultKind
 
+from .conftest import account_entry, async_notify
 from .fault_helpers import (
     ACTION,
     FAST_PACE,
     NOTIFY,
-    async_send,
+    async_send_to_alice,
     async_setup,
     observed_simulator,
-    secret_entry,
 )
 
 BURST = 200
@@ -36,21 +35,12 @@ REPLY_DELAY = 0.5
 CONCURRENCY_BURST = 16
 
 
-async def _send_bob(hass: HomeAssistant, message: str) -> Any:
-    return await hass.services.async_call(
-        "notify",
-        "send_message",
-        {"entity_id": "notify.bob", "message": message},
-        blocking=True,
-    )
-
-
 async def test_burst_of_200_is_sent_exactly_once_each(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
     """A burst of 200 sends through the action and notify sends each SMS exactly once."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         # Every reply a little slow, as OVH's are: requests overlap.
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.02, times=None))
 
@@ -59,11 +49,11 @@ async def test_burst_of_200_is_sent_exactly_once_each(
         for number, message in enumerate(messages):
             match number % 4:
                 case 0 | 1:
-                    calls.append(async_send(hass, ACTION, message))
+                    calls.append(async_send_to_alice(hass, ACTION, message))
                 case 2:
-                    calls.append(async_send(hass, NOTIFY, message))
+                    calls.append(async_send_to_alice(hass, NOTIFY, message))
                 case _:
-                    calls.append(_send_bob(hass, message))
+                    calls.append(async_notify(hass, "notify.bob", message))
         results = await asyncio.gather(*calls, return_exceptions=True)
 
         failures = [result for result in results if isinstance(result, BaseException)]
@@ -83,12 +73,12 @@ async def test_requests_in_flight_are_bounded(
 ) -> None:
     """Slow gateway replies never let more requests be in flight than the client's bound."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=REPLY_DELAY, times=None))
 
         messages = [f"Slow {number}" for number in range(CONCURRENCY_BURST)]
         results = await asyncio.gather(
-            *(async_send(hass, ACTION, message) for message in messages),
+            *(async_send_to_alice(hass, ACTION, message) for message in messages),
             return_exceptions=True,
         )
 
@@ -109,11 +99,11 @@ async def test_burst_at_the_default_pace_stays_under_the_gateway_limit(
     burst at once would see refusals; the pacer spreads it so that none is refused.
     """
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint))
+        await async_setup(hass, account_entry(sim.endpoint))
         sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=8, window=1.0, times=None))
         messages = [f"Paced {number}" for number in range(12)]
         results = await asyncio.gather(
-            *(async_send(hass, ACTION, message) for message in messages),
+            *(async_send_to_alice(hass, ACTION, message) for message in messages),
             return_exceptions=True,
         )
         assert [r for r in results if isinstance(r, BaseException)] == []

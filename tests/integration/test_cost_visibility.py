@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ovh_http2sms.const import (
     CONF_REPEAT_WINDOW,
     CONF_REPLACE_CHARACTERS,
-    DOMAIN,
     EVENT_SMS_SENT,
     REPLACE_AND_DROP,
 )
@@ -179,20 +178,10 @@ async def test_the_event_belongs_to_the_call_that_sent_it(
     captured: list[Event] = async_capture_events(hass, EVENT_SMS_SENT)
     context = Context()
     if path == "notify":
-        await hass.services.async_call(
-            "notify",
-            "send_message",
-            {"entity_id": "notify.alice", "message": "Context"},
-            blocking=True,
-            context=context,
-        )
+        await async_notify(hass, "notify.alice", "Context", context=context)
     else:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_sms",
-            {"contacts": ["notify.alice"], "message": "Context"},
-            blocking=True,
-            context=context,
+        await async_send_sms(
+            hass, contacts=["notify.alice"], message="Context", context=context
         )
     await hass.async_block_till_done()
     [event] = captured

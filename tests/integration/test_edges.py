@@ -18,18 +18,17 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
+from tests.conftest import ACCOUNT
 
-from .conftest import async_notify, async_send_sms
+from .conftest import account_entry, async_notify, async_send_sms
 from .fault_helpers import (
     EN_EXCEPTIONS,
     LONG_DELAY,
-    SECRET_ACCOUNT,
     SHORT_TIMEOUT,
     assert_translated,
     async_setup,
     credit_sensor_id,
     observed_simulator,
-    secret_entry,
 )
 
 
@@ -237,7 +236,7 @@ async def test_a_partial_batch_says_how_many_got_it_may_have_and_did_not(
 ) -> None:
     """250 numbers, the second batch of 100 times out after OVH took it: 100, 100, 50."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
+        await async_setup(hass, account_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
         numbers = [f"+336123{index:05d}" for index in range(250)]
 
         async def slow_second_batch() -> None:
@@ -266,7 +265,7 @@ async def test_credit_sensor_keeps_going_after_a_hostile_reply(
 ) -> None:
     """After a hostile figure, the next sane reply updates the sensor again."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         sim.inject(
             Fault(
                 kind=FaultKind.MALFORMED,
@@ -277,4 +276,4 @@ async def test_credit_sensor_keeps_going_after_a_hostile_reply(
         await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Hostile")
         await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Sane")
         state = hass.states.get(credit_sensor_id(hass, entry)).state
-        assert state == str(sim.state.account(SECRET_ACCOUNT).credit)
+        assert state == str(sim.state.account(ACCOUNT).credit)

@@ -22,16 +22,18 @@ from custom_components.ovh_http2sms.const import DOMAIN
 from http2sms_simulator import Fault, FaultKind
 
 from .fault_helpers import (
+    ACTION,
     DNS,
     DNS_HTTPS,
     FAULT_CASES,
+    NOTIFY,
     PATHS,
     REFUSED,
     TLS,
     FaultCase,
     Scenario,
     assert_translated,
-    async_send,
+    async_send_to_alice,
     credit_sensor_id,
     fault_scenario,
 )
@@ -58,7 +60,7 @@ def _reachability_logs(
 
 async def _failing_send(scenario: Scenario, path: str, message: str) -> None:
     with pytest.raises(HomeAssistantError) as raised:
-        await async_send(scenario.hass, path, message)
+        await async_send_to_alice(scenario.hass, path, message)
     assert_translated(
         raised.value, scenario.case.key, validation=scenario.case.validation
     )
@@ -101,8 +103,8 @@ async def test_fault_reaches_the_caller_and_passes(
         if not case.recovers:
             return
         await scenario.heal()
-        await async_send(hass, path, "All clear")
-        await async_send(hass, path, "All clear again")
+        await async_send_to_alice(hass, path, "All clear")
+        await async_send_to_alice(hass, path, "All clear again")
 
         assert [sms.message for sms in sim.outbox][-2:] == [
             "All clear",
@@ -124,7 +126,7 @@ async def test_slow_reply_within_the_timeout_is_sent(
     case = FaultCase(id="slow", key="", fault=Fault(kind=FaultKind.DELAY, seconds=0.05))
     async with fault_scenario(hass, case) as scenario:
         scenario.arm()
-        await async_send(hass, path, "Slow but fine")
+        await async_send_to_alice(hass, path, "Slow but fine")
         [sms] = scenario.sim.outbox
         assert sms.message == "Slow but fine"
         assert scenario.sim.requests[0].fault is FaultKind.DELAY
@@ -151,7 +153,7 @@ async def test_network_faults_are_real_and_never_reach_http2sms(
     [case] = [case for case in FAULT_CASES if case.network == network]
     async with fault_scenario(hass, case) as scenario:
         with pytest.raises(HomeAssistantError) as raised:
-            await async_send(hass, "send_sms", "Over the network")
+            await async_send_to_alice(hass, ACTION, "Over the network")
         assert_translated(raised.value, "cannot_connect", validation=False)
         assert scenario.sim.requests == []
         assert scenario.sim.observation.urls == []
@@ -171,7 +173,7 @@ async def test_wrong_password_asks_for_it_again(
     async with fault_scenario(hass, case) as scenario:
         scenario.arm()
         with pytest.raises(HomeAssistantError) as raised:
-            await async_send(hass, "notify", "Who am I")
+            await async_send_to_alice(hass, NOTIFY, "Who am I")
         assert_translated(raised.value, "authentication_failed", validation=False)
         await hass.async_block_till_done()
         [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)

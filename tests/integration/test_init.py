@@ -27,7 +27,7 @@ from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import PASSWORD, account_data, async_notify
+from .conftest import ACCOUNT, LOGIN, PASSWORD, account_data, async_notify
 
 # The entity registry fields this integration sets through its entities. The others belong to
 # the registry or to the user (ids, names and aliases given in the UI, areas, labels), and each
@@ -198,7 +198,7 @@ async def test_diagnostics_hide_secrets_and_numbers(
 
     assert diagnostics == snapshot(exclude=props("endpoint"))
     text = str(diagnostics)
-    for secret in (PASSWORD, "homeassistant", "sms-ab1234-1", "06 12 34 56 78", "7911"):
+    for secret in (PASSWORD, LOGIN, ACCOUNT, "06 12 34 56 78", "7911"):
         assert secret not in text
 
 

@@ -31,21 +31,18 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
 )
 from http2sms_simulator import Account, Fault, FaultKind, SimulatorState, SmsUser
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 
+from .conftest import account_entry, async_notify, async_send_sms
 from .fault_helpers import (
     ACTION,
     FAST_PACE,
     NOTIFY,
-    SECRET_ACCOUNT,
-    SECRET_LOGIN,
-    SECRET_PASSWORD,
-    SENDER,
     assert_translated,
-    async_send,
+    async_send_to_alice,
     async_setup,
     credit_sensor_id,
     observed_simulator,
-    secret_entry,
 )
 from .test_bad_input import run_examples
 
@@ -58,7 +55,9 @@ def _fire(hass: HomeAssistant, count: int, prefix: str) -> list[asyncio.Future[A
     """Start `count` sends (action and notify mixed) without waiting for them."""
     return [
         asyncio.ensure_future(
-            async_send(hass, ACTION if number % 2 else NOTIFY, f"{prefix} {number}")
+            async_send_to_alice(
+                hass, ACTION if number % 2 else NOTIFY, f"{prefix} {number}"
+            )
         )
         for number in range(count)
     ]
@@ -79,7 +78,7 @@ async def test_remove_or_disable_refuses_queued_sends_and_sends_nothing_after(
 ) -> None:
     """Queued sends end as "not sent" and none reaches OVH once the call returned."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         account = entry.runtime_data.account
         calls = _fire(hass, QUEUED, "Queued")
         async with asyncio.timeout(10):
@@ -121,10 +120,10 @@ async def test_nothing_is_raised_for_an_entry_removed_while_its_request_was_out(
     async with observed_simulator() as sim:
         entry = await async_setup(
             hass,
-            secret_entry(sim.endpoint, **{CONF_LOW_CREDIT_THRESHOLD: 10**7}),
+            account_entry(sim.endpoint, **{CONF_LOW_CREDIT_THRESHOLD: 10**7}),
         )
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.5, after_send=True))
-        call = asyncio.ensure_future(async_send(hass, ACTION, "Slow reply"))
+        call = asyncio.ensure_future(async_send_to_alice(hass, ACTION, "Slow reply"))
         async with asyncio.timeout(10):
             while not sim.observation.in_flight:  # noqa: ASYNC110 - polls the simulator
                 await asyncio.sleep(0.01)
@@ -133,10 +132,10 @@ async def test_nothing_is_raised_for_an_entry_removed_while_its_request_was_out(
         await hass.async_block_till_done()
         assert not ir.async_get(hass).issues
 
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
-        sim.state.account(SECRET_ACCOUNT).users[SECRET_LOGIN].password = "Changed1"
+        entry = await async_setup(hass, account_entry(sim.endpoint))
+        sim.state.account(ACCOUNT).users[LOGIN].password = "Changed1"
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.5))
-        call = asyncio.ensure_future(async_send(hass, ACTION, "Refused later"))
+        call = asyncio.ensure_future(async_send_to_alice(hass, ACTION, "Refused later"))
         async with asyncio.timeout(10):
             while not sim.observation.in_flight:  # noqa: ASYNC110 - polls the simulator
                 await asyncio.sleep(0.01)
@@ -153,7 +152,7 @@ async def test_reload_and_options_change_hand_the_queue_over(
 ) -> None:
     """Queued sends wait for the reload and all go out, once each."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         calls = _fire(hass, QUEUED, "Handed over")
         async with asyncio.timeout(10):
             while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
@@ -177,7 +176,7 @@ async def test_pace_is_the_accounts_across_a_reload(
 ) -> None:
     """A reload in a burst never lets more requests start than the account's pace."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=8, window=1.0, times=None))
         calls = _fire(hass, 16, "Paced")
         async with asyncio.timeout(10):
@@ -194,10 +193,10 @@ def _two_users_state() -> SimulatorState:
     return SimulatorState(
         [
             Account(
-                name=SECRET_ACCOUNT,
+                name=ACCOUNT,
                 credit=1000,
                 users={
-                    SECRET_LOGIN: SmsUser(password=SECRET_PASSWORD),
+                    LOGIN: SmsUser(password=PASSWORD),
                     SECOND_LOGIN: SmsUser(password=SECOND_PASSWORD),
                 },
                 senders=[SENDER],
@@ -211,12 +210,12 @@ async def test_two_sms_users_of_one_account_share_its_pace_and_credit(
 ) -> None:
     """Two entries on one OVH account: one pace, and both sensors show the same credit."""
     async with observed_simulator(_two_users_state()) as sim:
-        first = await async_setup(hass, secret_entry(sim.endpoint))
+        first = await async_setup(hass, account_entry(sim.endpoint))
         second = MockConfigEntry(
             domain=DOMAIN,
             entry_id="01KAOVHSMS0SECONDUSER00000",
-            title=SECRET_ACCOUNT,
-            unique_id=entry_unique_id(SECRET_ACCOUNT, SECOND_LOGIN),
+            title=ACCOUNT,
+            unique_id=entry_unique_id(ACCOUNT, SECOND_LOGIN),
             data={
                 **first.data,
                 CONF_LOGIN: SECOND_LOGIN,
@@ -226,16 +225,11 @@ async def test_two_sms_users_of_one_account_share_its_pace_and_credit(
         await async_setup(hass, second)
         sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=8, window=1.0, times=None))
         calls = [
-            hass.services.async_call(
-                DOMAIN,
-                "send_sms",
-                {
-                    "config_entry_id": entry.entry_id,
-                    "recipients": ["06 12 34 56 78"],
-                    "message": f"From {entry.entry_id} {number}",
-                },
-                blocking=True,
-                return_response=True,
+            async_send_sms(
+                hass,
+                config_entry_id=entry.entry_id,
+                recipients=["06 12 34 56 78"],
+                message=f"From {entry.entry_id} {number}",
             )
             for number in range(7)
             for entry in (first, second)
@@ -244,7 +238,7 @@ async def test_two_sms_users_of_one_account_share_its_pace_and_credit(
 
         assert [r for r in results if isinstance(r, BaseException)] == []
         assert [record.fault for record in sim.requests] == [None] * 14
-        credit = sim.state.account(SECRET_ACCOUNT).credit
+        credit = sim.state.account(ACCOUNT).credit
         states = {
             hass.states.get(credit_sensor_id(hass, entry)).state
             for entry in (first, second)
@@ -257,17 +251,17 @@ async def test_an_older_reply_never_overwrites_a_newer_credit(
 ) -> None:
     """The first request's slow reply carries a higher, older figure: it is not shown."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.5, after_send=True))
-        first = asyncio.ensure_future(async_send(hass, ACTION, "First, slow"))
+        first = asyncio.ensure_future(async_send_to_alice(hass, ACTION, "First, slow"))
         async with asyncio.timeout(10):
             while not sim.observation.in_flight:  # noqa: ASYNC110 - polls the simulator
                 await asyncio.sleep(0.01)
-        second = await async_send(hass, ACTION, "Second, fast")
+        second = await async_send_to_alice(hass, ACTION, "Second, fast")
         first_reply = await first
 
         assert first_reply["credits_left"] > second["credits_left"]
-        credit = sim.state.account(SECRET_ACCOUNT).credit
+        credit = sim.state.account(ACCOUNT).credit
         assert Decimal(str(second["credits_left"])) == credit
         assert hass.states.get(credit_sensor_id(hass, entry)).state == str(credit)
 
@@ -277,7 +271,7 @@ async def test_a_shutdown_automation_sms_goes_out(
 ) -> None:
     """An automation triggered by Home Assistant stopping still gets its SMS out."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint))
+        await async_setup(hass, account_entry(sim.endpoint))
         assert await async_setup_component(
             hass,
             "automation",
@@ -307,7 +301,7 @@ async def test_stop_drains_within_a_bound_and_refuses_the_rest_translated(
     """Queued sends go out while Home Assistant stops; what the bound leaves is "not sent"."""
     monkeypatch.setattr(account_module, "STOP_DRAIN_TIMEOUT", 1.0)
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         # Three waves of four requests: the third cannot start within the bound.
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.8, times=None))
         calls = _fire(hass, 12, "Draining")
@@ -365,7 +359,7 @@ async def test_any_interleaving_ends_sent_once_or_refused_and_nothing_after_remo
                 hass,
                 MockConfigEntry(
                     **{
-                        **_entry_kwargs(secret_entry(sim.endpoint, **FAST_PACE)),
+                        **_entry_kwargs(account_entry(sim.endpoint, **FAST_PACE)),
                         "entry_id": f"01KAOVHSMS0PROPERTY{next(counter):07d}",
                     }
                 ),
@@ -380,24 +374,14 @@ async def test_any_interleaving_ends_sent_once_or_refused_and_nothing_after_remo
                 if step == "send":
                     message = f"Step {number}"
                     calls[message] = asyncio.ensure_future(
-                        hass.services.async_call(
-                            DOMAIN,
-                            "send_sms",
-                            {
-                                "config_entry_id": entry.entry_id,
-                                "recipients": ["06 12 34 56 78"],
-                                "message": message,
-                            },
-                            blocking=True,
-                            return_response=True,
+                        async_send_sms(
+                            hass,
+                            config_entry_id=entry.entry_id,
+                            recipients=["06 12 34 56 78"],
+                            message=message,
                         )
                         if number % 2
-                        else hass.services.async_call(
-                            "notify",
-                            "send_message",
-                            {"entity_id": alice, "message": message},
-                            blocking=True,
-                        )
+                        else async_notify(hass, alice, message)
                     )
                     await asyncio.sleep(0)
                 elif step == "tick":

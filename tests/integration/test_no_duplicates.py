@@ -21,7 +21,9 @@ import pytest
 
 from http2sms_simulator import Fault, FaultKind
 
+from .conftest import account_entry
 from .fault_helpers import (
+    ACTION,
     FAULT_CASES,
     LONG_DELAY,
     PATHS,
@@ -29,11 +31,10 @@ from .fault_helpers import (
     AttemptCounter,
     FaultCase,
     assert_translated,
-    async_send,
+    async_send_to_alice,
     async_setup,
     fault_scenario,
     observed_simulator,
-    secret_entry,
 )
 
 AFTER_SEND_FAULTS = {
@@ -67,12 +68,12 @@ async def test_fault_after_sending_is_not_sent_again(
 ) -> None:
     """A fault after the gateway accepted the SMS raises an error; it is not sent again."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
+        await async_setup(hass, account_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
         # A fault counts its times down: every test injects its own copy.
         sim.inject(Fault(**fault.to_json()))  # type: ignore[arg-type]
         with AttemptCounter().patching() as counter:
             with pytest.raises(HomeAssistantError) as raised:
-                await async_send(hass, path, "Fire in the kitchen")
+                await async_send_to_alice(hass, path, "Fire in the kitchen")
             assert_translated(raised.value, key, validation=False)
 
             assert counter.attempts == 1
@@ -80,7 +81,7 @@ async def test_fault_after_sending_is_not_sent_again(
             assert [sms.message for sms in sim.outbox] == ["Fire in the kitchen"]
             assert sim.requests[0].fault is fault.kind
 
-            await async_send(hass, path, "Fire is out")
+            await async_send_to_alice(hass, path, "Fire is out")
             assert counter.attempts == 2
             assert len(sim.requests) == 2
             assert [sms.message for sms in sim.outbox] == [
@@ -94,11 +95,11 @@ async def test_timeout_before_any_reply_is_not_retried(
 ) -> None:
     """The request reached the gateway (which may still send it): no second request."""
     async with observed_simulator() as sim:
-        await async_setup(hass, secret_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
+        await async_setup(hass, account_entry(sim.endpoint), timeout=SHORT_TIMEOUT)
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=LONG_DELAY))
         with AttemptCounter().patching() as counter:
             with pytest.raises(HomeAssistantError) as raised:
-                await async_send(hass, "send_sms", "Anyone home")
+                await async_send_to_alice(hass, ACTION, "Anyone home")
             assert_translated(raised.value, "timeout", validation=False)
         assert counter.attempts == 1
         assert len(sim.requests) == 1
@@ -110,12 +111,12 @@ async def test_refused_connection_is_tried_exactly_twice(
 ) -> None:
     """A refused connection is tried exactly twice with the same request, then fails."""
     async with observed_simulator(start=False) as sim:
-        await async_setup(hass, secret_entry(sim.endpoint))
+        await async_setup(hass, account_entry(sim.endpoint))
         with (
             AttemptCounter().patching() as counter,
             pytest.raises(HomeAssistantError) as raised,
         ):
-            await async_send(hass, path, "Nobody listens")
+            await async_send_to_alice(hass, path, "Nobody listens")
         assert_translated(raised.value, "cannot_connect", validation=False)
         assert counter.attempts == 2
         assert counter.bodies[0] == counter.bodies[1]
@@ -130,7 +131,7 @@ async def test_refused_then_up_is_sent_once_by_the_retry(
     async with observed_simulator(start=False) as sim:
         # OVH's own timeout: the retry's connection waits in the kernel's queue until the
         # simulator serves it, however slow the machine.
-        await async_setup(hass, secret_entry(sim.endpoint))
+        await async_setup(hass, account_entry(sim.endpoint))
         first_refusal = asyncio.Event()
 
         def after_failure(attempt: int) -> None:
@@ -139,7 +140,9 @@ async def test_refused_then_up_is_sent_once_by_the_retry(
             first_refusal.set()
 
         with AttemptCounter(after_failure).patching() as counter:
-            sending = asyncio.ensure_future(async_send(hass, path, "Second chance"))
+            sending = asyncio.ensure_future(
+                async_send_to_alice(hass, path, "Second chance")
+            )
             async with asyncio.timeout(10):
                 await first_refusal.wait()
             await sim.start()
@@ -163,7 +166,7 @@ async def test_connections_that_never_opened_are_tried_twice(
             AttemptCounter().patching() as counter,
             pytest.raises(HomeAssistantError),
         ):
-            await async_send(hass, "send_sms", "Never left")
+            await async_send_to_alice(hass, ACTION, "Never left")
         assert counter.attempts == 2
         assert scenario.sim.requests == []
         assert scenario.sim.outbox == []
@@ -184,7 +187,7 @@ async def test_faults_that_reached_the_gateway_are_tried_once(
             AttemptCounter().patching() as counter,
             pytest.raises(HomeAssistantError),
         ):
-            await async_send(hass, "send_sms", "Once only")
+            await async_send_to_alice(hass, ACTION, "Once only")
         assert counter.attempts == 1
         assert len(scenario.sim.requests) == 1
         assert len(scenario.sim.outbox) == case.accepted

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.notify import (
-    ATTR_MESSAGE,
-    ATTR_TITLE,
-    SERVICE_SEND_MESSAGE,
-)
-from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -27,16 +21,7 @@ async def test_send_message_reaches_the_contact(
     """notify.send_message sends the title and message to the contact and updates the credit."""
     assert hass.states.get("notify.alice").state == STATE_UNKNOWN
 
-    await hass.services.async_call(
-        NOTIFY_DOMAIN,
-        SERVICE_SEND_MESSAGE,
-        {
-            ATTR_ENTITY_ID: "notify.alice",
-            ATTR_TITLE: "Alarm",
-            ATTR_MESSAGE: "Water leak",
-        },
-        blocking=True,
-    )
+    await async_notify(hass, "notify.alice", "Water leak", title="Alarm")
 
     [sms] = simulator.outbox
     assert sms.recipient == "0033612345678"

@@ -29,7 +29,14 @@ from custom_components.ovh_http2sms.const import (
 )
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT, LOGIN, account_data, async_notify, contact
+from .conftest import (
+    ACCOUNT,
+    LOGIN,
+    account_data,
+    async_notify,
+    async_send_sms,
+    contact,
+)
 
 
 async def test_a_country_change_never_redirects_a_contact(
@@ -161,12 +168,7 @@ async def test_numbers_that_cannot_receive_an_sms_are_refused_before_any_request
 ) -> None:
     """Premium-rate, shared-cost, toll-free, UAN and numbers not in use are never billed."""
     with pytest.raises(ServiceValidationError) as raised:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_sms",
-            {"recipients": [number], "message": "x"},
-            blocking=True,
-        )
+        await async_send_sms(hass, recipients=[number], message="x")
     assert raised.value.translation_key == key
     assert simulator.requests == []
 

@@ -24,19 +24,19 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from http2sms_simulator import Fault, FaultKind
+from tests.conftest import ACCOUNT
 
+from .conftest import account_entry
 from .fault_helpers import (
     ACTION,
     FAST_PACE,
     NOTIFY,
-    SECRET_ACCOUNT,
     ObservedSimulator,
     assert_translated,
-    async_send,
+    async_send_to_alice,
     async_setup,
     credit_sensor_id,
     observed_simulator,
-    secret_entry,
 )
 
 IN_FLIGHT = 12
@@ -52,7 +52,7 @@ MAYBE_SENT = {
 
 
 async def _credit_of(sim: ObservedSimulator) -> Decimal:
-    return sim.state.account(SECRET_ACCOUNT).credit
+    return sim.state.account(ACCOUNT).credit
 
 
 async def test_credit_restored_after_reload_and_after_unload(
@@ -60,9 +60,9 @@ async def test_credit_restored_after_reload_and_after_unload(
 ) -> None:
     """The credit shown survives a reload, and an unload followed by a setup."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint))
+        entry = await async_setup(hass, account_entry(sim.endpoint))
         sensor = credit_sensor_id(hass, entry)
-        await async_send(hass, ACTION, "Before the reload")
+        await async_send_to_alice(hass, ACTION, "Before the reload")
         credit = await _credit_of(sim)
         assert Decimal(hass.states.get(sensor).state) == credit
 
@@ -91,7 +91,7 @@ async def _fire_while(
     messages = [f"In flight {number}" for number in range(IN_FLIGHT)]
     calls = [
         asyncio.ensure_future(
-            async_send(hass, ACTION if number % 2 else NOTIFY, message)
+            async_send_to_alice(hass, ACTION if number % 2 else NOTIFY, message)
         )
         for number, message in enumerate(messages)
     ]
@@ -144,7 +144,7 @@ async def test_sends_in_flight_during_reload_or_unload_end_loudly(
 ) -> None:
     """Sends in flight during a reload or unload each end in a response or a translated error."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         sensor = credit_sensor_id(hass, entry)
 
         async def disrupt() -> None:
@@ -161,12 +161,12 @@ async def test_sends_in_flight_during_reload_or_unload_end_loudly(
         if disruption == "unload":
             assert entry.state is ConfigEntryState.NOT_LOADED
             with pytest.raises(HomeAssistantError):
-                await async_send(hass, ACTION, "After unload")
+                await async_send_to_alice(hass, ACTION, "After unload")
             assert "After unload" not in [sms.message for sms in sim.outbox]
             return
         assert entry.state is ConfigEntryState.LOADED
         sim.clear_faults()
-        await async_send(hass, NOTIFY, "After reload")
+        await async_send_to_alice(hass, NOTIFY, "After reload")
         assert [sms.message for sms in sim.outbox][-1] == "After reload"
         assert Decimal(hass.states.get(sensor).state) == await _credit_of(sim)
 
@@ -176,9 +176,9 @@ async def test_credit_of_replies_during_a_reload_is_kept(
 ) -> None:
     """The replies to sends in flight during a reload carry the newest credit: the sensor shows it."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         sensor = credit_sensor_id(hass, entry)
-        await async_send(hass, ACTION, "Before")
+        await async_send_to_alice(hass, ACTION, "Before")
 
         async def reload() -> None:
             assert await hass.config_entries.async_reload(entry.entry_id)
@@ -199,6 +199,6 @@ async def test_sends_in_flight_when_home_assistant_stops_end_loudly(
 ) -> None:
     """Sends in flight as Home Assistant stops each end in a response or a translated error."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         messages, outcomes = await _fire_while(hass, sim, entry, hass.async_stop)
         _check_nothing_lost(sim, messages, outcomes)

@@ -45,11 +45,11 @@ from custom_components.ovh_http2sms.const import (
 )
 from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
 from http2sms_simulator import Fault, FaultKind
+from tests.conftest import ACCOUNT
 
-from .conftest import async_notify
+from .conftest import ENTRY_ID, account_entry, async_notify, async_send_sms
 from .fault_helpers import (
     EN_EXCEPTIONS,
-    ENTRY_ID,
     FAST_PACE,
     FAULT_CASES,
     FaultCase,
@@ -58,7 +58,6 @@ from .fault_helpers import (
     async_setup,
     fault_scenario,
     observed_simulator,
-    secret_entry,
 )
 from .test_bad_input import run_examples
 
@@ -68,29 +67,20 @@ DOOR = "binary_sensor.front_door"
 FLAPS = 200
 BUDGET_ISSUE = f"daily_budget_{ENTRY_ID}"
 FAILURE_ISSUE = f"send_failed_{ENTRY_ID}"
-SPENT_SENSOR = "sensor.sms_zq4242_7_sms_parts_sent_today"
+SPENT_SENSOR = "sensor.sms_ab1234_1_sms_parts_sent_today"
 # A ticking clock: Home Assistant's own waits (a reload) need time to pass; the tests move it
 # further by hand.
 TICKING_CLOCK = pytest.mark.freeze_time("2026-11-30 20:00:00+00:00", tick=True)
-
-
-async def _send_sms(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
-    """Call send_sms as a person would from the UI (no automation, no script)."""
-    response = await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
 
 
 @asynccontextmanager
 async def _account(
     hass: HomeAssistant, **options: Any
 ) -> AsyncIterator[tuple[ObservedSimulator, MockConfigEntry]]:
-    """The secret account on an observed simulator, at the fastest pace, with `options`."""
+    """The account on an observed simulator, at the fastest pace, with `options`."""
     async with observed_simulator() as sim:
         entry = await async_setup(
-            hass, secret_entry(sim.endpoint, **FAST_PACE, **options)
+            hass, account_entry(sim.endpoint, **FAST_PACE, **options)
         )
         yield sim, entry
         if hass.config_entries.async_get_entry(entry.entry_id) is not None:
@@ -177,7 +167,7 @@ async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
         assert issue is not None
         assert issue.translation_key == "daily_budget_reached"
         assert issue.translation_placeholders == {
-            "account": "sms-zq4242-7",
+            "account": ACCOUNT,
             "budget": "10",
             "spent": "10",
         }
@@ -203,9 +193,11 @@ async def test_a_repeat_is_suppressed_said_and_logged_without_number_or_text(
 ) -> None:
     caplog.set_level(logging.INFO)
     async with _account(hass) as (sim, _entry):
-        first = await _send_sms(hass, recipients=["06 12 34 56 78"], message="Leak")
+        first = await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message="Leak"
+        )
         assert first["suppressed"] == []
-        second = await _send_sms(
+        second = await async_send_sms(
             hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="Leak"
         )
 
@@ -222,8 +214,8 @@ async def test_allow_repeat_sends_a_deliberate_repeat(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
     async with _account(hass) as (sim, _entry):
-        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Reminder")
-        response = await _send_sms(
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Reminder")
+        response = await async_send_sms(
             hass, recipients=["06 12 34 56 78"], message="Reminder", allow_repeat=True
         )
         assert response["suppressed"] == []
@@ -319,9 +311,9 @@ async def test_the_budget_refuses_before_any_request_with_the_figures(
 ) -> None:
     async with _account(hass, **{CONF_DAILY_BUDGET: 5}) as (sim, entry):
         long_text = "x" * 200  # two parts in 7-bit
-        await _send_sms(hass, recipients=["06 12 34 56 78"], message=long_text)
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message=long_text)
         with pytest.raises(HomeAssistantError) as raised:
-            await _send_sms(
+            await async_send_sms(
                 hass,
                 recipients=["06 12 34 56 78", "+44 7911 123456"],
                 message="Another " + long_text,
@@ -336,7 +328,7 @@ async def test_the_budget_refuses_before_any_request_with_the_figures(
         assert _issue(hass, BUDGET_ISSUE) is not None
 
         # Three parts are left: one two-part SMS still goes.
-        await _send_sms(
+        await async_send_sms(
             hass, recipients=["06 12 34 56 78"], message="Third " + long_text
         )
         assert len(sim.outbox) == 2
@@ -346,7 +338,7 @@ async def test_the_budget_refuses_before_any_request_with_the_figures(
         )
         await hass.async_block_till_done()
         assert _issue(hass, BUDGET_ISSUE) is None
-        await _send_sms(
+        await async_send_sms(
             hass,
             recipients=["06 12 34 56 78", "+44 7911 123456"],
             message="Another " + long_text,
@@ -361,7 +353,9 @@ async def test_a_burst_fired_at_once_cannot_overshoot_the_budget(
     async with _account(hass, **{CONF_DAILY_BUDGET: 3}) as (sim, _entry):
         outcomes = await asyncio.gather(
             *(
-                _send_sms(hass, recipients=["06 12 34 56 78"], message=f"Burst {n}")
+                async_send_sms(
+                    hass, recipients=["06 12 34 56 78"], message=f"Burst {n}"
+                )
                 for n in range(10)
             ),
             return_exceptions=True,
@@ -468,7 +462,7 @@ async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success
         placeholders = _failure_issue(hass)
         assert placeholders["caller"] == "Leak alert"
         assert placeholders["entity_id"] == "automation.leak_alert"
-        assert placeholders["account"] == "sms-zq4242-7"
+        assert placeholders["account"] == ACCOUNT
         assert placeholders["when"].startswith(dt_util.now().strftime("%Y-%m-%d "))
         message = EN_EXCEPTIONS[case.key]
         assert placeholders["reason"].startswith(message.split("{")[0].rstrip("."))
@@ -476,7 +470,7 @@ async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success
         if not case.recovers:
             return
         await scenario.heal()
-        await _send_sms(hass, recipients=["06 12 34 56 78"], message="All clear")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="All clear")
         assert _issue(hass, FAILURE_ISSUE) is None
     assert _issue(hass, FAILURE_ISSUE) is None
 
@@ -513,12 +507,12 @@ async def test_no_issue_for_a_person_calling_the_action(
 ) -> None:
     async with _account(hass) as (sim, _entry):
         with pytest.raises(ServiceValidationError) as raised:
-            await _send_sms(hass, recipients=["06 12"], message="Typo")
+            await async_send_sms(hass, recipients=["06 12"], message="Typo")
         assert_translated(raised.value, "invalid_phone_number", validation=True)
 
         sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
         with pytest.raises(HomeAssistantError):
-            await _send_sms(hass, recipients=["06 12 34 56 78"], message="By hand")
+            await async_send_sms(hass, recipients=["06 12 34 56 78"], message="By hand")
         assert _issue(hass, FAILURE_ISSUE) is None
 
 
@@ -558,9 +552,9 @@ async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
         await _setup_alerts(hass)
         sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
         await _trigger(hass, "leak")
-        await _send_sms(hass, recipients=["06 12 34 56 78"], message="Spend it")
+        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Spend it")
         with pytest.raises(HomeAssistantError):
-            await _send_sms(hass, recipients=["06 12 34 56 78"], message="Over")
+            await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Over")
         assert _issue(hass, BUDGET_ISSUE) is not None
         # The success above cleared the failure; fail again to have both at once.
         hass.config_entries.async_update_entry(
@@ -605,8 +599,8 @@ async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Paris")
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
-        await _send_sms(
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
+        await async_send_sms(
             hass, recipients=["06 12 34 56 78", "+44 7911 123456"], message="x" * 200
         )
         await async_notify(hass, "notify.alice", "Short")
@@ -724,7 +718,7 @@ async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_win
             sim.reset()
             entry = await async_setup(
                 hass,
-                secret_entry(
+                account_entry(
                     sim.endpoint,
                     **FAST_PACE,
                     **{CONF_DAILY_BUDGET: budget, CONF_REPEAT_WINDOW: window},
@@ -741,7 +735,7 @@ async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_win
                 _, recipients, text, allow_repeat = step
                 at = dt_util.utcnow()
                 try:
-                    response = await _send_sms(
+                    response = await async_send_sms(
                         hass,
                         recipients=[NUMBERS[number] for number in recipients],
                         message=text,
@@ -805,7 +799,7 @@ async def test_a_reply_after_the_last_unload_is_saved_at_once(
 ) -> None:
     """No save timer of an account without entries may wait: its figure is written at once."""
     async with observed_simulator() as sim:
-        entry = await async_setup(hass, secret_entry(sim.endpoint, **FAST_PACE))
+        entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
         sim.inject(Fault(kind=FaultKind.DELAY, seconds=0.3, after_send=True))
         on_the_wire = hass.async_create_task(
             async_notify(hass, "notify.alice", "Slow reply")

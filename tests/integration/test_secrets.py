@@ -10,7 +10,8 @@ password: every log record fully formatted (message, arguments, traceback), ever
 request's URL and headers as the gateway received them, the reprs of the objects holding the
 credentials, and the diagnostics (both the integration's part and the whole downloaded file).
 
-The distinctive secrets (`zorglubLogin93`, `Pw7xQkZ2`) cannot occur by chance.
+The login and the password are the simulator's defaults (`homealerts7`, `Secr3t42`): distinctive,
+they cannot occur by chance.
 """
 
 from __future__ import annotations
@@ -28,17 +29,16 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from http2sms_simulator import Fault, FaultKind
-from tests.conftest import SECRETS
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SECRETS
 from tests.secret_scan import exception_texts, leaks, log_texts
 
 from .fault_helpers import (
+    ACTION,
     FAULT_CASES,
+    NOTIFY,
     PATHS,
-    SECRET_ACCOUNT,
-    SECRET_LOGIN,
-    SECRET_PASSWORD,
     FaultCase,
-    async_send,
+    async_send_to_alice,
     fault_scenario,
 )
 
@@ -80,12 +80,16 @@ async def test_no_secret_in_logs_errors_urls_or_reprs(
         scenario.arm(times=len(PATHS))
         for path in PATHS:
             with pytest.raises(HomeAssistantError) as raised:
-                await async_send(hass, path, f"Fault through {path}", title="Alarm")
+                await async_send_to_alice(
+                    hass, path, f"Fault through {path}", title="Alarm"
+                )
             errors.append(raised.value)
         if case.recovers:
             await scenario.heal()
             for path in PATHS:
-                await async_send(hass, path, f"Back through {path}", title="Alarm")
+                await async_send_to_alice(
+                    hass, path, f"Back through {path}", title="Alarm"
+                )
         texts += _object_reprs(entry)
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
@@ -113,9 +117,9 @@ async def test_the_scan_finds_a_leak(
     debug_everything: pytest.LogCaptureFixture,
 ) -> None:
     """The scan is not blind: a secret in any case, in a log or an error cause, is found."""
-    logging.getLogger("some.library").debug("posting %s", {"pw": SECRET_PASSWORD})
+    logging.getLogger("some.library").debug("posting %s", {"pw": PASSWORD})
     wrapped = HomeAssistantError("wrapped")
-    wrapped.__cause__ = ValueError(SECRET_LOGIN.upper())
+    wrapped.__cause__ = ValueError(LOGIN.upper())
     assert leaks(exception_texts(wrapped), SECRETS) != []
     assert leaks(log_texts(debug_everything.records), SECRETS) != []
     assert leaks(["nothing here"], SECRETS) == []
@@ -131,10 +135,10 @@ async def test_no_secret_in_diagnostics(
     [case] = [case for case in FAULT_CASES if case.id == "status_401"]
     async with fault_scenario(hass, case) as scenario:
         entry = scenario.entry
-        await async_send(hass, "send_sms", "Credit, please")
+        await async_send_to_alice(hass, ACTION, "Credit, please")
         scenario.sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=401))
         with pytest.raises(HomeAssistantError):
-            await async_send(hass, "notify", "Who am I")
+            await async_send_to_alice(hass, NOTIFY, "Who am I")
         await hass.async_block_till_done()
 
         diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
@@ -147,7 +151,7 @@ async def test_no_secret_in_diagnostics(
     assert diagnostics["credits_left"] is not None  # the scan looks at a real file
     assert leaks([str(diagnostics), whole_file], SECRETS) == []
     # The README also promises that diagnostics hide the account and the numbers.
-    for private in (SECRET_ACCOUNT, "06 12 34 56 78", "0033612345678", "7911"):
+    for private in (ACCOUNT, "06 12 34 56 78", "0033612345678", "7911"):
         assert private not in str(diagnostics)
     assert leaks(log_texts(debug_everything.records), SECRETS) == []
 
@@ -167,4 +171,4 @@ async def test_entry_repr_does_not_show_the_login(
         assert leaks([repr(entry), str(entry.unique_id)], SECRETS) == [], (
             f"the login is in the entry's unique id: {entry.unique_id!r}"
         )
-    assert SECRET_PASSWORD not in repr(entry)
+    assert PASSWORD not in repr(entry)

@@ -22,7 +22,7 @@ from custom_components.ovh_http2sms.const import (
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT, async_send_sms
+from .conftest import ACCOUNT, LOGIN, async_send_sms
 
 
 async def test_several_numbers_in_one_request(
@@ -255,7 +255,7 @@ async def test_wrong_password_starts_reauth(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     """A wrong password on a send raises a translated error and starts reauthentication."""
-    simulator.state.account(ACCOUNT).users["homeassistant"].password = "Changed1"
+    simulator.state.account(ACCOUNT).users[LOGIN].password = "Changed1"
 
     with pytest.raises(HomeAssistantError) as raised:
         await async_send_sms(hass, recipients=["0612345678"], message="x")

@@ -18,6 +18,11 @@ from http2sms_simulator import (
 from http2sms_simulator.testing import RunningSimulator
 
 RECIPIENT = "0033612345678"
+# The default account's credentials and sender as a query string (none needs encoding).
+DEFAULT_QUERY = (
+    f"account={DEFAULT_ACCOUNT}&login={DEFAULT_LOGIN}&password={DEFAULT_PASSWORD}"
+    f"&from={DEFAULT_SENDER}"
+)
 
 
 def valid_params(**overrides: str | None) -> dict[str, str]:

@@ -10,6 +10,7 @@ from aiohttp import web
 import pytest
 
 from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
     Account,
     Fault,
     FaultKind,
@@ -114,7 +115,7 @@ def test_default_app_state() -> None:
     from http2sms_simulator import STATE_KEY
 
     app = create_app()
-    assert list(app[STATE_KEY].accounts) == ["sms-ab1234-1"]
+    assert list(app[STATE_KEY].accounts) == [DEFAULT_ACCOUNT]
 
 
 def test_state_validation() -> None:
@@ -123,12 +124,12 @@ def test_state_validation() -> None:
         SimulatorState(json_ids_key="ids")  # type: ignore[arg-type]
     state = SimulatorState()
     with pytest.raises(ValueError):
-        state.set_credit("sms-ab1234-1", -1)
+        state.set_credit(DEFAULT_ACCOUNT, -1)
     with pytest.raises(ValueError):
-        state.set_credit("sms-ab1234-1", "Infinity")
+        state.set_credit(DEFAULT_ACCOUNT, "Infinity")
     with pytest.raises(KeyError):
         state.set_credit("sms-zz0000-1", 1)
-    assert state.set_credit("sms-ab1234-1", 0.1) == Decimal("0.1")
+    assert state.set_credit(DEFAULT_ACCOUNT, 0.1) == Decimal("0.1")
 
 
 def test_reset_restores_accounts_added_later() -> None:

@@ -6,10 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from http2sms_simulator import Account, SimulatorState, SmsUser
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_LOGIN,
+    DEFAULT_SENDER,
+    Account,
+    SimulatorState,
+    SmsUser,
+)
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import Client
+from .conftest import DEFAULT_QUERY, Client, valid_params
 
 GUIDE = "For more informations : http://guides.ovh.com/httpToSms"
 INVALID_ACCOUNT = "KO\nInvalid smsAccount, it should look like 'sms-ab1234-1'."
@@ -22,9 +29,9 @@ async def test_accepted_sms_is_in_the_outbox(
     assert await client.get() == (200, "OK\n99\n10867690")
     [sms] = simulator.outbox
     assert (sms.account, sms.login, sms.sender, sms.recipient, sms.message) == (
-        "sms-ab1234-1",
-        "homeassistant",
-        "HomeAssist",
+        DEFAULT_ACCOUNT,
+        DEFAULT_LOGIN,
+        DEFAULT_SENDER,
         "0033612345678",
         "Hello",
     )
@@ -65,7 +72,7 @@ async def test_missing_account(client: Client) -> None:
 
 async def test_sms_account_alias(client: Client) -> None:
     """smsAccount is read as account."""
-    assert await client.get(account=None, smsAccount="sms-ab1234-1") == (
+    assert await client.get(account=None, smsAccount=DEFAULT_ACCOUNT) == (
         200,
         "OK\n99\n10867690",
     )
@@ -73,10 +80,7 @@ async def test_sms_account_alias(client: Client) -> None:
 
 async def test_empty_first_parameter_as_in_the_guide(client: Client) -> None:
     """The guide's URLs, which start with "&", are accepted."""
-    query = (
-        "&account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
-        "&to=0033612345678&message=Hi"
-    )
+    query = f"&{DEFAULT_QUERY}&to=0033612345678&message=Hi"
     assert await client.raw_get(query) == (200, "OK\n99\n10867690")
 
 
@@ -85,10 +89,7 @@ async def test_plus_is_a_space_and_percent_2b_a_plus(
     client: Client, simulator: RunningSimulator, method: str
 ) -> None:
     """ "+" decodes to a space and "%2B" to a plus, in GET and POST."""
-    encoded = (
-        "account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
-        "&message=1+%2B+1%0d%3D+2&to="
-    )
+    encoded = f"{DEFAULT_QUERY}&message=1+%2B+1%0d%3D+2&to="
     send = client.raw_get if method == "GET" else client.raw_post
     assert await send(encoded + "%2B33612345678") == (200, "OK\n99\n10867690")
     assert simulator.outbox[0].message == "1 + 1\r= 2"
@@ -107,14 +108,7 @@ async def test_post_body_wins_over_query_string(
     """A parameter in the body wins over the same in the URL."""
     async with client.session.post(
         simulator.endpoint + "?message=from+query&tag=query",
-        data={
-            "account": "sms-ab1234-1",
-            "login": "homeassistant",
-            "password": "Secr3t42",
-            "from": "HomeAssist",
-            "to": "0033612345678",
-            "message": "from body",
-        },
+        data=valid_params(message="from body"),
     ) as response:
         assert await response.text() == "OK\n99\n10867690"
     assert (simulator.outbox[0].message, simulator.outbox[0].tag) == (
@@ -127,16 +121,7 @@ async def test_multipart_post(client: Client, simulator: RunningSimulator) -> No
     """A multipart form is accepted."""
     import aiohttp
 
-    form = aiohttp.FormData(
-        {
-            "account": "sms-ab1234-1",
-            "login": "homeassistant",
-            "password": "Secr3t42",
-            "from": "HomeAssist",
-            "to": "0033612345678",
-            "message": "multipart",
-        }
-    )
+    form = aiohttp.FormData(valid_params(message="multipart"))
     form.add_field("file", b"ignored", filename="x.bin")
     async with client.session.post(simulator.endpoint, data=form) as response:
         assert await response.text() == "OK\n99\n10867690"
@@ -147,10 +132,7 @@ async def test_first_value_of_a_repeated_parameter_wins(
     client: Client, simulator: RunningSimulator
 ) -> None:
     """A repeated parameter keeps its first value."""
-    query = (
-        "account=sms-ab1234-1&login=homeassistant&password=Secr3t42&from=HomeAssist"
-        "&to=0033612345678&message=first&message=second"
-    )
+    query = f"{DEFAULT_QUERY}&to=0033612345678&message=first&message=second"
     assert await client.raw_get(query) == (200, "OK\n99\n10867690")
     assert simulator.outbox[0].message == "first"
 
@@ -175,7 +157,7 @@ async def test_missing_parameter(
         f"KO\n{reason}",
     )
     assert simulator.outbox == []
-    assert simulator.state.account("sms-ab1234-1").credit == 100
+    assert simulator.state.account(DEFAULT_ACCOUNT).credit == 100
 
 
 async def test_to_with_only_commas_is_missing(client: Client) -> None:
@@ -244,7 +226,7 @@ async def test_refusals(
         f'{{"status":{status},"message":"{reason}"}}',
     )
     assert simulator.outbox == []
-    assert simulator.state.account("sms-ab1234-1").credit == 100
+    assert simulator.state.account(DEFAULT_ACCOUNT).credit == 100
 
 
 async def test_ip_restriction(socket_enabled: None, session: object) -> None:
@@ -256,13 +238,13 @@ async def test_ip_restriction(socket_enabled: None, session: object) -> None:
     restricted = SimulatorState(
         [
             Account(
-                name="sms-ab1234-1",
+                name=DEFAULT_ACCOUNT,
                 credit=Decimal(10),
                 users={
                     "office": SmsUser(password="Offic3ab", allowed_ips=["192.0.2.10"]),
                     "local": SmsUser(password="L0calabc", allowed_ips=["127.0.0.1"]),
                 },
-                senders=["HomeAssist"],
+                senders=[DEFAULT_SENDER],
             )
         ]
     )
@@ -369,12 +351,12 @@ async def test_not_enough_credit_charges_nothing(
     client: Client, simulator: RunningSimulator, state: SimulatorState
 ) -> None:
     """Too little credit for every recipient sends to none."""
-    state.set_credit("sms-ab1234-1", 1)
+    state.set_credit(DEFAULT_ACCOUNT, 1)
     assert await client.get(to="0033612345678,0033698765432") == (
         200,
         "KO\nNot enough credits",
     )
     assert simulator.outbox == []
-    assert state.account("sms-ab1234-1").credit == 1
+    assert state.account(DEFAULT_ACCOUNT).credit == 1
     # Exactly enough is enough.
     assert await client.get() == (200, "OK\n0\n10867690")

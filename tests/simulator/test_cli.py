@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 import io
 import json
 from pathlib import Path
@@ -17,6 +16,8 @@ import pytest
 from http2sms_simulator import (
     DEFAULT_ACCOUNT,
     DEFAULT_CREDIT,
+    DEFAULT_LOGIN,
+    DEFAULT_SENDER,
     SECOND_ACCOUNT,
     SECOND_LOGIN,
     SECOND_PASSWORD,
@@ -183,11 +184,11 @@ def test_single_account_flags() -> None:
 def test_defaults() -> None:
     """Without options, the simulator serves its published default account."""
     state = state_from_args(build_parser().parse_args([]))
-    account = state.account("sms-ab1234-1")
+    account = state.account(DEFAULT_ACCOUNT)
     assert (account.credit, account.senders, list(account.users)) == (
-        Decimal(100),
-        ["HomeAssist"],
-        ["homeassistant"],
+        DEFAULT_CREDIT,
+        [DEFAULT_SENDER],
+        [DEFAULT_LOGIN],
     )
     assert state.missing_before_auth is True
 

@@ -9,11 +9,11 @@ import json
 import aiohttp
 import pytest
 
-from http2sms_simulator import Fault, FaultKind, SimulatorState
+from http2sms_simulator import DEFAULT_ACCOUNT, Fault, FaultKind, SimulatorState
 from http2sms_simulator.state import RequestRecord
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import Client
+from .conftest import Client, valid_params
 
 SHORT = aiohttp.ClientTimeout(total=0.3)
 
@@ -28,7 +28,7 @@ async def _settled(record: RequestRecord) -> str:
 
 
 def _charged(simulator: RunningSimulator) -> Decimal:
-    return 100 - simulator.state.account("sms-ab1234-1").credit
+    return 100 - simulator.state.account(DEFAULT_ACCOUNT).credit
 
 
 async def test_delay_before_processing_sends_nothing(
@@ -38,7 +38,7 @@ async def test_delay_before_processing_sends_nothing(
     simulator.inject(Fault(kind=FaultKind.DELAY, seconds=30))
     with pytest.raises(TimeoutError):
         async with client.session.get(
-            simulator.endpoint, params={"account": "sms-ab1234-1"}, timeout=SHORT
+            simulator.endpoint, params={"account": DEFAULT_ACCOUNT}, timeout=SHORT
         ) as response:
             await response.read()
     assert await _settled(simulator.requests[0]) == "client gone"
@@ -65,14 +65,7 @@ async def test_delay_after_send_keeps_the_sms(
     with pytest.raises(TimeoutError):
         async with client.session.get(
             simulator.endpoint,
-            params={
-                "account": "sms-ab1234-1",
-                "login": "homeassistant",
-                "password": "Secr3t42",
-                "from": "HomeAssist",
-                "to": "0033612345678",
-                "message": "late",
-            },
+            params=valid_params(message="late"),
             timeout=SHORT,
         ) as response:
             await response.read()

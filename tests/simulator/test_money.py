@@ -6,7 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from http2sms_simulator import Account, SimulatorState, SmsUser
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_CREDIT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+    Account,
+    SimulatorState,
+    SmsUser,
+)
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import Client
@@ -22,10 +31,10 @@ def state() -> SimulatorState:
     return SimulatorState(
         [
             Account(
-                name="sms-ab1234-1",
-                credit=Decimal(100),
-                users={"homeassistant": SmsUser(password="Secr3t42")},
-                senders=["HomeAssist"],
+                name=DEFAULT_ACCOUNT,
+                credit=DEFAULT_CREDIT,
+                users={DEFAULT_LOGIN: SmsUser(password=DEFAULT_PASSWORD)},
+                senders=[DEFAULT_SENDER],
                 rates={"0044": Decimal("0.5"), "00353": Decimal("0.8")},
             )
         ]
@@ -82,12 +91,12 @@ async def test_decimal_credit_down_to_zero(
     client: Client, state: SimulatorState
 ) -> None:
     """Fractional rates spend the credit exactly down to zero, then refuse."""
-    state.set_credit("sms-ab1234-1", "1.5")
+    state.set_credit(DEFAULT_ACCOUNT, "1.5")
     assert (await client.get(to=UK))[1].split("\n")[:2] == ["OK", "1"]
     assert (await client.get(to=UK))[1].split("\n")[:2] == ["OK", "0.50"]
     assert (await client.get(to=UK))[1].split("\n")[:2] == ["OK", "0"]
     assert await client.get(to=UK) == (200, "KO\nNot enough credits")
-    assert state.account("sms-ab1234-1").credit == 0
+    assert state.account(DEFAULT_ACCOUNT).credit == 0
 
 
 async def test_smscoding_changes_the_cost(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from http2sms_simulator import HtmlLayout, SimulatorState
+from http2sms_simulator import DEFAULT_ACCOUNT, HtmlLayout, SimulatorState
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import Client, valid_params
@@ -61,7 +61,7 @@ EXAMPLES = [
 def state() -> SimulatorState:
     """The guide's examples start from a credit of 1008."""
     state = SimulatorState()
-    state.set_credit("sms-ab1234-1", 1008)
+    state.set_credit(DEFAULT_ACCOUNT, 1008)
     return state
 
 
@@ -167,7 +167,7 @@ async def test_decimal_credit_is_printed_with_two_decimals(
     client: Client, state: SimulatorState
 ) -> None:
     """A fractional credit is printed with two decimals."""
-    state.set_credit("sms-ab1234-1", Decimal("231.5"))
+    state.set_credit(DEFAULT_ACCOUNT, Decimal("231.5"))
     assert await client.get(contentType="application/json") == (
         200,
         '{"status":100,"creditLeft":"230.50","SmsIds":["10867690"]}',

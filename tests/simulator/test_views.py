@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from http2sms_simulator import DEFAULT_PASSWORD
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+)
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import Client
@@ -30,9 +35,9 @@ async def test_outbox_json(client: Client) -> None:
     assert status == 200
     assert outbox[0] == {
         "id": 10867690,
-        "account": "sms-ab1234-1",
-        "login": "homeassistant",
-        "sender": "HomeAssist",
+        "account": DEFAULT_ACCOUNT,
+        "login": DEFAULT_LOGIN,
+        "sender": DEFAULT_SENDER,
         "short_code": False,
         "recipient": "0033612345678",
         "message": "Hi\rthere",
@@ -106,7 +111,7 @@ async def test_phone_page(client: Client) -> None:
     assert page.count("STOP au 36111") == 2
     assert "Unicode" in page
     assert "tag t1" in page
-    assert "sms-ab1234-1: 97 credits" in page
+    assert f"{DEFAULT_ACCOUNT}: 97 credits" in page
     # Flash is on the first bubble only.
     assert page.count('class="bubble flash"') == 1
 
@@ -117,10 +122,10 @@ async def test_accounts_view(client: Client) -> None:
         200,
         [
             {
-                "name": "sms-ab1234-1",
+                "name": DEFAULT_ACCOUNT,
                 "credit": "100",
-                "logins": ["homeassistant"],
-                "senders": ["HomeAssist"],
+                "logins": [DEFAULT_LOGIN],
+                "senders": [DEFAULT_SENDER],
                 "rates": {},
                 "default_rate": "1",
             }
@@ -151,8 +156,8 @@ async def test_set_credit(
 ) -> None:
     """The credit can be set over HTTP."""
     assert await client.admin(
-        "POST", "credit", json={"account": "sms-ab1234-1", "credit": credit}
-    ) == (200, {"account": "sms-ab1234-1", "credit": shown})
+        "POST", "credit", json={"account": DEFAULT_ACCOUNT, "credit": credit}
+    ) == (200, {"account": DEFAULT_ACCOUNT, "credit": shown})
     assert (await client.get())[1].split("\n")[1] == left
 
 
@@ -160,11 +165,11 @@ async def test_set_credit(
     ("body", "status"),
     [
         ({"account": "sms-zz0000-1", "credit": 1}, 404),
-        ({"account": "sms-ab1234-1", "credit": -1}, 400),
-        ({"account": "sms-ab1234-1", "credit": "lots"}, 400),
-        ({"account": "sms-ab1234-1", "credit": "NaN"}, 400),
-        ({"account": "sms-ab1234-1", "credit": True}, 400),
-        ({"account": "sms-ab1234-1"}, 400),
+        ({"account": DEFAULT_ACCOUNT, "credit": -1}, 400),
+        ({"account": DEFAULT_ACCOUNT, "credit": "lots"}, 400),
+        ({"account": DEFAULT_ACCOUNT, "credit": "NaN"}, 400),
+        ({"account": DEFAULT_ACCOUNT, "credit": True}, 400),
+        ({"account": DEFAULT_ACCOUNT}, 400),
     ],
 )
 async def test_set_credit_refusals(
@@ -174,7 +179,7 @@ async def test_set_credit_refusals(
     code, reply = await client.admin("POST", "credit", json=body)
     assert code == status
     assert "error" in reply
-    assert simulator.state.account("sms-ab1234-1").credit == 100
+    assert simulator.state.account(DEFAULT_ACCOUNT).credit == 100
 
 
 async def test_admin_is_outside_the_http2sms_path(
