@@ -65,7 +65,7 @@ MAX_CONCURRENT_REQUESTS = 4
 # less), and how long Home Assistant's stop lets queued sends go out before refusing the rest.
 DETACHED_GRACE = 10.0
 STOP_DRAIN_TIMEOUT = 10.0
-# Today's spend is written at most this often while SMS go out, and at every unload and stop.
+# Today's spend is written at most this long after an SMS, and at every unload and stop.
 SPEND_SAVE_DELAY = 10.0
 SPEND_STORAGE_VERSION = 1
 
@@ -186,6 +186,7 @@ class SmsAccount:
         )
         self._spend_loaded = asyncio.Lock()
         self._spend_read = False
+        self._spend_save_pending = False
         self._midnight_timer: CALLBACK_TYPE | None = None
 
     @property
@@ -535,11 +536,20 @@ class SmsAccount:
     def _add_spend(self, parts: int) -> None:
         """Count parts in today's spend; the caller tells the listeners."""
         self._spend_of_today().parts += parts
-        # A reply that comes back after the last unload is written at once: no timer of an
-        # account without entries may linger.
-        self._spend_store.async_delay_save(
-            self._spend.as_stored, SPEND_SAVE_DELAY if self._links else 0
-        )
+        # Scheduled once until written: a Store's delayed save moves back at every call, so a
+        # steady stream of SMS would put it off for as long as the stream lasts. A reply that
+        # comes back after the last unload is written at once: no timer of an account
+        # without entries may linger.
+        if not self._links:
+            self._spend_store.async_delay_save(self._spend_to_store, 0)
+        elif not self._spend_save_pending:
+            self._spend_save_pending = True
+            self._spend_store.async_delay_save(self._spend_to_store, SPEND_SAVE_DELAY)
+
+    def _spend_to_store(self) -> dict[str, Any]:
+        """Return what to write, when the Store writes (so the figure is the latest)."""
+        self._spend_save_pending = False
+        return self._spend.as_stored()
 
     @callback
     def _async_schedule_midnight(self) -> None:
@@ -577,7 +587,8 @@ class SmsAccount:
     async def async_save_spend(self) -> None:
         """Write today's spend now (an unload or a stop must not leave a write pending)."""
         if self._spend_read:
-            await self._spend_store.async_save(self._spend_of_today().as_stored())
+            self._spend_of_today()
+            await self._spend_store.async_save(self._spend_to_store())
 
     async def async_remove_spend(self) -> None:
         """Delete the saved spend of an account no entry uses any more."""

@@ -34,7 +34,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ovh_http2sms.account import ACCOUNTS
+from custom_components.ovh_http2sms.account import ACCOUNTS, SPEND_SAVE_DELAY
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_MAX_PARTS,
@@ -590,6 +590,35 @@ def _parts_sent_today(sim: ObservedSimulator) -> int:
     )
 
 
+def _saved_spend(hass_storage: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        value["data"]
+        for key, value in hass_storage.items()
+        if key.startswith(f"{DOMAIN}.daily_spend.")
+    ]
+
+
+@TICKING_CLOCK
+async def test_a_steady_stream_of_sms_does_not_put_off_saving_the_spend(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An SMS every few seconds still has today's spend written within SPEND_SAVE_DELAY."""
+    async with _account(hass, **{CONF_REPEAT_WINDOW: 0}):
+        every = SPEND_SAVE_DELAY * 0.6
+        for alert in range(5):
+            await async_notify(hass, "notify.alice", f"Water, alert {alert}")
+            freezer.tick(timedelta(seconds=every))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+            if (alert + 1) * every > SPEND_SAVE_DELAY:
+                # Written while SMS go on: a crash now would lose only the latest.
+                [saved] = _saved_spend(hass_storage)
+                assert saved["parts"] >= alert
+
+
 @TICKING_CLOCK
 async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
     hass: HomeAssistant,
@@ -615,11 +644,7 @@ async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
         hass.data.pop(ACCOUNTS)
-        [stored] = [
-            value["data"]
-            for key, value in hass_storage.items()
-            if key.startswith(f"{DOMAIN}.daily_spend.")
-        ]
+        [stored] = _saved_spend(hass_storage)
         assert stored == {"day": dt_util.now().date().isoformat(), "parts": 5}
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
@@ -810,9 +835,5 @@ async def test_a_reply_after_the_last_unload_is_saved_at_once(
         assert await hass.config_entries.async_unload(entry.entry_id)
         await on_the_wire
         await hass.async_block_till_done()
-        [stored] = [
-            value["data"]
-            for key, value in hass_storage.items()
-            if key.startswith(f"{DOMAIN}.daily_spend.")
-        ]
+        [stored] = _saved_spend(hass_storage)
         assert stored["parts"] == 1
