@@ -27,6 +27,7 @@ WARNING_FROM_THE_INTEGRATION = (
 def test_records_are_read_with_or_without_a_utc_offset(
     tmp_path: Path, timestamp: str
 ) -> None:
+    """Records are found whether Home Assistant writes its timestamps with a UTC offset or not."""
     hass = HomeAssistant(tmp_path)
     hass.logs.append(tmp_path / "hass-run1.log")
     hass.log_path.write_text(
@@ -40,6 +41,7 @@ def test_records_are_read_with_or_without_a_utc_offset(
 
 
 def test_a_log_with_no_record_recognised_is_an_error(tmp_path: Path) -> None:
+    """A log whose records match no known format is an error, not a log with nothing to report."""
     hass = HomeAssistant(tmp_path)
     hass.logs.append(tmp_path / "hass-run1.log")
     hass.log_path.write_text(

@@ -99,6 +99,7 @@ def _say(user: Client, text: str, language: str) -> dict[str, Any]:
 def test_a_sentence_over_the_conversation_api_sends_the_sms(
     simulator: Simulator, assist_home_assistant: HomeAssistant, owner: Person
 ) -> None:
+    """A sentence in French or English texts an exposed contact; an unexposed one is refused."""
     user = onboard(assist_home_assistant.base_url, owner)
     user.wait_running()
     contacts = _set_up_contacts(user, simulator)

@@ -141,6 +141,7 @@ async def _next_local_day(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -
 async def test_flapping_automation_sends_one_sms_with_the_defaults(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
+    """A door flapping 200 times in a minute sends one SMS; the rest are held back as repeats."""
     async with _account(hass) as (sim, entry):
         await _flapping_door_automation(hass)
         await _flap(hass, freezer)
@@ -154,6 +155,7 @@ async def test_flapping_automation_sends_one_sms_with_the_defaults(
 async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Without the repeat guard, the budget stops the flapping with an issue until midnight."""
     async with _account(hass, **{CONF_REPEAT_WINDOW: 0, CONF_DAILY_BUDGET: 10}) as (
         sim,
         _entry,
@@ -191,6 +193,7 @@ async def test_flapping_automation_stops_at_the_budget_until_the_next_day(
 async def test_a_repeat_is_suppressed_said_and_logged_without_number_or_text(
     hass: HomeAssistant, socket_enabled: None, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A repeat skips only that recipient, says so and logs it without the number or the text."""
     caplog.set_level(logging.INFO)
     async with _account(hass) as (sim, _entry):
         first = await async_send_sms(
@@ -213,6 +216,7 @@ async def test_a_repeat_is_suppressed_said_and_logged_without_number_or_text(
 async def test_allow_repeat_sends_a_deliberate_repeat(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """With allow_repeat, the same SMS to the same number goes out a second time."""
     async with _account(hass) as (sim, _entry):
         await async_send_sms(hass, recipients=["06 12 34 56 78"], message="Reminder")
         response = await async_send_sms(
@@ -225,6 +229,7 @@ async def test_allow_repeat_sends_a_deliberate_repeat(
 async def test_a_notify_entirely_suppressed_returns_normally(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """A notify whose only SMS is a repeat sends nothing and raises no error."""
     async with _account(hass) as (sim, _entry):
         await async_notify(hass, "notify.alice", "Garage open")
         await async_notify(hass, "notify.alice", "Garage open")
@@ -235,6 +240,7 @@ async def test_a_notify_entirely_suppressed_returns_normally(
 async def test_the_guard_compares_the_text_after_look_alikes_are_replaced(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """With look-alikes replaced, texts differing only by a curly apostrophe are one repeat."""
     async with _account(hass, **{CONF_REPLACE_CHARACTERS: REPLACE_LOOKALIKES}) as (
         sim,
         _entry,
@@ -248,6 +254,7 @@ async def test_the_guard_compares_the_text_after_look_alikes_are_replaced(
 async def test_the_window_passes_and_zero_turns_the_guard_off(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
+    """A repeat is held back for two minutes, then goes; with a window of 0 it always goes."""
     async with _account(hass) as (sim, entry):
         await async_notify(hass, "notify.alice", "Window open")
         freezer.tick(timedelta(minutes=1, seconds=59))
@@ -266,6 +273,7 @@ async def test_the_window_passes_and_zero_turns_the_guard_off(
 async def test_a_send_that_was_not_sent_can_be_repeated_one_that_may_have_cannot(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """An SMS the gateway refused can be sent again; one cut off after it left is held back."""
     async with _account(hass) as (sim, _entry):
         sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0))
         with pytest.raises(HomeAssistantError):
@@ -282,6 +290,7 @@ async def test_a_send_that_was_not_sent_can_be_repeated_one_that_may_have_cannot
 
 
 def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
+    """The guard remembers only the latest SMS, as hashes with no number or text in them."""
     recent = RecentSms(limit=3)
     now = dt_util.utcnow()
     window = timedelta(minutes=2)
@@ -309,6 +318,7 @@ def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
 async def test_the_budget_refuses_before_any_request_with_the_figures(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Over the budget, an SMS is refused before any request, saying budget, spent and needed."""
     async with _account(hass, **{CONF_DAILY_BUDGET: 5}) as (sim, entry):
         long_text = "x" * 200  # two parts in 7-bit
         await async_send_sms(hass, recipients=["06 12 34 56 78"], message=long_text)
@@ -370,6 +380,7 @@ async def test_a_burst_fired_at_once_cannot_overshoot_the_budget(
 async def test_an_sms_that_may_have_been_sent_counts_against_the_budget(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """An SMS cut off after it left counts against the budget, so the next one is refused."""
     async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
         sim.inject(Fault(kind=FaultKind.RESET, after_send=True))
         with pytest.raises(HomeAssistantError) as raised:
@@ -454,6 +465,7 @@ def _failure_issue(hass: HomeAssistant) -> dict[str, str]:
 async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success(
     hass: HomeAssistant, socket_enabled: None, case: FaultCase
 ) -> None:
+    """An automation's failed send raises a repair issue naming it and why; a success clears it."""
     async with fault_scenario(hass, case) as scenario:
         await _setup_alerts(hass)
         scenario.arm()
@@ -478,6 +490,7 @@ async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success
 async def test_the_issue_is_replaced_names_scripts_and_automations_without_id(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Each failure replaces the one issue and names its script, or its automation without an id."""
     async with _account(hass) as (sim, _entry):
         await _setup_alerts(hass)
         sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, times=3))
@@ -505,6 +518,7 @@ async def test_the_issue_is_replaced_names_scripts_and_automations_without_id(
 async def test_no_issue_for_a_person_calling_the_action(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """A person calling the action sees the error there and then: no repair issue is raised."""
     async with _account(hass) as (sim, _entry):
         with pytest.raises(ServiceValidationError) as raised:
             await async_send_sms(hass, recipients=["06 12"], message="Typo")
@@ -548,6 +562,7 @@ async def test_an_automation_validation_error_raises_the_issue_too(
 async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
     hass: HomeAssistant, socket_enabled: None, hass_storage: dict[str, Any]
 ) -> None:
+    """Removing the entry deletes its repair issues and the account's saved spend of the day."""
     async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
         await _setup_alerts(hass)
         sim.inject(Fault(kind=FaultKind.UNKNOWN_STATUS))
@@ -626,6 +641,7 @@ async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
 ) -> None:
+    """The spend sensor counts the parts the gateway took today, across a restart and midnight."""
     await hass.config.async_set_time_zone("Europe/Paris")
     async with observed_simulator() as sim:
         entry = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
@@ -735,6 +751,7 @@ class _Sent:
 async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_window(
     hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Any sends and clock moves keep each day in budget, with no unasked repeat in the window."""
     await hass.config.async_set_time_zone("Europe/Paris")
     async with observed_simulator() as sim:
 
@@ -796,6 +813,7 @@ async def test_any_sequence_stays_within_the_budget_and_never_repeats_in_the_win
 async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
+    """Asked twice for the same SMS, Assist sends it once and says the repeat was held back."""
     async with _account(hass) as (sim, _entry):
         assert await async_setup_component(hass, "homeassistant", {})
         assert await async_setup_component(hass, "conversation", {})
