@@ -311,23 +311,23 @@ async def measure_latency(
             ),
             # The same calls to an entity that sends nothing: Home Assistant's own cost.
             "null_rest": (
-                Series("null notify, REST"),
+                Series('"Nothing" notify, REST'),
                 partial(rest_notify, null_entity),
                 False,
             ),
             "null_ws": (
-                Series("null notify, WebSocket"),
+                Series('"Nothing" notify, WebSocket'),
                 partial(ws_notify, null_entity),
                 False,
             ),
             # The same calls to an entity that makes the request and nothing else.
             "post_rest": (
-                Series("bare POST notify, REST"),
+                Series('"Bare POST" notify, REST'),
                 partial(rest_notify, post_entity),
                 True,
             ),
             "post_ws": (
-                Series("bare POST notify, WebSocket"),
+                Series('"Bare POST" notify, WebSocket'),
                 partial(ws_notify, post_entity),
                 True,
             ),
@@ -554,6 +554,15 @@ def _overhead_lines(
     return lines
 
 
+def _beyond_floor(latency: dict[str, Series], api: str) -> float:
+    """Return how much more the same request costs from a notify entity than from here."""
+    return (
+        latency[f"post_{api}"].median()
+        - latency[f"null_{api}"].median()
+        - latency["floor"].median()
+    )
+
+
 def ms(seconds: float) -> str:
     """Milliseconds, for the table."""
     return f"{seconds * 1000:8.2f}"
@@ -580,18 +589,18 @@ def report(
         )
     lines.append("")
     lines.append(
-        "The integration's own overhead = ours - (null notify + bare POST), "
+        'The integration\'s own overhead = ours - ("Nothing" notify + bare POST), '
         "round by round (ms)"
     )
     lines.extend(_overhead_lines(latency, ("null", "floor")))
     lines.append(
-        "(of medians = median(ours) - median(null) - median(floor), of p10s the same with the "
+        "(of medians = median(ours) - median(Nothing) - median(floor), of p10s the same with the "
         "10th percentiles, which the machine's load moves least: when the estimates differ, "
         "the load skewed the distributions)"
     )
     lines.append("")
     lines.append(
-        "Its own work beyond the request it makes = ours - bare POST notify (the same request "
+        'Its own work beyond the request it makes = ours - "Bare POST" notify (the same request '
         "through Home Assistant's shared session, from a notify entity), round by round (ms)"
     )
     lines.extend(_overhead_lines(latency, ("post",)))
@@ -603,6 +612,12 @@ def report(
                 f"{latency['null_rest'].median() * 1000:.2f} ms over REST, "
                 f"{null_ws * 1000:.2f} ms over WebSocket ({ping * 1000:.2f} ms of which is "
                 "the bare round trip of a ping)."
+            ),
+            (
+                "Home Assistant's own cost of making the request from a notify entity, beyond "
+                'the floor = "Bare POST" - ("Nothing" + floor), of medians: '
+                f"{_beyond_floor(latency, 'rest') * 1000:.2f} ms over REST, "
+                f"{_beyond_floor(latency, 'ws') * 1000:.2f} ms over WebSocket."
             ),
             (
                 "Against OVHcloud over the internet (tens of ms a request) the floor dwarfs both; "
@@ -624,7 +639,7 @@ def report(
         for fp in footprints
     )
     lines.append(
-        f"Before the entry was added (Home Assistant and the null notify entity): "
+        f'Before the entry was added (Home Assistant and the "Nothing" entity): '
         f"{bare_memory / 2**20:.1f} MiB. RSS only grows: Python seldom gives memory back."
     )
     lines.append("")
