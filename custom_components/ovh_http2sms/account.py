@@ -287,6 +287,7 @@ class SmsAccount:
         for linked_id in self._links:
             ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
         # The spend, the credit and the reachability change together: one notice for all.
+        # One id per SMS accepted; a reply without ids is counted as the request asked.
         self._add_spend(parts * (len(result.sms_ids) or len(request.recipients)))
         if result.credits_left is not None:
             self._take_credit(sequence, result.credits_left)
