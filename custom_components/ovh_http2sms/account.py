@@ -281,8 +281,7 @@ class SmsAccount:
             sequence, result = await self._async_send_in_turn(entry_id, request, parts)
         except HomeAssistantError as err:
             if failed_outcome(err) is Outcome.NOT_SENT:
-                for number in request.recipients:
-                    self._recent.forget(sms_digest(number, request.message))
+                self.async_not_sent(request)
             raise
         for linked_id in self._links:
             ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
@@ -294,6 +293,12 @@ class SmsAccount:
         self._set_reachable(True)
         self._async_changed()
         return result
+
+    @callback
+    def async_not_sent(self, request: SmsRequest) -> None:
+        """Forget a request that certainly reached nobody: sending it again is no repeat."""
+        for number in request.recipients:
+            self._recent.forget(sms_digest(number, request.message))
 
     async def _async_send_in_turn(
         self, entry_id: str, request: SmsRequest, parts: int

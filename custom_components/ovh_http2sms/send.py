@@ -288,10 +288,13 @@ async def _async_send_prepared(
         suppressed=tuple(suppressed),
     )
     try:
-        for request in requests:
+        for index, request in enumerate(requests):
             try:
                 result = await account.async_send(entry_id, request, prepared.parts)
             except HomeAssistantError as err:
+                # The batches after a failed one are never tried.
+                for untried in requests[index + 1 :]:
+                    account.async_not_sent(untried)
                 if not receipt.recipients:
                     raise
                 unknown = (

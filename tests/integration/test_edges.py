@@ -259,6 +259,33 @@ async def test_a_partial_batch_says_how_many_got_it_may_have_and_did_not(
         assert len(sim.outbox) == 200
         assert len(sim.requests) == 2
 
+        # The same SMS again: only the 50 never tried get it; nobody gets it twice.
+        response = await async_send_sms(
+            hass, recipients=numbers, message="Storm warning"
+        )
+        assert len(response["suppressed"]) == 200
+        assert len(sim.outbox) == 250
+        assert len({sms.recipient for sms in sim.outbox}) == 250
+
+
+async def test_batches_never_tried_after_a_refused_one_can_be_sent_again(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """When the first batch is refused, a retry reaches all numbers: none was held back."""
+    async with observed_simulator() as sim:
+        await async_setup(hass, account_entry(sim.endpoint))
+        numbers = [f"+336123{index:05d}" for index in range(250)]
+        sim.inject(Fault(kind=FaultKind.RATE_LIMIT, limit=0))
+        with pytest.raises(HomeAssistantError):
+            await async_send_sms(hass, recipients=numbers, message="Storm warning")
+        assert sim.outbox == []
+
+        response = await async_send_sms(
+            hass, recipients=numbers, message="Storm warning"
+        )
+        assert response["suppressed"] == []
+        assert len(sim.outbox) == 250
+
 
 async def test_credit_sensor_keeps_going_after_a_hostile_reply(
     hass: HomeAssistant, socket_enabled: None
