@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from compression import zstd
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+import gzip
 import socket
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -47,6 +49,7 @@ from custom_components.ovh_http2sms.http2sms import (
     normalise_line_breaks,
     validate_endpoint,
 )
+from custom_components.ovh_http2sms.http2sms.client import MAX_REPLY_BYTES
 from http2sms_simulator import HTTP2SMS_PATH, Coding, Fault, FaultKind, SimulatorState
 from http2sms_simulator.testing import RunningSimulator, run_simulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SECRETS, SENDER
@@ -1276,3 +1279,39 @@ async def test_a_chunked_reply_too_large_for_http2sms_is_refused(
         client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
         with pytest.raises(Http2SmsInvalidResponseError):
             await client.send(sms())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [("gzip", gzip.compress), ("zstd", zstd.compress)],
+)
+async def test_a_compressed_reply_of_small_length_too_large_once_read_is_refused(
+    socket_enabled: None,
+    session: aiohttp.ClientSession,
+    credentials: Credentials,
+    encoding: str,
+    compress: Callable[[bytes], bytes],
+) -> None:
+    """A compressed reply is capped once decompressed, not by its announced length."""
+    body = compress(b"OK\n1007\n10867690\n" + b"\n" * (16 * MAX_REPLY_BYTES))
+    assert len(body) < MAX_REPLY_BYTES
+    reply = http_reply("200 OK", body, f"Content-Encoding: {encoding}")
+    async with raw_server(reply) as server:
+        client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
+        with pytest.raises(Http2SmsInvalidResponseError):
+            await client.send(sms())
+
+
+async def test_a_compressed_reply_of_sane_size_is_read(
+    socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
+) -> None:
+    """A gzip reply of announced length is decompressed and read to its end."""
+    reply = http_reply(
+        "200 OK", gzip.compress(b"OK\n1007\n10867690\n"), "Content-Encoding: gzip"
+    )
+    async with raw_server(reply) as server:
+        client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
+        result = await client.send(sms())
+
+    assert result.credits_left == Decimal(1007)
+    assert result.sms_ids == ("10867690",)

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp
+from aiohttp import hdrs
 from yarl import URL
 
 from .encoding import Encoding
@@ -315,8 +316,11 @@ async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
     if response.content_length is not None:
         if response.content_length > MAX_REPLY_BYTES:
             raise Http2SmsInvalidResponseError("The reply is too large to be http2sms")
-        # aiohttp reads no more than the announced length.
-        return await response.read()
+        # aiohttp reads no more than the announced length, but that length is what came over
+        # the wire: a compressed body is decompressed as it is read, to any size. Only a body
+        # sent as is can be read whole.
+        if hdrs.CONTENT_ENCODING not in response.headers:
+            return await response.read()
     body = bytearray()
     async for chunk in response.content.iter_chunked(4096):
         body += chunk
