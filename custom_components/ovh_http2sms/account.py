@@ -105,6 +105,8 @@ class Admission:
 
     recipients: list[str]
     suppressed: list[str]
+    # When the recipients were noted as sent: a failure takes back only this note.
+    noted_at: datetime
 
 
 @dataclass(slots=True)
@@ -265,9 +267,11 @@ class SmsAccount:
     # --- Sending -----------------------------------------------------------------------------
 
     async def async_send(
-        self, entry_id: str, request: SmsRequest, parts: int
+        self, entry_id: str, request: SmsRequest, parts: int, *, noted_at: datetime
     ) -> SendResult:
         """Send one request of `parts` parts in its turn; raise a translated error.
+
+        `noted_at` is when the repeat guard noted its recipients (`Admission.noted_at`).
 
         The error's `__cause__` is the client's error; `outcome` on it tells whether the SMS
         may have been sent. The daily budget is checked again in the request's turn, when
@@ -281,7 +285,7 @@ class SmsAccount:
             sequence, result = await self._async_send_in_turn(entry_id, request, parts)
         except HomeAssistantError as err:
             if failed_outcome(err) is Outcome.NOT_SENT:
-                self.async_not_sent(request)
+                self.async_not_sent(request, noted_at)
             raise
         for linked_id in self._links:
             ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
@@ -295,10 +299,13 @@ class SmsAccount:
         return result
 
     @callback
-    def async_not_sent(self, request: SmsRequest) -> None:
-        """Forget a request that certainly reached nobody: sending it again is no repeat."""
+    def async_not_sent(self, request: SmsRequest, noted_at: datetime) -> None:
+        """Forget a request that certainly reached nobody: sending it again is no repeat.
+
+        Only the note its admission made goes: a number another send reached since stays.
+        """
         for number in request.recipients:
-            self._recent.forget(sms_digest(number, request.message))
+            self._recent.forget(sms_digest(number, request.message), noted_at)
 
     async def _async_send_in_turn(
         self, entry_id: str, request: SmsRequest, parts: int
@@ -491,7 +498,7 @@ class SmsAccount:
             self._check_budget(entry_id, options, parts * len(admitted))
         for number in admitted:
             self._recent.remember(digests[number], now)
-        return Admission(admitted, suppressed)
+        return Admission(admitted, suppressed, now)
 
     @property
     def spent_today(self) -> int:

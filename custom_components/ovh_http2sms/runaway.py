@@ -69,9 +69,13 @@ class RecentSms:
         while len(self._sent_at) > self._limit:
             self._sent_at.popitem(last=False)
 
-    def forget(self, digest: bytes) -> None:
-        """Drop a pair that was certainly not sent, so that sending it again is no repeat."""
-        self._sent_at.pop(digest, None)
+    def forget(self, digest: bytes, noted_at: datetime) -> None:
+        """Drop a pair noted at `noted_at` that was certainly not sent: sending it is no repeat.
+
+        A pair noted again since (another send reached the number meanwhile) stays.
+        """
+        if self._sent_at.get(digest) == noted_at:
+            del self._sent_at[digest]
 
 
 @dataclass(slots=True)

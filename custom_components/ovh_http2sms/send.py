@@ -238,6 +238,7 @@ async def async_send(
             prepared=prepared,
             admitted=admission.recipients,
             suppressed=admission.suppressed,
+            noted_at=admission.noted_at,
             order=order,
             context=context,
         )
@@ -262,6 +263,7 @@ async def _async_send_prepared(
     prepared: PreparedSms,
     admitted: Sequence[str],
     suppressed: Sequence[str],
+    noted_at: datetime,
     order: SmsOrder,
     context: Context | None,
 ) -> SmsReceipt:
@@ -290,11 +292,13 @@ async def _async_send_prepared(
     try:
         for index, request in enumerate(requests):
             try:
-                result = await account.async_send(entry_id, request, prepared.parts)
+                result = await account.async_send(
+                    entry_id, request, prepared.parts, noted_at=noted_at
+                )
             except HomeAssistantError as err:
                 # The batches after a failed one are never tried.
                 for untried in requests[index + 1 :]:
-                    account.async_not_sent(untried)
+                    account.async_not_sent(untried, noted_at)
                 if not receipt.recipients:
                     raise
                 unknown = (

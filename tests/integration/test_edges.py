@@ -23,6 +23,7 @@ from tests.conftest import ACCOUNT
 from .conftest import account_entry, async_notify, async_send_sms
 from .fault_helpers import (
     EN_EXCEPTIONS,
+    FAST_PACE,
     LONG_DELAY,
     SHORT_TIMEOUT,
     assert_translated,
@@ -285,6 +286,38 @@ async def test_batches_never_tried_after_a_refused_one_can_be_sent_again(
         )
         assert response["suppressed"] == []
         assert len(sim.outbox) == 250
+
+
+async def test_a_failed_batch_does_not_unmark_a_number_another_send_reached(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A number a deliberate repeat reached meanwhile stays marked when a big send fails."""
+    async with observed_simulator() as sim:
+        await async_setup(
+            hass, account_entry(sim.endpoint, **FAST_PACE), timeout=SHORT_TIMEOUT
+        )
+        numbers = [f"+336123{index:05d}" for index in range(101)]
+        late = numbers[-1]
+        sim.inject(Fault(kind=FaultKind.DELAY, seconds=LONG_DELAY))
+        big = asyncio.ensure_future(
+            async_send_sms(hass, recipients=numbers, message="Storm warning")
+        )
+        async with asyncio.timeout(10):
+            while not sim.observation.in_flight:  # noqa: ASYNC110 - polls the simulator
+                await asyncio.sleep(0.01)
+        # While the first batch is out, the last number gets the SMS on purpose.
+        await async_send_sms(
+            hass, recipients=[late], message="Storm warning", allow_repeat=True
+        )
+        with pytest.raises(HomeAssistantError):
+            await big
+
+        # It got it seconds ago: the same SMS, not asked as a repeat, is held back.
+        response = await async_send_sms(
+            hass, recipients=[late], message="Storm warning"
+        )
+        assert len(response["suppressed"]) == 1
+        assert [sms.recipient for sms in sim.outbox].count("00" + late[1:]) == 1
 
 
 async def test_credit_sensor_keeps_going_after_a_hostile_reply(

@@ -312,6 +312,21 @@ def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
     )
 
 
+def test_a_failed_send_takes_back_only_its_own_note() -> None:
+    """Forgetting a send that reached nobody keeps the note a later send made of the pair."""
+    recent = RecentSms()
+    digest = sms_digest(ALICE, "Smoke")
+    window = timedelta(minutes=2)
+    failed = dt_util.utcnow()
+    repeated = failed + timedelta(seconds=1)
+    recent.remember(digest, failed)
+    recent.remember(digest, repeated)
+    recent.forget(digest, failed)
+    assert recent.is_recent(digest, repeated, window)
+    recent.forget(digest, repeated)
+    assert not recent.is_recent(digest, repeated, window)
+
+
 # --- The daily budget -----------------------------------------------------------------------
 
 
