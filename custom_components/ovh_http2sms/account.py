@@ -333,6 +333,12 @@ class SmsAccount:
                             self._async_changed()
                         self._async_failed(link, err)
                         raise translate(err) from err
+                    except asyncio.CancelledError:
+                        # Cut off by its caller (an automation restarted, a timeout): it
+                        # may have been billed all the same.
+                        self._add_spend(cost)
+                        self._async_changed()
+                        raise
                     finally:
                         self._parts_in_flight -= cost
                     break

@@ -407,6 +407,43 @@ async def test_an_sms_that_may_have_been_sent_counts_against_the_budget(
         assert len(sim.outbox) == 1
 
 
+async def test_an_sms_cut_off_by_a_restarted_automation_counts_against_the_budget(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A restart-mode automation that cancels its SMS on the wire cannot outspend the budget."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "id": "motion_alert",
+                    "alias": "Motion alert",
+                    "mode": "restart",
+                    "triggers": [{"trigger": "event", "event_type": "motion"}],
+                    "actions": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": "Motion {{ trigger.event.data.n }}"},
+                        }
+                    ],
+                }
+            },
+        )
+        await hass.async_block_till_done()
+        sim.inject(Fault(kind=FaultKind.DELAY, seconds=1.0, after_send=True))
+        hass.bus.async_fire("motion", {"n": 1})
+        async with asyncio.timeout(5):
+            while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
+                await asyncio.sleep(0.01)
+        # The gateway took the first SMS; the next motion restarts the run, cutting it off.
+        hass.bus.async_fire("motion", {"n": 2})
+        await hass.async_block_till_done()
+        assert len(sim.outbox) == 1
+        assert int(hass.states.get(SPENT_SENSOR).state) == 1
+
+
 # --- Failures nobody can miss ---------------------------------------------------------------
 
 
