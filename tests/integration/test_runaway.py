@@ -768,6 +768,27 @@ async def test_the_budget_starts_again_at_local_midnight_whatever_summer_time(
         ]
 
 
+@TICKING_CLOCK
+async def test_a_time_zone_change_moves_the_day_the_budget_counts(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Moved to a time zone where tomorrow has begun, the budget counts that new day."""
+    await hass.config.async_set_time_zone("Europe/Paris")
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
+        await async_notify(hass, "notify.alice", "Paris evening")
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Still Paris")
+        # 20:00 UTC is 05:00 on the next day in Tokyo.
+        await hass.config.async_set_time_zone("Asia/Tokyo")
+        await async_notify(hass, "notify.alice", "Tokyo morning")
+        assert (
+            entry.runtime_data.account.spend_day_start == dt_util.start_of_local_day()
+        )
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Still Tokyo")
+        assert len(sim.outbox) == 2
+
+
 # --- Any sequence of sends and clock moves --------------------------------------------------
 
 LONG_TEXT = "Leak report: " + "x" * 150  # two parts
