@@ -32,7 +32,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -190,6 +190,7 @@ class SmsAccount:
         self._spend_read = False
         self._spend_save_pending = False
         self._midnight_timer: CALLBACK_TYPE | None = None
+        self._zone_listener: CALLBACK_TYPE | None = None
 
     @property
     def requests_out(self) -> int:
@@ -572,11 +573,27 @@ class SmsAccount:
 
     @callback
     def _async_schedule_midnight(self) -> None:
-        """Start the next day's spend at the next local midnight (whatever the DST change)."""
+        """Start the next day's spend at the next local midnight (whatever the DST change).
+
+        A change of Home Assistant's time zone moves the day at once.
+        """
         self._spend_of_today()
         self._midnight_timer = async_track_point_in_time(
             self.hass, self._async_midnight, self._day.utc_end
         )
+        if self._zone_listener is None:
+            self._zone_listener = self.hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
+            )
+
+    @callback
+    def _async_core_config_updated(self, _event: Event[Any]) -> None:
+        if (
+            self._midnight_timer is not None
+            and self._day.time_zone is not dt_util.get_default_time_zone()
+        ):
+            self._midnight_timer()
+            self._async_midnight(dt_util.utcnow())
 
     @callback
     def _async_midnight(self, _now: datetime) -> None:
@@ -592,6 +609,9 @@ class SmsAccount:
         if self._midnight_timer is not None:
             self._midnight_timer()
             self._midnight_timer = None
+        if self._zone_listener is not None:
+            self._zone_listener()
+            self._zone_listener = None
 
     async def async_load_spend(self) -> None:
         """Read today's spend saved before a restart (once per run)."""

@@ -789,6 +789,34 @@ async def test_a_time_zone_change_moves_the_day_the_budget_counts(
         assert len(sim.outbox) == 2
 
 
+@TICKING_CLOCK
+async def test_the_spend_sensor_follows_a_time_zone_change_at_once(
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Moved to where tomorrow has begun, the sensor shows that day, and its midnight next."""
+    await hass.config.async_update(time_zone="Europe/Paris")
+    async with _account(hass):
+        await async_notify(hass, "notify.alice", "Paris evening")
+        assert hass.states.get(SPENT_SENSOR).state == "1"
+
+        # 20:00 UTC is 05:00 on the next day in Tokyo: no SMS needed to show it.
+        await hass.config.async_update(time_zone="Asia/Tokyo")
+        await hass.async_block_till_done()
+        state = hass.states.get(SPENT_SENSOR)
+        assert state.state == "0"
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+
+        await async_notify(hass, "notify.alice", "Tokyo morning")
+        await _next_local_day(hass, freezer)
+        state = hass.states.get(SPENT_SENSOR)
+        assert state.state == "0"
+        assert (
+            state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
+        )
+
+
 # --- Any sequence of sends and clock moves --------------------------------------------------
 
 LONG_TEXT = "Leak report: " + "x" * 150  # two parts
