@@ -283,7 +283,9 @@ class SmsAccount:
                 raise send_error("stopping")
             if entry_id not in self._links:
                 raise send_error("entry_gone")
-            sequence, result = await self._async_send_in_turn(entry_id, request, parts)
+            sequence, result = await self._async_send_in_turn(
+                entry_id, request, parts, noted_at
+            )
         except HomeAssistantError as err:
             if failed_outcome(err) is Outcome.NOT_SENT:
                 self.async_not_sent(request, noted_at)
@@ -309,9 +311,10 @@ class SmsAccount:
             self._recent.forget(sms_digest(number, request.message), noted_at)
 
     async def _async_send_in_turn(
-        self, entry_id: str, request: SmsRequest, parts: int
+        self, entry_id: str, request: SmsRequest, parts: int, noted_at: datetime
     ) -> tuple[int, SendResult]:
         cost = parts * len(request.recipients)
+        left = False
         try:
             while True:
                 async with self._pacer.turn(entry_id):
@@ -325,6 +328,7 @@ class SmsAccount:
                     self._check_budget(entry_id, link.options, cost)
                     sequence = next(self._sequence)
                     self._parts_in_flight += cost
+                    left = True
                     try:
                         result = await link.client.send(request)
                     except Http2SmsError as err:
@@ -343,6 +347,11 @@ class SmsAccount:
                     finally:
                         self._parts_in_flight -= cost
                     break
+        except asyncio.CancelledError:
+            # Stopped by its caller while it waited for its turn: it reached nobody.
+            if not left:
+                self.async_not_sent(request, noted_at)
+            raise
         finally:
             self._request_done.set()
         return sequence, result

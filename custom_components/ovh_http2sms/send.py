@@ -8,6 +8,7 @@ may have, and how many did not.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -295,11 +296,11 @@ async def _async_send_prepared(
                 result = await account.async_send(
                     entry_id, request, prepared.parts, noted_at=noted_at
                 )
-            except HomeAssistantError as err:
-                # The batches after a failed one are never tried.
+            except (HomeAssistantError, asyncio.CancelledError) as err:
+                # The batches after a failed or cancelled one are never tried.
                 for untried in requests[index + 1 :]:
                     account.async_not_sent(untried, noted_at)
-                if not receipt.recipients:
+                if isinstance(err, asyncio.CancelledError) or not receipt.recipients:
                     raise
                 unknown = (
                     len(request.recipients)

@@ -289,6 +289,37 @@ async def test_a_send_that_was_not_sent_can_be_repeated_one_that_may_have_cannot
         assert [sms.message for sms in sim.outbox] == ["Smoke", "Fire"]
 
 
+async def test_an_sms_cancelled_while_queued_is_no_repeat(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An SMS whose caller stopped before its turn never left: the same SMS again goes out."""
+    async with observed_simulator() as sim:
+        # The default pace: 200 ms between requests.
+        await async_setup(hass, account_entry(sim.endpoint))
+        await async_notify(hass, "notify.alice", "Door open")
+        # Two big batches: the first waits for the pace, the second is never tried.
+        numbers = [f"+336123{index:05d}" for index in range(150)]
+        queued = [
+            hass.async_create_task(async_notify(hass, "notify.bob", "Water leak")),
+            hass.async_create_task(
+                async_send_sms(hass, recipients=numbers, message="Water leak")
+            ),
+        ]
+        await asyncio.sleep(0)
+        for task in queued:
+            task.cancel()
+        for task in queued:
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        assert len(sim.outbox) == 1
+
+        # Like an automation in restart mode, run again at once.
+        await async_notify(hass, "notify.bob", "Water leak")
+        response = await async_send_sms(hass, recipients=numbers, message="Water leak")
+        assert response["suppressed"] == []
+        assert len(sim.outbox) == 1 + 1 + 150
+
+
 def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
     """The guard remembers only the latest SMS, as hashes with no number or text in them."""
     recent = RecentSms(limit=3)
