@@ -7,8 +7,6 @@ or the number); a failure shows in the logbook with its reason.
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from hypothesis import strategies as st
@@ -56,32 +54,6 @@ async def test_a_dry_run_makes_no_request_and_says_what_the_send_will_cost(
         assert estimate[field] == sent[field], field
     assert sent["dry_run"] is False
     assert len(simulator.requests) == 1
-
-
-@pytest.mark.parametrize(
-    ("data", "key"),
-    [
-        ({"recipients": ["+33 8 99 23 45 67"], "message": "x"}, "premium_rate_number"),
-        ({"recipients": [ALICE_NATIONAL], "message": "x" * 919}, "too_many_parts_gsm7"),
-        (
-            {"recipients": [ALICE_NATIONAL], "message": "x", "tag": "t" * 21},
-            "tag_too_long",
-        ),
-        ({"recipients": [ALICE_NATIONAL], "message": "\u200b"}, "empty_message"),
-    ],
-)
-async def test_a_dry_run_refuses_what_a_send_refuses(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: RunningSimulator,
-    data: dict[str, Any],
-    key: str,
-) -> None:
-    """Invalid input gets the same translated error as a real send."""
-    with pytest.raises(ServiceValidationError) as raised:
-        await async_send_sms(hass, **data, dry_run=True)
-    assert raised.value.translation_key == key
-    assert simulator.requests == []
 
 
 async def test_a_dry_run_estimate_equals_the_send_for_any_text_and_recipients(

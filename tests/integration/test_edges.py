@@ -1,15 +1,15 @@
 """Input and replies at the edges: refused before any request, or read without harm.
 
-Lone surrogates, control characters and invisible-only messages are refused, translated,
-before anything is sent; deferred times that do not exist or happen twice are refused; a
-hostile figure in an accepted reply is ignored; every error after the request left says the
-SMS may have been sent, and a partial batch says how many got it, may have, and did not.
+Every refused field of the action, lone surrogates and control characters included, is in
+test_send_sms.py; here a lone surrogate through notify is refused too, tabs and line breaks
+are text, deferred times that do not exist or happen twice are refused, a hostile figure in
+an accepted reply is ignored, every error after the request left says the SMS may have been
+sent, and a partial batch says how many got it, may have, and did not.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -31,51 +31,6 @@ from .fault_helpers import (
     credit_sensor_id,
     observed_simulator,
 )
-
-
-@pytest.mark.parametrize(
-    ("data", "key"),
-    [
-        ({"message": "Door \ud83d open"}, "message_invalid_character"),
-        (
-            {"message": "Door open", "title": "Alarm \udfff"},
-            "message_invalid_character",
-        ),
-        ({"message": "Door\x00open"}, "message_invalid_character"),
-        ({"message": "Bell \x07"}, "message_invalid_character"),
-        ({"message": "C1 \x85 control"}, "message_invalid_character"),
-        ({"message": "\u200b\u200b\ufeff\u2060"}, "empty_message"),
-        ({"message": " \r\n\t "}, "empty_message"),
-        ({"message": "ok", "tag": "tag\ud800"}, "tag_invalid_character"),
-        ({"message": "ok", "tag": "t\x1b"}, "tag_invalid_character"),
-        ({"message": "ok", "tag": "x" * 21}, "tag_too_long"),
-    ],
-    ids=[
-        "lone_high_surrogate",
-        "lone_low_surrogate_in_title",
-        "nul",
-        "bell",
-        "c1_control",
-        "only_invisible",
-        "only_spaces",
-        "surrogate_in_tag",
-        "escape_in_tag",
-        "long_tag",
-    ],
-)
-async def test_unsendable_text_is_refused_translated_before_any_request(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: RunningSimulator,
-    data: dict[str, Any],
-    key: str,
-) -> None:
-    """Each is a translated validation error naming the problem; nothing reaches OVH."""
-    with pytest.raises(ServiceValidationError) as raised:
-        await async_send_sms(hass, recipients=["06 12 34 56 78"], **data)
-    assert_translated(raised.value, key, validation=True)
-    str(raised.value).encode("utf-8")
-    assert simulator.requests == []
 
 
 async def test_tag_error_says_how_long_the_tag_was(

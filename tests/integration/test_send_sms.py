@@ -23,6 +23,7 @@ from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import ACCOUNT, LOGIN, async_send_sms
+from .fault_helpers import assert_translated
 
 
 async def test_several_numbers_in_one_request(
@@ -120,52 +121,82 @@ async def test_deferred_is_sent_in_paris_time(
     assert simulator.requests[0].params["deferred"] == "083014072030"
 
 
+NUMBER = "06 12 34 56 78"
+# Everything a send refuses before any request: (id, the action's data, the error's key).
+REFUSED_INPUT = [
+    ("no_recipients", {"recipients": [], "message": "x"}, "no_recipients"),
+    (
+        "short_number",
+        {"recipients": ["+33 6 12"], "message": "x"},
+        "invalid_phone_number",
+    ),
+    (
+        "premium_rate",
+        {"recipients": ["+33 8 99 23 45 67"], "message": "x"},
+        "premium_rate_number",
+    ),
+    (
+        "unknown_contact",
+        {"contacts": ["notify.nobody"], "message": "x"},
+        "unknown_contact",
+    ),
+    (
+        "long_sender",
+        {"message": "x", "sender": "Far too long sender"},
+        "invalid_sender",
+    ),
+    (
+        "deferred_in_past",
+        {"message": "x", "deferred": "2001-01-01 10:00"},
+        "deferred_in_past",
+    ),
+    ("not_gsm7", {"message": "ça va", "coding": "gsm7"}, "not_gsm7"),
+    ("too_many_parts", {"message": "x" * 919}, "too_many_parts_gsm7"),
+    (
+        "lone_high_surrogate",
+        {"message": "Door \ud83d open"},
+        "message_invalid_character",
+    ),
+    (
+        "lone_low_surrogate_in_title",
+        {"message": "Door open", "title": "Alarm \udfff"},
+        "message_invalid_character",
+    ),
+    ("nul", {"message": "Door\x00open"}, "message_invalid_character"),
+    ("bell", {"message": "Bell \x07"}, "message_invalid_character"),
+    ("c1_control", {"message": "C1 \x85 control"}, "message_invalid_character"),
+    ("only_invisible", {"message": "\u200b\u200b\ufeff\u2060"}, "empty_message"),
+    ("only_spaces", {"message": " \r\n\t "}, "empty_message"),
+    (
+        "surrogate_in_tag",
+        {"message": "ok", "tag": "tag\ud800"},
+        "tag_invalid_character",
+    ),
+    ("escape_in_tag", {"message": "ok", "tag": "t\x1b"}, "tag_invalid_character"),
+    ("long_tag", {"message": "ok", "tag": "x" * 21}, "tag_too_long"),
+]
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["send", "dry_run"])
 @pytest.mark.parametrize(
     ("data", "key"),
-    [
-        ({"recipients": [], "message": "x"}, "no_recipients"),
-        ({"recipients": ["+33 6 12"], "message": "x"}, "invalid_phone_number"),
-        (
-            {"recipients": ["0612345678"], "message": "x", "tag": "t" * 21},
-            "tag_too_long",
-        ),
-        ({"recipients": ["0612345678"], "message": "   "}, "empty_message"),
-        (
-            {
-                "recipients": ["0612345678"],
-                "message": "x",
-                "sender": "Far too long sender",
-            },
-            "invalid_sender",
-        ),
-        (
-            {
-                "recipients": ["0612345678"],
-                "message": "x",
-                "deferred": "2001-01-01 10:00",
-            },
-            "deferred_in_past",
-        ),
-        (
-            {"recipients": ["0612345678"], "message": "ça va", "coding": "gsm7"},
-            "not_gsm7",
-        ),
-        ({"recipients": ["0612345678"], "message": "x" * 919}, "too_many_parts_gsm7"),
-        ({"contacts": ["notify.nobody"], "message": "x"}, "unknown_contact"),
-    ],
+    [pytest.param(data, key, id=case) for case, data, key in REFUSED_INPUT],
 )
-async def test_bad_input_is_refused_before_any_request(
+async def test_bad_input_is_refused_translated_before_any_request(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: RunningSimulator,
     data: dict[str, Any],
     key: str,
+    dry_run: bool,
 ) -> None:
-    """Invalid input is refused with a translated error before any request."""
+    """Each is a translated validation error naming the problem, a dry run's too; nothing is sent."""
+    if "contacts" not in data:
+        data = {"recipients": [NUMBER], **data}
     with pytest.raises(ServiceValidationError) as raised:
-        await async_send_sms(hass, **data)
-    assert raised.value.translation_key == key
-    assert str(raised.value)
+        await async_send_sms(hass, **data, dry_run=dry_run)
+    assert_translated(raised.value, key, validation=True)
+    str(raised.value).encode("utf-8")
     assert simulator.requests == []
 
 
