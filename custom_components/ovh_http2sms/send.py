@@ -20,7 +20,7 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .account import SmsAccount, failed_outcome
+from .account import Admission, SmsAccount, failed_outcome
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
 from .errors import Outcome, send_error, validation_error
 from .events import async_fire_failed, async_fire_sent, async_load_logbook_texts
@@ -168,10 +168,9 @@ class SmsReceipt:
 
 
 async def async_prepare(
-    hass: HomeAssistant, entry: Http2SmsConfigEntry, order: SmsOrder
+    hass: HomeAssistant, data: Http2SmsData, order: SmsOrder
 ) -> PreparedSms:
     """Check everything a send checks and build its requests, without sending anything."""
-    data = entry.runtime_data
     recipients = await _async_recipients(hass, data, order.numbers)
     sender = (
         None
@@ -223,7 +222,7 @@ async def async_send(
     data = entry.runtime_data
     await async_load_logbook_texts(hass)
     try:
-        prepared = await async_prepare(hass, entry, order)
+        prepared = await async_prepare(hass, data, order)
         admission = data.account.async_admit(
             entry.entry_id,
             data.options,
@@ -237,9 +236,7 @@ async def async_send(
             entry_id=entry.entry_id,
             account=data.account,
             prepared=prepared,
-            admitted=admission.recipients,
-            suppressed=admission.suppressed,
-            noted_at=admission.noted_at,
+            admission=admission,
             order=order,
             context=context,
         )
@@ -262,12 +259,11 @@ async def _async_send_prepared(
     entry_id: str,
     account: SmsAccount,
     prepared: PreparedSms,
-    admitted: Sequence[str],
-    suppressed: Sequence[str],
-    noted_at: datetime,
+    admission: Admission,
     order: SmsOrder,
     context: Context | None,
 ) -> SmsReceipt:
+    admitted, noted_at = admission.recipients, admission.noted_at
     requests = prepared.requests_for(admitted) if admitted else []
     _LOGGER.debug(
         "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",
@@ -288,7 +284,7 @@ async def _async_send_prepared(
         replaced=prepared.replaced,
         dropped=prepared.dropped,
         requests=len(requests),
-        suppressed=tuple(suppressed),
+        suppressed=tuple(admission.suppressed),
     )
     try:
         for index, request in enumerate(requests):

@@ -115,7 +115,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         allow_repeat=call.data[ATTR_ALLOW_REPEAT],
     )
     if call.data[ATTR_DRY_RUN]:
-        prepared = await async_prepare(hass, entry, order)
+        prepared = await async_prepare(hass, entry.runtime_data, order)
         estimate: dict[str, Any] = prepared.as_response()
         return estimate
     receipt = await async_send(hass, entry, order, call.context)
