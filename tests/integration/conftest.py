@@ -11,8 +11,12 @@ from homeassistant.components.notify import (
     SERVICE_SEND_MESSAGE,
 )
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigSubentryData,
+    SubentryFlowResult,
+)
+from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME, CONF_PASSWORD
 from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -121,6 +125,20 @@ async def init_integration(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def async_add_contact(
+    hass: HomeAssistant, entry: MockConfigEntry, name: str, number: str
+) -> SubentryFlowResult:
+    """Fill the "Add a contact" form as a user does; return the flow's next result."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: name, CONF_PHONE_NUMBER: number}
+    )
+    await hass.async_block_till_done()
+    return result
 
 
 async def async_notify(

@@ -7,8 +7,6 @@ Numbers that cannot receive an SMS are refused before any request; a landline is
 
 from __future__ import annotations
 
-from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
@@ -19,20 +17,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import (
-    CONF_FLASH,
-    CONF_NO_STOP,
-    CONF_PHONE_NUMBER,
-    CONF_REGION,
-    DOMAIN,
-    SUBENTRY_TYPE_RECIPIENT,
-)
+from custom_components.ovh_http2sms.const import CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import (
     ACCOUNT,
     LOGIN,
     account_data,
+    async_add_contact,
     async_notify,
     async_send_sms,
     contact,
@@ -43,21 +35,8 @@ async def test_a_country_change_never_redirects_a_contact(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     """A contact typed nationally in France still gets its SMS after the country becomes CH."""
-    result = await hass.config_entries.subentries.async_init(
-        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
-        context={"source": SOURCE_USER},
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            CONF_NAME: "Dora",
-            CONF_PHONE_NUMBER: "07 61 23 45 67",
-            CONF_FLASH: False,
-            CONF_NO_STOP: True,
-        },
-    )
+    result = await async_add_contact(hass, init_integration, "Dora", "07 61 23 45 67")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
 
     for country in ("CH", None):
         await hass.config.async_update(country=country)
@@ -177,14 +156,7 @@ async def test_a_landline_contact_is_saved_only_once_confirmed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """A fixed line may not receive SMS: the contact flow asks before saving it."""
-    result = await hass.config_entries.subentries.async_init(
-        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
-        context={"source": SOURCE_USER},
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {CONF_NAME: "Home", CONF_PHONE_NUMBER: "01 23 45 67 89"},
-    )
+    result = await async_add_contact(hass, init_integration, "Home", "01 23 45 67 89")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "landline"
     assert result["description_placeholders"] == {"name": "Home"}

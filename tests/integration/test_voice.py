@@ -15,8 +15,6 @@ from homeassistant.components.homeassistant.exposed_entities import (
     async_expose_entity,
     async_should_expose,
 )
-from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_NAME
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
@@ -35,18 +33,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_http2sms.assist import original_tail
-from custom_components.ovh_http2sms.const import (
-    CONF_FLASH,
-    CONF_MAX_SENDS_PER_SECOND,
-    CONF_NO_STOP,
-    CONF_PHONE_NUMBER,
-    DOMAIN,
-    SUBENTRY_TYPE_RECIPIENT,
-)
+from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import account_entry, contact
+from .conftest import account_entry, async_add_contact, contact
 
 TOOL = f"{DOMAIN}__send_sms"
 
@@ -348,20 +339,8 @@ async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     """A contact added in the contact flow joins the short sentences, as it is named."""
-    flow = await hass.config_entries.subentries.async_init(
-        (assist.entry_id, SUBENTRY_TYPE_RECIPIENT), context={"source": SOURCE_USER}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        flow["flow_id"],
-        {
-            CONF_NAME: "Claude",
-            CONF_PHONE_NUMBER: "07 81 23 45 67",
-            CONF_FLASH: False,
-            CONF_NO_STOP: True,
-        },
-    )
+    result = await async_add_contact(hass, assist, "Claude", "07 81 23 45 67")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
 
     assert await _say(hass, "SMS Claude on arrive", "fr") == (
         "Claude n’est pas exposé à Assist. Exposez ce contact dans Paramètres > Assistants"
