@@ -280,24 +280,28 @@ async def test_short_sentences_without_a_contact_go_to_other_intents(
     assert simulator.requests == []
 
 
-async def test_a_full_name_is_not_ambiguous(
-    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+@pytest.mark.parametrize(
+    ("sentence", "answer", "recipient"),
+    [
+        ("text Paula Martin: hi", "Sent to Paula Martin.", "0033622222222"),
+        # Paula Martin's first word is another word than "Paul".
+        ("SMS Paul: hi", "Sent to Paul Martin.", "0033611111111"),
+    ],
+    ids=["full_name", "first_word"],
+)
+async def test_a_name_shared_in_part_finds_the_one_contact_it_fits(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    answer: str,
+    recipient: str,
 ) -> None:
-    """A full name sends to its contact even when another contact shares part of it."""
-    assert await _say(hass, "text Paula Martin: hi", "en") == "Sent to Paula Martin."
+    """A full name, or first words, send to the one contact they fit, though names overlap."""
+    assert await _say(hass, sentence, "en") == answer
 
     [sms] = simulator.outbox
-    assert sms.recipient == "0033622222222"
-
-
-async def test_first_words_find_the_one_contact_they_fit(
-    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
-) -> None:
-    """ "Paul" is Paul Martin: Paula Martin's first word is another word."""
-    assert await _say(hass, "SMS Paul: hi", "en") == "Sent to Paul Martin."
-
-    [sms] = simulator.outbox
-    assert sms.recipient == "0033611111111"
+    assert sms.recipient == recipient
 
 
 async def test_an_ambiguous_name_is_refused_with_the_candidates(
