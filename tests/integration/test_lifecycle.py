@@ -72,6 +72,18 @@ async def _outcomes(calls: list[asyncio.Future[Any]]) -> list[Any]:
     return [call.exception() or call.result() for call in calls]
 
 
+async def _async_remove_or_disable(
+    hass: HomeAssistant, entry: MockConfigEntry, how: str
+) -> None:
+    """Remove the entry, or disable it as a user does."""
+    if how == "remove":
+        await hass.config_entries.async_remove(entry.entry_id)
+    else:
+        await hass.config_entries.async_set_disabled_by(
+            entry.entry_id, ConfigEntryDisabler.USER
+        )
+
+
 @pytest.mark.parametrize("event", ["remove", "disable"])
 async def test_remove_or_disable_refuses_queued_sends_and_sends_nothing_after(
     hass: HomeAssistant, socket_enabled: None, event: str
@@ -85,12 +97,7 @@ async def test_remove_or_disable_refuses_queued_sends_and_sends_nothing_after(
             while not sim.outbox:  # noqa: ASYNC110 - polls the simulator
                 await asyncio.sleep(0.01)
 
-        if event == "remove":
-            await hass.config_entries.async_remove(entry.entry_id)
-        else:
-            await hass.config_entries.async_set_disabled_by(
-                entry.entry_id, ConfigEntryDisabler.USER
-            )
+        await _async_remove_or_disable(hass, entry, event)
         # Requests already on the wire may still arrive; no other may.
         requests_when_returned = len(sim.requests) + account.requests_out
         outcomes = await _outcomes(calls)
@@ -397,12 +404,7 @@ async def test_any_interleaving_ends_sent_once_or_refused_and_nothing_after_remo
                 elif step == "stop":
                     await account.async_stop()
                 else:
-                    if step == "remove":
-                        await hass.config_entries.async_remove(entry.entry_id)
-                    else:
-                        await hass.config_entries.async_set_disabled_by(
-                            entry.entry_id, ConfigEntryDisabler.USER
-                        )
+                    await _async_remove_or_disable(hass, entry, step)
                     # Requests already on the wire may still arrive; no other may.
                     requests_at_removal = len(sim.requests) + account.requests_out
                     break
