@@ -1315,3 +1315,20 @@ async def test_a_compressed_reply_of_sane_size_is_read(
 
     assert result.credits_left == Decimal(1007)
     assert result.sms_ids == ("10867690",)
+
+
+async def test_a_reply_shorter_than_it_announced_may_have_been_sent(
+    socket_enabled: None, session: aiohttp.ClientSession, credentials: Credentials
+) -> None:
+    """A body cut short of its Content-Length is a broken exchange after the request left."""
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n"
+        b"Connection: close\r\n\r\nOK\n1007\n"
+    )
+    async with raw_server(reply) as server:
+        client = Http2SmsClient(session, credentials, endpoint=server.endpoint)
+        with pytest.raises(Http2SmsConnectionError) as caught:
+            await client.send(sms())
+
+    assert caught.value.request_sent is True
+    assert_no_secret(caught.value)
