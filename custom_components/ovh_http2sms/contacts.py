@@ -27,7 +27,7 @@ from .const import (
 )
 from .errors import validation_error
 from .send import SmsOrder, SmsReceipt, async_send
-from .validation import InvalidPhoneNumber, to_http2sms_number
+from .validation import InvalidPhoneNumber, regions_of, to_http2sms_number
 
 if TYPE_CHECKING:
     from . import Http2SmsConfigEntry
@@ -124,10 +124,12 @@ def contact_issue_id(subentry_id: str) -> str:
 
 
 async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Store every contact's number in http2sms form, read with today's country.
+    """Store every contact's number in http2sms form, as it was read when it was saved.
 
-    A national number that cannot be read (no country is set) is left as typed; the setup
-    raises a repair issue for it and the contact refuses to send until it is fixed.
+    The previous release kept that reading as the contact's unique id: when the unique id is
+    the typed number read in its own country, it is the number, whatever today's country.
+    Otherwise the number is read with today's country; one that cannot be read (no country is
+    set) is left as typed, and the setup raises a repair issue for it.
     """
     region = hass.config.country
     for subentry in list(entry.subentries.values()):
@@ -136,17 +138,37 @@ async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> Non
             number
         ):
             continue
-        try:
-            stored = await hass.async_add_executor_job(
-                to_http2sms_number, number, region
-            )
-        except InvalidPhoneNumber:
+        read = await hass.async_add_executor_job(
+            _number_as_saved, number, subentry.unique_id, region
+        )
+        if read is None:
             continue
+        stored, read_in = read
         hass.config_entries.async_update_subentry(
             entry,
             subentry,
-            data={**subentry.data, CONF_PHONE_NUMBER: stored, CONF_REGION: region},
+            data={**subentry.data, CONF_PHONE_NUMBER: stored, CONF_REGION: read_in},
         )
+
+
+def _number_as_saved(
+    typed: str, unique_id: str | None, region: str | None
+) -> tuple[str, str | None] | None:
+    """Return a typed number in http2sms form and the country it is read in, or None.
+
+    Blocking: phonenumbers loads a region's metadata from disk the first time it meets it.
+    """
+    if unique_id is not None and is_stored_number(unique_id):
+        for saved_in in regions_of(unique_id):
+            try:
+                if to_http2sms_number(typed, saved_in) == unique_id:
+                    return unique_id, saved_in
+            except InvalidPhoneNumber:
+                continue
+    try:
+        return to_http2sms_number(typed, region), region
+    except InvalidPhoneNumber:
+        return None
 
 
 @callback

@@ -109,6 +109,17 @@ def masked_number(http2sms: str) -> str:
     return f"+{country} {national[0]} {' '.join(pairs)} {national[-2:]}"
 
 
+def regions_of(http2sms: str) -> list[str]:
+    """Return the countries a number in http2sms form may belong to, by its country code."""
+    try:
+        number = phonenumbers.parse("+" + http2sms.removeprefix("00"))
+    except phonenumbers.NumberParseException:
+        return []
+    if number.country_code is None:
+        return []
+    return list(phonenumbers.region_codes_for_country_code(number.country_code))
+
+
 def to_http2sms_number(text: str, region: str | None) -> str:
     """Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber."""
     return parse_phone_number(text, region).http2sms
