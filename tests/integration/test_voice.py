@@ -647,6 +647,20 @@ async def test_the_tool_sends_exactly_one_sms(
     assert sms.message == "The door is open"
 
 
+async def test_the_tool_does_not_show_the_credit(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The README promises the model cannot see the credit through this tool."""
+    result = await _call_tool(hass, {"contact": "Alice", "message": "The door is open"})
+
+    assert not result.error
+    credit = assist.runtime_data.account.credit
+    assert credit is not None  # the send did report one: there is something to hide
+    shown = json_bytes(result.data).decode()
+    assert "credit" not in shown.lower(), shown
+    assert f"{float(credit):g}" not in shown, shown
+
+
 @pytest.mark.parametrize(
     "args",
     [
