@@ -156,15 +156,20 @@ def _number_as_saved(
 ) -> tuple[str, str | None] | None:
     """Return a typed number in http2sms form and the country it is read in, or None.
 
-    Blocking: phonenumbers loads a region's metadata from disk the first time it meets it.
+    Today's country when it reads the number as it was saved (or nothing was saved), else the
+    country of the saved reading. Blocking: phonenumbers loads a region's metadata from disk.
     """
-    if unique_id is not None and is_stored_number(unique_id):
-        for saved_in in regions_of(unique_id):
-            try:
-                if to_http2sms_number(typed, saved_in) == unique_id:
-                    return unique_id, saved_in
-            except InvalidPhoneNumber:
-                continue
+    saved = unique_id if unique_id is not None and is_stored_number(unique_id) else None
+    candidates = [region] if saved is None else [region, *regions_of(saved)]
+    for candidate in dict.fromkeys(candidates):
+        try:
+            read = to_http2sms_number(typed, candidate)
+        except InvalidPhoneNumber:
+            continue
+        if saved is None or read == saved:
+            return read, candidate
+    if saved is None:
+        return None
     try:
         return to_http2sms_number(typed, region), region
     except InvalidPhoneNumber:
