@@ -92,7 +92,9 @@ def private_reason(reason: str, sent: Iterable[str] = ()) -> str:
     A number shows only its last two digits; any piece of what was sent (`sent`: the text,
     the numbers) becomes an ellipsis.
     """
-    reason = _DIGIT_RUN.sub(lambda match: f"…{match[0][-2:]}", reason)
+    reason = _DIGIT_RUN.sub(
+        lambda match: "…" + "".join(filter(str.isdigit, match[0]))[-2:], reason
+    )
     for text in sorted({text.casefold() for text in sent if text}, key=len):
         reason = _without_echo(reason, text)
     return reason

@@ -14,7 +14,7 @@ import unicodedata
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from .errors import shown, validation_error
+from .errors import private_reason, shown, validation_error
 from .http2sms import (
     MAX_TAG_LENGTH,
     format_deferred,
@@ -126,8 +126,8 @@ def to_http2sms_number(text: str, region: str | None) -> str:
 
 
 def number_error(err: InvalidPhoneNumber) -> Exception:
-    """Return the translated error for a number that cannot be used."""
-    return validation_error(err.reason, number=shown(str(err.args[0])))
+    """Return the translated error for a number that cannot be used, its digits masked."""
+    return validation_error(err.reason, number=shown(private_reason(str(err.args[0]))))
 
 
 def is_valid_sender(sender: str) -> bool:

@@ -7,9 +7,31 @@ place a person or a model reads.
 
 from __future__ import annotations
 
-import pytest
+import logging
 
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import intent, issue_registry as ir, llm
+import pytest
+import voluptuous as vol
+
+from custom_components.ovh_http2sms.const import DOMAIN, EVENT_SMS_FAILED
 from custom_components.ovh_http2sms.errors import private_reason
+from tests.privacy_scan import (
+    DIAGNOSTICS,
+    ERROR,
+    EVENT,
+    ISSUE,
+    LLM,
+    LOG,
+    LOGBOOK,
+    PLACES,
+    SPOKEN,
+    PrivacyWatch,
+    Private,
+    as_json,
+    find_leaks,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +45,7 @@ from custom_components.ovh_http2sms.errors import private_reason
         ("Invalid receiver +33 6 12 34 56 78", (), "Invalid receiver …78"),
         ("Invalid receiver 06.12.34.56.78", (), "Invalid receiver …78"),
         ("Invalid sender 33612345678", (), "Invalid sender …78"),
+        ("+33 6 12 34 56 7 is not valid", (), "…67 is not valid"),
         # The text echoed in another letter case, cut short, or only in part.
         ("Bad text: DOOR OPEN", ("Door open",), "Bad text: …"),
         ("Bad text 'The door is op'", ("The door is open now",), "Bad text '…'"),
@@ -49,3 +72,196 @@ def test_a_huge_echo_is_masked_at_once() -> None:
     masked = private_reason(f"Invalid text {text} 0612345678", (text,))
 
     assert masked == "Invalid text… …78"
+
+
+# --- The scan finds a leak planted in each place ----------------------------------------------
+
+NUMBER = "0033612345678"
+MESSAGE = "The garage door is open"
+WEBHOOK_ID = "a3f9c2e17b5d4e0f"
+# How each would leak: the number as people write it, part of the text, a secret.
+LEAKS = {
+    "number": "06.12.34.56.78",
+    "message": "door is open",
+    "secret": WEBHOOK_ID.upper(),
+}
+
+
+def _planted(privacy: PrivacyWatch) -> None:
+    privacy.private.add_number(NUMBER)
+    privacy.private.add_message(MESSAGE)
+    privacy.private.secrets.add(WEBHOOK_ID)
+
+
+async def _plant(hass: HomeAssistant, place: str, leak: str) -> None:
+    """Put `leak` where `place` is read, through the same door the integration uses."""
+    if place == SPOKEN:
+        response = intent.IntentResponse(language="en")
+        response.async_set_speech(f"Sent to Alice ({leak}).")
+        await _converse_returning(hass, response)
+    elif place == LLM:
+        await _call_tool_returning(
+            hass, llm.ToolResult(data={"speech": {"plain": {"speech": leak}}})
+        )
+    elif place == ISSUE:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            "planted",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="send_failed",
+            translation_placeholders={
+                "account": "sms-ab1234-1",
+                "when": "2026-12-07 02:00:00",
+                "caller": "Garage",
+                "entity_id": "-",
+                "reason": f"refused ({leak})",
+            },
+        )
+    elif place in (LOGBOOK, EVENT):
+        # The logbook names the one contact of a send by its entity id.
+        hass.bus.async_fire(
+            EVENT_SMS_FAILED,
+            {
+                "config_entry_id": "none",
+                "contacts": [f"notify.{leak}"],
+                "recipients": 1,
+                "reason": "timeout",
+                "outcome": "unknown",
+            },
+        )
+    elif place == DIAGNOSTICS:
+        # The integration's diagnostics, as a bug would write the sender unredacted.
+        watch_diagnostics = {"entry": {"data": {"sender": leak}}}
+        hass.data["privacy_planted"] = watch_diagnostics
+    elif place == LOG:
+        logging.getLogger("custom_components.ovh_http2sms.send").warning(
+            "Sent to %s", leak
+        )
+    elif place == ERROR:
+
+        async def fail(call: ServiceCall) -> None:
+            raise HomeAssistantError(f"Refused: {leak}")
+
+        hass.services.async_register("planted", "fail", fail)
+        with pytest.raises(HomeAssistantError):
+            await hass.services.async_call("planted", "fail", {}, blocking=True)
+    await hass.async_block_till_done()
+
+
+async def _converse_returning(
+    hass: HomeAssistant, response: intent.IntentResponse
+) -> None:
+    """Handle an intent (one that answers `response`) as Assist does, through the watch."""
+    handler = _AnsweringHandler(response)
+    intent.async_register(hass, handler)
+    await intent.async_handle(hass, "test", handler.intent_type)
+
+
+class _AnsweringHandler(intent.IntentHandler):
+    """An intent that answers a prepared response."""
+
+    intent_type = "PlantedAnswer"
+
+    def __init__(self, response: intent.IntentResponse) -> None:
+        self.response = response
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        return self.response
+
+
+async def _call_tool_returning(hass: HomeAssistant, result: llm.ToolResult) -> None:
+    """Call a tool (one that returns `result`) through the Assist API, through the watch."""
+    instance = llm.APIInstance(
+        api=_PlantedApi(hass=hass, id="planted", name="Planted"),
+        api_prompt="",
+        llm_context=llm.LLMContext(
+            platform="test",
+            context=None,
+            language="en",
+            assistant=None,
+            device_id=None,
+        ),
+        tools=[_ReturningTool(result)],
+    )
+    await instance.async_call_tool(llm.ToolInput(tool_name="planted", tool_args={}))
+
+
+class _PlantedApi(llm.API):
+    """An LLM API of one tool."""
+
+    async def async_get_api_instance(
+        self, llm_context: llm.LLMContext
+    ) -> llm.APIInstance:
+        raise NotImplementedError
+
+
+class _ReturningTool(llm.Tool):
+    """A tool that returns a prepared result."""
+
+    name = "planted"
+    parameters = vol.Schema({})
+
+    def __init__(self, result: llm.ToolResult) -> None:
+        self.result = result
+
+    async def async_call(
+        self,
+        hass: HomeAssistant,
+        tool_input: llm.ToolInput,
+        llm_context: llm.LLMContext,
+    ) -> llm.ToolResult:
+        return self.result
+
+
+@pytest.mark.parametrize("kind", list(LEAKS))
+@pytest.mark.parametrize("place", PLACES)
+async def test_the_scan_finds_a_leak_planted_in_each_place(
+    hass: HomeAssistant, privacy: PrivacyWatch, place: str, kind: str
+) -> None:
+    """A number, a piece of the text or a secret, planted in any place, is reported there."""
+    _planted(privacy)
+    await _plant(hass, place, LEAKS[kind])
+    if place == DIAGNOSTICS:
+        privacy.add(DIAGNOSTICS, [as_json(hass.data.pop("privacy_planted"))])
+
+    leaks = await privacy.async_leaks(hass)
+    privacy.forget()
+
+    assert [leak for leak in leaks if leak.place == place], leaks
+    assert {leak.what.split(" ")[0] for leak in leaks} == {
+        {"number": "phone", "message": "message", "secret": "a"}[kind]
+    }, leaks
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "Sent to +33 6 •• •• •• 78.",
+        "Invalid receiver …78",
+        "Sent to Alice.",
+        "1 part of 160 characters",
+        "Use the international form, like +33 6 12 34 56 78.",
+    ],
+)
+async def test_the_scan_lets_what_may_be_shown_pass(
+    hass: HomeAssistant, privacy: PrivacyWatch, shown: str
+) -> None:
+    """Masked numbers, names, figures and the translations' example are not leaks."""
+    _planted(privacy)
+    privacy.add(SPOKEN, [shown])
+    logging.getLogger("custom_components.ovh_http2sms.send").debug(
+        "Debug logs keep everything: %s, %s", NUMBER, MESSAGE
+    )
+
+    assert await privacy.async_leaks(hass) == []
+
+
+def test_the_scan_reads_numbers_in_every_form() -> None:
+    """Spaced, dotted, international or national: the same phone is recognised."""
+    private = Private()
+    private.add_number("06 12 34 56 78")
+    for shown in ("+33612345678", "0033 6 12 34 56 78", "06-12-34-56-78", "612345678"):
+        assert find_leaks([(LOG, f"to {shown}.")], private), shown
+    assert find_leaks([(LOG, "id ACCOUNT0612345678")], private) == []
