@@ -53,9 +53,9 @@ LOG = "log record"
 ERROR = "error message"
 PLACES = (SPOKEN, LLM, ISSUE, LOGBOOK, EVENT, DIAGNOSTICS, LOG, ERROR)
 
-# Six digits or more, maybe spaced, dotted or dashed, maybe after a +; not inside a word (an
-# id like ACCOUNT00000000 is not a number).
-_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d(?:[\s.\-]?\d){5,}(?![^\W_])")
+# Six digits or more on one line, maybe spaced, dotted or dashed, maybe after a +; not inside
+# a word (an id like ACCOUNT00000000 is not a number).
+_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d(?:[ \t\u00a0\u202f.\-]?\d){5,}(?![^\W_])")
 _SHOWN_DIGITS = 6
 # A piece of a message this long (with this many letters or digits) can only be that message.
 _MESSAGE_WINDOW = 12
@@ -342,6 +342,11 @@ class PrivacyWatch:
         """Record texts read in `place`."""
         self.texts += [(place, text) for text in texts]
 
+    @property
+    def records(self) -> list[logging.LogRecord]:
+        """The records at INFO and above kept so far."""
+        return self._records.records
+
     def forget(self) -> None:
         """Drop everything recorded so far (after a leak planted on purpose was found)."""
         self.texts.clear()
@@ -405,7 +410,11 @@ class PrivacyWatch:
             for subentry in entry.subentries.values():
                 self.private.add_number(subentry.data.get("phone_number"))
                 self.private.add_number(subentry.unique_id)
-            if entry.state is ConfigEntryState.LOADED:
+            # Read again just before each unload (the state says so by then).
+            if entry.state in (
+                ConfigEntryState.LOADED,
+                ConfigEntryState.UNLOAD_IN_PROGRESS,
+            ):
                 diagnostics = await async_get_config_entry_diagnostics(hass, entry)
                 self.add(DIAGNOSTICS, [as_json(diagnostics)])
 

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import logging
 
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent, issue_registry as ir, llm
+from homeassistant.setup import async_setup_component
 import pytest
 import voluptuous as vol
 
-from custom_components.ovh_http2sms.const import DOMAIN, EVENT_SMS_FAILED
+from custom_components.ovh_http2sms.const import (
+    CONF_LOW_CREDIT_THRESHOLD,
+    DOMAIN,
+    EVENT_SMS_FAILED,
+)
 from custom_components.ovh_http2sms.errors import private_reason
+from http2sms_simulator import Fault, FaultKind
+from http2sms_simulator.testing import RunningSimulator
 from tests.privacy_scan import (
     DIAGNOSTICS,
     ERROR,
@@ -31,7 +40,10 @@ from tests.privacy_scan import (
     Private,
     as_json,
     find_leaks,
+    record_texts,
 )
+
+from .conftest import account_entry, async_notify
 
 
 @pytest.mark.parametrize(
@@ -265,3 +277,52 @@ def test_the_scan_reads_numbers_in_every_form() -> None:
     for shown in ("+33612345678", "0033 6 12 34 56 78", "06-12-34-56-78", "612345678"):
         assert find_leaks([(LOG, f"to {shown}.")], private), shown
     assert find_leaks([(LOG, "id ACCOUNT0612345678")], private) == []
+
+
+async def test_the_watch_reads_every_place_of_a_real_run(
+    hass: HomeAssistant, privacy: PrivacyWatch, simulator: RunningSimulator
+) -> None:
+    """The scan is not blind: one real run fills every place it reads, and nothing leaks."""
+    entry = account_entry(simulator.endpoint, **{CONF_LOW_CREDIT_THRESHOLD: 1e9})
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
+
+    await conversation.async_converse(
+        hass, "text Alice: the garage door is open", None, Context(), language="en"
+    )
+    api = await llm.async_get_api(
+        hass,
+        llm.LLM_API_ASSIST,
+        llm.LLMContext(
+            platform="test",
+            context=Context(),
+            language="en",
+            assistant=conversation.DOMAIN,
+            device_id=None,
+        ),
+    )
+    await api.async_call_tool(
+        llm.ToolInput(
+            tool_name=f"{DOMAIN}__send_sms",
+            tool_args={"contact": "Alice", "message": "the garage door is shut"},
+        )
+    )
+    simulator.inject(Fault(kind=FaultKind.HTTP_ERROR, http_status=503))
+    with pytest.raises(HomeAssistantError):
+        await async_notify(hass, "notify.alice", "the garage door is open again")
+    await privacy.async_read_entries(hass)
+
+    places = {place for place, _ in privacy.texts}
+    assert places >= {SPOKEN, LLM, ERROR, EVENT, LOGBOOK, DIAGNOSTICS}, places
+    assert {issue["translation_key"] for issue in privacy.issues} == {"low_credit"}
+    assert any("unreachable" in text for text in record_texts(privacy.records)), (
+        "no INFO record was read"
+    )
+    assert privacy.private.messages >= {"the garage door is open"}
+    assert "0033612345678" in privacy.private.numbers
+    assert await privacy.async_leaks(hass) == []
