@@ -39,7 +39,6 @@ from custom_components.ovh_http2sms.diagnostics import (
     async_get_config_entry_diagnostics,
 )
 from custom_components.ovh_http2sms.logbook import async_describe_events
-from tests.secret_scan import exception_texts
 
 DOMAIN = "ovh_http2sms"
 LANGUAGES = ("en", "fr", "es", "it", "pl")
@@ -237,7 +236,7 @@ def error_texts(err: BaseException) -> list[str]:
 
 
 def record_texts(records: Iterable[logging.LogRecord]) -> list[str]:
-    """Records at INFO and above, fully formatted, with any traceback they carry.
+    """Records at INFO and above, as a log file shows them.
 
     Not the SQL the test harness's recorder echoes at INFO (every event row, the action calls
     a test makes included): a trace that no Home Assistant writes unless asked, as debug is.
@@ -247,9 +246,8 @@ def record_texts(records: Iterable[logging.LogRecord]) -> list[str]:
     for record in records:
         if record.levelno < logging.INFO or record.name.startswith(_SQL_ECHO):
             continue
+        # With its traceback, causes included, as the log file shows it.
         texts.append(formatter.format(record))
-        if record.exc_info and record.exc_info[1] is not None:
-            texts += exception_texts(record.exc_info[1])
     return texts
 
 

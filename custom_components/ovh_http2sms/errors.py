@@ -129,6 +129,19 @@ def _without_echo(reason: str, sent: str) -> str:
     return "".join(kept)
 
 
+def _mask_reason(err: Http2SmsServiceError) -> None:
+    """Log the gateway's reason whole at debug, then keep only its masked form.
+
+    The client's error becomes the cause of the caller's error, and Home Assistant prints
+    causes in the tracebacks of its ERROR logs: from here on it reads masked too.
+    """
+    _LOGGER.debug("http2sms refused the request: %s", err.reason)
+    raw, err.reason = err.reason, private_reason(err.reason, err.sent)
+    if raw:
+        err.args = tuple(str(arg).replace(raw, err.reason) for arg in err.args)
+    err.sent = ()
+
+
 def translate(err: Http2SmsError) -> HomeAssistantError:
     """Turn a client error into the translated error the caller sees.
 
@@ -136,18 +149,14 @@ def translate(err: Http2SmsError) -> HomeAssistantError:
     the debug log holds it whole.
     """
     if isinstance(err, Http2SmsServiceError):
-        _LOGGER.debug("http2sms refused the request: %s", err.reason)
+        _mask_reason(err)
     match err:
         case Http2SmsServiceError(status=401):
             return send_error("authentication_failed")
         case Http2SmsSenderNotFoundError():
-            return validation_error(
-                "sender_not_found", reason=private_reason(err.reason, err.sent)
-            )
+            return validation_error("sender_not_found", reason=err.reason)
         case Http2SmsInvalidParameterError():
-            return validation_error(
-                "invalid_parameter", reason=private_reason(err.reason, err.sent)
-            )
+            return validation_error("invalid_parameter", reason=err.reason)
         case Http2SmsServiceError(status=429) | Http2SmsRateLimitError():
             # How http2sms reports a rate limit in its body is not documented; 429 is the
             # natural reading, and it means the SMS was refused, so not sent.
@@ -156,7 +165,7 @@ def translate(err: Http2SmsError) -> HomeAssistantError:
             return send_error(
                 "service_refused",
                 status=str(err.status) if err.status is not None else "KO",
-                reason=private_reason(err.reason, err.sent),
+                reason=err.reason,
             )
         case Http2SmsTimeoutError():
             return send_error("timeout")

@@ -7,6 +7,7 @@ place a person or a model reads.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from homeassistant.components import conversation
@@ -326,3 +327,51 @@ async def test_the_watch_reads_every_place_of_a_real_run(
     assert privacy.private.messages >= {"the garage door is open"}
     assert "0033612345678" in privacy.private.numbers
     assert await privacy.async_leaks(hass) == []
+
+
+async def test_a_refusal_echoing_the_number_stays_out_of_error_tracebacks(
+    hass: HomeAssistant,
+    privacy: PrivacyWatch,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A failed send nobody waited for is logged at ERROR with its causes: all masked."""
+    entry = account_entry(simulator.endpoint)
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "drill": {
+                    "sequence": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": MESSAGE},
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    reason = f"Invalid receiver {NUMBER} for text {MESSAGE}"
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body=json.dumps({"status": 999, "message": reason}),
+        )
+    )
+
+    # Not waited for, as an automation would: Home Assistant logs the error, causes and all.
+    await hass.services.async_call("script", "drill", blocking=False)
+    await hass.async_block_till_done()
+
+    privacy.private.add_message(MESSAGE)
+    logged = record_texts(privacy.records)
+    assert any("Traceback" in text and "…78" in text for text in logged), logged
+    assert not [text for text in logged if NUMBER in text or MESSAGE in text]
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any(reason in line for line in debug)
