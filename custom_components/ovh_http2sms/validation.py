@@ -140,9 +140,12 @@ def is_valid_sender(sender: str) -> bool:
 
 
 def checked_sender(sender: str) -> str:
-    """Return the sender, or raise: OVH refuses any other shape."""
+    """Return the sender, or raise: OVH refuses any other shape.
+
+    The error shows a sender that may be a phone number with its last two digits only.
+    """
     if not is_valid_sender(sender):
-        raise validation_error("invalid_sender", sender=shown(sender))
+        raise validation_error("invalid_sender", sender=shown(private_reason(sender)))
     return sender
 
 

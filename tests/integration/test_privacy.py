@@ -13,7 +13,7 @@ import logging
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant, ServiceCall
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import intent, issue_registry as ir, llm
 from homeassistant.setup import async_setup_component
 import pytest
@@ -44,7 +44,7 @@ from tests.privacy_scan import (
     record_texts,
 )
 
-from .conftest import account_entry, async_notify
+from .conftest import account_entry, async_notify, async_send_sms
 
 
 @pytest.mark.parametrize(
@@ -375,3 +375,26 @@ async def test_a_refusal_echoing_the_number_stays_out_of_error_tracebacks(
     assert not [text for text in logged if NUMBER in text or MESSAGE in text]
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert any(reason in line for line in debug)
+
+
+async def test_a_refused_sender_that_looks_like_a_number_is_shown_masked(
+    hass: HomeAssistant, privacy: PrivacyWatch, simulator: RunningSimulator
+) -> None:
+    """A sender may be someone's phone number: a refused one keeps only its last two digits."""
+    entry = account_entry(simulator.endpoint)
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    privacy.private.add_number("+33 6 12 34 56 78")
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_send_sms(
+            hass,
+            recipients=["06 12 34 56 78"],
+            message="Hello",
+            sender="0033 6 12 34 56 78 99",
+        )
+
+    assert raised.value.translation_key == "invalid_sender"
+    assert raised.value.translation_placeholders == {"sender": "…99"}
+    assert simulator.requests == []
