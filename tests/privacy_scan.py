@@ -301,7 +301,7 @@ def render(template: str, placeholders: Mapping[str, Any]) -> str:
 def logbook_texts(
     hass: HomeAssistant, event_type: str, data: Mapping[str, Any]
 ) -> list[str]:
-    """The logbook entry this integration describes for an event, as JSON."""
+    """The logbook entry this integration describes for an event (its name and message)."""
     describers: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
     def describe(domain: str, kind: str, describer: Callable[[Any], Any]) -> None:
@@ -310,7 +310,8 @@ def logbook_texts(
     async_describe_events(hass, describe)
     if (describer := describers.get(event_type)) is None:
         return []
-    return [json_dumps(describer(SimpleNamespace(data=data)))]
+    # The describers read only the event's data.
+    return [as_json(describer(SimpleNamespace(data=data)))]
 
 
 # --- Watching a test --------------------------------------------------------------------------
