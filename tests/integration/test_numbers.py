@@ -87,25 +87,43 @@ async def test_legacy_contacts_are_migrated_once_with_the_country_of_the_day(
     assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved", "country", "read_in"),
+    [
+        # The finding: a French national number, upgraded in the Netherlands.
+        ("06 12 34 56 78", "0033612345678", "NL", "FR"),
+        # No country at all on upgrade day.
+        ("06 12 34 56 78", "0033612345678", None, "FR"),
+        # A country code shared by several countries: the one that reads it as saved.
+        ("07911 123456", "00447911123456", "FR", "GB"),
+        # Typed internationally: today's country reads it as saved, and is kept.
+        ("+33 6 12 34 56 78", "0033612345678", "NL", "NL"),
+    ],
+)
 async def test_the_upgrade_keeps_the_number_the_contact_was_saved_with(
-    hass: HomeAssistant, simulator: RunningSimulator
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    typed: str,
+    saved: str,
+    country: str | None,
+    read_in: str,
 ) -> None:
     """Saved in France, upgraded in the Netherlands: Alice's SMS still reaches Alice.
 
     The previous release kept the number it had read, in http2sms form, as the unique id; that
     is the number, whatever the country on the day of the upgrade.
     """
-    await hass.config.async_update(country="NL")
-    entry = _legacy_entry(simulator, "06 12 34 56 78")
+    await hass.config.async_update(country=country)
+    entry = _legacy_entry(simulator, typed, saved)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
     [alice] = entry.subentries.values()
     assert entry.minor_version == 2
-    assert alice.data[CONF_PHONE_NUMBER] == "0033612345678"
-    assert alice.data[CONF_REGION] == "FR"
-    assert alice.unique_id == "0033612345678"
+    assert alice.data[CONF_PHONE_NUMBER] == saved
+    assert alice.data[CONF_REGION] == read_in
+    assert alice.unique_id == saved
     assert (
         ir.async_get(hass).async_get_issue(
             DOMAIN, f"contact_number_{alice.subentry_id}"
@@ -113,7 +131,7 @@ async def test_the_upgrade_keeps_the_number_the_contact_was_saved_with(
         is None
     )
     await async_notify(hass, "notify.alice", "Still Alice")
-    assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
+    assert [sms.recipient for sms in simulator.outbox] == [saved]
 
 
 @pytest.mark.parametrize(
