@@ -9,7 +9,7 @@ Home Assistant's country never sends it to someone else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -70,14 +70,14 @@ def get_contact(
     subentry = entry.subentries.get(registry_entry.config_subentry_id)
     if subentry is None:
         raise _unknown_contact(entity_id)
-    if not is_stored_number(subentry.data[CONF_PHONE_NUMBER]):
+    if not is_stored_number(number := subentry.data.get(CONF_PHONE_NUMBER)):
         raise validation_error("contact_number_to_fix", contact=subentry.title)
     return Contact(
         entity_id=entity_id,
         entry_id=entry.entry_id,
         subentry_id=subentry.subentry_id,
         name=subentry.title,
-        phone_number=subentry.data[CONF_PHONE_NUMBER],
+        phone_number=number,
         flash=subentry.data.get(CONF_FLASH, False),
         no_stop=subentry.data.get(CONF_NO_STOP, True),
     )
@@ -113,9 +113,17 @@ async def async_send_to_contact(
     )
 
 
-def is_stored_number(number: str) -> bool:
-    """Tell whether a contact's number is in http2sms form, so no country is needed to read it."""
-    return number.startswith("00") and number.isascii() and number.isdigit()
+def is_stored_number(number: object) -> TypeGuard[str]:
+    """Tell whether a contact's number is in http2sms form, so no country is needed to read it.
+
+    Anything else, damaged storage included, is not: the contact must be fixed by hand.
+    """
+    return (
+        isinstance(number, str)
+        and number.startswith("00")
+        and number.isascii()
+        and number.isdigit()
+    )
 
 
 def contact_issue_id(subentry_id: str) -> str:
@@ -133,9 +141,11 @@ async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> Non
     """
     region = hass.config.country
     for subentry in list(entry.subentries.values()):
-        number = subentry.data.get(CONF_PHONE_NUMBER, "")
-        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT or is_stored_number(
-            number
+        number = subentry.data.get(CONF_PHONE_NUMBER)
+        if (
+            subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT
+            or is_stored_number(number)
+            or not isinstance(number, str)
         ):
             continue
         read = await hass.async_add_executor_job(

@@ -45,16 +45,23 @@ async def test_a_country_change_never_redirects_a_contact(
     assert [sms.recipient for sms in simulator.outbox] == ["0033761234567"] * 2
 
 
+# A number the storage lost altogether.
+MISSING = object()
+
+
 def _legacy_entry(
-    simulator: RunningSimulator, number: str, unique_id: str | None = "0033612345678"
+    simulator: RunningSimulator, number: object, unique_id: str | None = "0033612345678"
 ) -> MockConfigEntry:
     """An entry saved by the previous release: minor version 1, the number as typed.
 
     That release also kept the number, read with the country of the day it was saved, as the
     contact's unique id (None: a contact of a release that did not).
     """
-    subentry = contact("Alice", number, unique_id="")
+    subentry = contact("Alice", "", unique_id="")
     subentry["unique_id"] = unique_id
+    subentry["data"] = {**subentry["data"], CONF_PHONE_NUMBER: number}
+    if number is MISSING:
+        del subentry["data"][CONF_PHONE_NUMBER]
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id="01KAOVHSMS0LEGACY000000000",
@@ -165,6 +172,27 @@ async def test_the_upgrade_reads_a_number_without_a_matching_unique_id_with_toda
     assert alice.data[CONF_REGION] == country
     await async_notify(hass, "notify.alice", "Hello")
     assert [sms.recipient for sms in simulator.outbox] == [expected]
+
+
+@pytest.mark.parametrize("damaged", [612345678, None, ["06 12 34 56 78"], MISSING])
+async def test_a_damaged_number_is_never_guessed_on_upgrade(
+    hass: HomeAssistant, simulator: RunningSimulator, damaged: object
+) -> None:
+    """A stored number that is not text at all: the entry starts, the contact asks a fix."""
+    await hass.config.async_update(country="FR")
+    entry = _legacy_entry(simulator, damaged)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [alice] = entry.subentries.values()
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"contact_number_{alice.subentry_id}"
+    )
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_notify(hass, "notify.alice", "Who is this?")
+    assert raised.value.translation_key == "contact_number_to_fix"
+    assert simulator.requests == []
 
 
 async def test_a_contact_that_cannot_be_migrated_is_repaired_by_hand(
