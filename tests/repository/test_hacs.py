@@ -41,11 +41,14 @@ def test_only_documented_keys() -> None:
     """An undocumented key makes HACS's validation fail."""
     hacs = _hacs()
     assert set(hacs) <= DOCUMENTED_KEYS, set(hacs) - DOCUMENTED_KEYS
-    assert hacs["name"] == json.loads(
-        (REPO_ROOT / "custom_components/ovh_http2sms/manifest.json").read_text(
-            encoding="utf-8"
-        )
-    )["name"]
+    assert (
+        hacs["name"]
+        == json.loads(
+            (REPO_ROOT / "custom_components/ovh_http2sms/manifest.json").read_text(
+                encoding="utf-8"
+            )
+        )["name"]
+    )
 
 
 def test_countries_are_where_ovhcloud_sells_sms() -> None:

@@ -40,7 +40,9 @@ def test_every_workflow_runs_on_push_and_pull_request() -> None:
         ("hacs/action@main", {"category": "integration"}),
     ],
 )
-def test_validators_run_with_nothing_ignored(action: str, inputs: dict[str, str]) -> None:
+def test_validators_run_with_nothing_ignored(
+    action: str, inputs: dict[str, str]
+) -> None:
     """HACS's default list asks for both validators passing, no check ignored."""
     steps = [
         step
