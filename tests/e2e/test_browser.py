@@ -860,7 +860,7 @@ def test_the_demo_dashboard_sends_an_sms(
     (notification,) = user.ws({"type": "persistent_notification/get"})
     assert f"{credit_after:g} credits left" in notification["message"]
     assert f"il reste {credit_after:g} crédits" in notification["message"]
-    # The second account the README gives for a try by hand is accepted by the config flow.
+    # The second account docs/simulator.md gives for a try by hand is accepted by the config flow.
     second = user.config_flow(
         DOMAIN,
         {

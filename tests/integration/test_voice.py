@@ -553,7 +553,7 @@ async def test_the_credit_answers_home_assistant_s_own_questions_once_exposed(
     """The credit sensor, exposed with an alias, answers the built-in "what is" sentences.
 
     Home Assistant has no "how many ... are left" sentence for a sensor: that question is not
-    understood, which the README says.
+    understood, which docs/voice.md says.
     """
     await _say(hass, "SMS Alice: hi", "en")
     credit = "sensor.sms_ab1234_1_credits"
