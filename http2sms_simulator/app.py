@@ -43,6 +43,7 @@ HTTP2SMS_PATH = "/cgi-bin/sms/http2sms.cgi"
 ADMIN_PREFIX = "/_simulator"
 STATE_KEY = web.AppKey("state", SimulatorState)
 DISPATCHER_KEY = web.AppKey("dispatcher", CallbackDispatcher)
+MAX_ID_DIGITS = 19
 DEFAULT_HTTP_ERROR = 503
 DEFAULT_RATE_LIMIT_HTTP = 429
 # GUESS: the body status and text for a rate limit reported inside a normal reply.
@@ -410,7 +411,12 @@ async def handle_reply(request: web.Request) -> web.Response:
     else:
         data = await _json_object(request)
     raw_id, message = data.get("sms_id"), data.get("message")
-    if not isinstance(message, str) or not str(raw_id).isdigit():
+    if (
+        not isinstance(message, str)
+        or isinstance(raw_id, bool)
+        or not str(raw_id).isdigit()
+        or len(str(raw_id)) > MAX_ID_DIGITS
+    ):
         return _bad_request("a reply needs the sms_id it answers and a message")
     try:
         reply_id = request.app[DISPATCHER_KEY].reply(int(str(raw_id)), message)

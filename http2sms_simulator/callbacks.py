@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from yarl import URL
 
-from .delivery import Report
+from .delivery import PENDING, Report
 from .state import SentSms, SimulatorState
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ REPORT_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 REPLY_WINDOW = timedelta(hours=48)
 REPLY_COST = Decimal(1)
 MAX_REPLY_LENGTH = 1600
+MAX_KEYWORD_LENGTH = 20
 
 
 class ReplyRefused(Exception):
@@ -53,9 +54,14 @@ class ReplyRefused(Exception):
 
 
 def shown_url(url: str) -> str:
-    """Show where a URL points without its path or query, which may hold a secret."""
+    """Show where a URL points without its user, path or query, which may hold a secret."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…"
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}/…"
 
 
 class CallbackDispatcher:
@@ -70,8 +76,12 @@ class CallbackDispatcher:
     def sms_accepted(self, sms_ids: Sequence[int]) -> None:
         """Start the delivery reports of the SMS just accepted."""
         wanted = set(sms_ids)
-        for sms in self.state.outbox:
+        # The new SMS are the last ones.
+        for sms in reversed(self.state.outbox):
+            if not wanted:
+                break
             if sms.sms_id in wanted:
+                wanted.discard(sms.sms_id)
                 self._start(self._report(sms))
 
     def reply(self, sms_id: int, message: str) -> int:
@@ -83,6 +93,10 @@ class CallbackDispatcher:
             raise ReplyRefused(
                 400, f"a reply has at most {MAX_REPLY_LENGTH} characters"
             )
+        try:
+            message.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ReplyRefused(400, "a reply must be text a phone can send") from err
         sms = next((s for s in self.state.outbox if s.sms_id == sms_id), None)
         if sms is None:
             raise ReplyRefused(404, f"no SMS {sms_id} in the outbox")
@@ -104,7 +118,7 @@ class CallbackDispatcher:
             ("id", str(reply_id)),
             ("senderid", "+" + sms.recipient.removeprefix("00")),
             ("message", message),
-            ("keyword", (message.split() or [""])[0].upper()),
+            ("keyword", _keyword(message)),
             ("shortcode", self.state.short_code),
             ("tag", sms.tag or ""),
             *parse_qsl(urlsplit(url).query, keep_blank_values=True),
@@ -137,6 +151,9 @@ class CallbackDispatcher:
 
     async def _report(self, sms: SentSms) -> None:
         for pause, report in self.state.delivery.plan(sms.recipient):
+            if report is not PENDING and sms.deferred is not None:
+                # A deferred SMS leaves at its time, and only then can it be delivered.
+                pause += max(0.0, (sms.deferred - datetime.now(UTC)).total_seconds())
             if pause:
                 await asyncio.sleep(pause)
             sms.status = report.status
@@ -203,6 +220,12 @@ class CallbackDispatcher:
                 entry["url"],
                 entry["error"] or f"HTTP {entry['http_status']}",
             )
+
+
+def _keyword(message: str) -> str:
+    """Give the first word in capitals, as OVHcloud's keyword field seems to be (GUESS)."""
+    words = message.split()
+    return words[0].upper()[:MAX_KEYWORD_LENGTH] if words else ""
 
 
 def _report_fields(sms: SentSms, report: Report) -> list[tuple[str, str]]:

@@ -125,6 +125,22 @@ def test_garbage_report(fields: dict[str, str]) -> None:
     assert parse_delivery_report(fields) is None
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"id": 10867690, "description": "1"},
+        {"id": "10867690", "description": 1},
+        {"id": b"10867690", "description": "1"},
+        {"id": "10867690", "description": ["1", None]},
+        {b"id": "10867690", "description": "1"},
+    ],
+)
+def test_values_that_are_not_text(fields: dict[object, object]) -> None:
+    """A mapping of something else than text is garbage, not an exception."""
+    assert parse_delivery_report(fields) is None  # type: ignore[arg-type]
+    assert parse_reply({**REPLY, **fields}) is None  # type: ignore[dict-item]
+
+
 def test_same_status_under_both_names() -> None:
     """description and dlr that agree are one report."""
     report = parse_delivery_report({"id": "7", "description": "1", "dlr": "1"})

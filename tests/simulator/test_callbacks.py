@@ -377,3 +377,69 @@ async def test_outbox_page_replies_as_the_phone(
     assert dict((await receiver.next()).form)["message"] == "Oui"
     async with client.session.get(simulator.outbox_url) as response:
         assert "Oui" in await response.text()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sms_id": "9" * 5000, "message": "OK"},
+        {"sms_id": True, "message": "OK"},
+        {"sms_id": -1, "message": "OK"},
+        {"sms_id": 10867690, "message": 5},
+        {"sms_id": 10867690, "message": "\ud800"},
+    ],
+)
+async def test_hostile_reply_requests(
+    client: Client,
+    receiver: Receiver,
+    simulator: RunningSimulator,
+    body: dict[str, object],
+) -> None:
+    """What no phone could send is refused, never a server error, and costs nothing."""
+    await _set_urls(client, reply_url=f"{receiver.base_url}/cgi")
+    assert await _short_code_sms(client) == 10867690
+    status, _ = await client.admin("POST", "reply", json=body)
+    assert status == 400
+    assert simulator.state.accounts[DEFAULT_ACCOUNT].credit == Decimal(99)
+
+
+async def test_logs_never_show_credentials_of_a_url(
+    client: Client, simulator: RunningSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A URL's user, password, path and query stay out of the log."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    await _set_urls(
+        client,
+        login=DEFAULT_LOGIN,
+        callback_url=f"http://user:pw0rd@127.0.0.1:{port}/api/webhook/hook1d",
+    )
+    with caplog.at_level(logging.WARNING):
+        await client.get()
+        for _ in range(500):
+            if len(simulator.state.callback_log) >= 2:
+                break
+            await asyncio.sleep(0.01)
+    assert len(simulator.state.callback_log) == 2
+    shown = caplog.text + str(list(simulator.state.callback_log))
+    assert f"127.0.0.1:{port}" in shown
+    for secret in ("user", "pw0rd", "hook1d"):
+        assert secret not in shown
+
+
+async def test_deferred_sms_is_delivered_at_its_time(
+    client: Client, receiver: Receiver
+) -> None:
+    """An SMS deferred to the future stays pending until then."""
+    await _set_urls(
+        client, login=DEFAULT_LOGIN, callback_url=f"{receiver.base_url}/dlr"
+    )
+    await client.get(deferred="000001012099")
+    await client.get(message="now")
+    calls = await receiver.take(3)
+    assert sorted(
+        (dict(c.query)["id"], dict(c.query)["description"]) for c in calls
+    ) == [("10867690", "0"), ("10867691", "0"), ("10867691", "1")]
+    _, outbox = await client.admin("GET", "outbox")
+    assert [sms["status"] for sms in outbox] == ["pending", "delivered"]

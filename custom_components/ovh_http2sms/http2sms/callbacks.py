@@ -183,6 +183,8 @@ class _Reader:
         self._fields = fields
         total = 0
         for name in set(fields):
+            if not isinstance(name, str):
+                raise _Garbage
             for value in self._values(name):
                 total += _size(name) + _size(value) + 2
                 if total > MAX_CALLBACK_BYTES:
@@ -196,7 +198,12 @@ class _Reader:
             raw = self._fields.get(name)
             if raw is None:
                 return []
-            values = [raw] if isinstance(raw, str) else raw
+            if isinstance(raw, str):
+                values = [raw]
+            elif isinstance(raw, (list, tuple)):
+                values = raw
+            else:
+                raise _Garbage
         if not all(isinstance(value, str) for value in values):
             raise _Garbage
         return list(values)
