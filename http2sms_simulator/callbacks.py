@@ -150,12 +150,15 @@ class CallbackDispatcher:
         task.add_done_callback(self._tasks.discard)
 
     async def _report(self, sms: SentSms) -> None:
+        generation = self.state.generation
         for pause, report in self.state.delivery.plan(sms.recipient):
             if report is not PENDING and sms.deferred is not None:
                 # A deferred SMS leaves at its time, and only then can it be delivered.
                 pause += max(0.0, (sms.deferred - datetime.now(UTC)).total_seconds())
             if pause:
                 await asyncio.sleep(pause)
+            if self.state.generation != generation:
+                return
             sms.status = report.status
             self.state.save()
             account = self.state.accounts.get(sms.account)

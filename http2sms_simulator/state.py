@@ -449,6 +449,8 @@ class SimulatorState:
         self.callback_log: deque[dict[str, object]] = deque(maxlen=CALLBACK_LOG_SIZE)
         # Replies sent as a phone from the outbox page.
         self.replies: list[dict[str, object]] = []
+        # Grows at each reset: reports of SMS sent before one stop.
+        self.generation = 0
         self.state_file: Path | None = None
         if state_file is not None:
             self.use_state_file(state_file)
@@ -489,6 +491,7 @@ class SimulatorState:
         self._recent_requests.clear()
         self.callback_log.clear()
         self.replies.clear()
+        self.generation += 1
         if self.state_file is None:
             self._next_sms_id = self.first_sms_id
         else:

@@ -12,7 +12,7 @@ import socket
 from aiohttp import web
 import pytest
 
-from http2sms_simulator import DEFAULT_ACCOUNT, DEFAULT_LOGIN, SimulatorState
+from http2sms_simulator import DEFAULT_ACCOUNT, DEFAULT_LOGIN, SimulatorState, SmsUser
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import RECIPIENT, Client
@@ -443,3 +443,37 @@ async def test_deferred_sms_is_delivered_at_its_time(
     ) == [("10867690", "0"), ("10867691", "0"), ("10867691", "1")]
     _, outbox = await client.admin("GET", "outbox")
     assert [sms["status"] for sms in outbox] == ["pending", "delivered"]
+
+
+async def test_each_sms_user_gets_its_own_reports(
+    client: Client, receiver: Receiver, simulator: RunningSimulator
+) -> None:
+    """Two SMS users of one account: each Callback URL hears of its own SMS only."""
+    simulator.state.accounts[DEFAULT_ACCOUNT].users["second"] = SmsUser(
+        password="0ther4pp"
+    )
+    await _set_urls(client, login=DEFAULT_LOGIN, callback_url=f"{receiver.base_url}/a")
+    await _set_urls(client, login="second", callback_url=f"{receiver.base_url}/b")
+    await client.get(login="second", password="0ther4pp")
+    await client.get()
+    calls = await receiver.take(4)
+    assert sorted((dict(c.query)["id"], c.path) for c in calls) == [
+        ("10867690", "/b"),
+        ("10867690", "/b"),
+        ("10867691", "/a"),
+        ("10867691", "/a"),
+    ]
+
+
+async def test_reset_stops_the_reports_of_forgotten_sms(
+    client: Client, receiver: Receiver, simulator: RunningSimulator
+) -> None:
+    """After a reset, no report of an SMS sent before it arrives (its id may come back)."""
+    simulator.state.delivery.delay = 0.1
+    await _set_urls(client, login=DEFAULT_LOGIN, callback_url=f"{receiver.base_url}/x")
+    await client.get(message="forgotten")
+    simulator.reset()
+    await _set_urls(client, login=DEFAULT_LOGIN, callback_url=f"{receiver.base_url}/y")
+    await simulator.idle()
+    assert receiver.calls.empty()
+    assert list(simulator.state.callback_log) == []
