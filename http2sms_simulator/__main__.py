@@ -52,6 +52,11 @@ ACCOUNT_FLAGS = (
     "status_callback_url",
     "reply_url",
 )
+OUTCOME_HELP = {
+    DeliveryOutcome.FAILED: "pending, then failed",
+    DeliveryOutcome.EXPIRED: "pending, then expired after --expiry seconds",
+    DeliveryOutcome.PENDING: "pending, and never more",
+}
 OUTCOME_FLAGS = {
     "fail_number": DeliveryOutcome.FAILED,
     "expire_number": DeliveryOutcome.EXPIRED,
@@ -118,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--" + flag.replace("_", "-"),
             action="append",
             metavar="NUMBER",
-            help=f"SMS to this number end {outcome} (repeatable)",
+            help=f"SMS to this number: {OUTCOME_HELP[outcome]} (repeatable)",
         )
     parser.add_argument(
         "--report-delay",
