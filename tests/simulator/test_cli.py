@@ -17,6 +17,7 @@ from http2sms_simulator import (
     DEFAULT_ACCOUNT,
     DEFAULT_CREDIT,
     DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
     DEFAULT_SENDER,
     SECOND_ACCOUNT,
     SECOND_LOGIN,
@@ -191,6 +192,14 @@ def test_defaults() -> None:
         [DEFAULT_LOGIN],
     )
     assert state.missing_before_auth is True
+
+
+@pytest.mark.parametrize("password", [DEFAULT_PASSWORD, SECOND_PASSWORD])
+def test_published_passwords_are_ones_ovhcloud_would_give(password: str) -> None:
+    """OVHcloud's Control Panel makes an SMS user's password 8 letters or digits, no more."""
+    assert len(password) == 8
+    assert password.isascii()
+    assert password.isalnum()
 
 
 def test_second_account() -> None:
