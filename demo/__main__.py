@@ -88,6 +88,8 @@ DASHBOARD_REVISION = 2
 DASHBOARD_URL_PATH = "sms-demo"
 # What onboarding sets up that needs the internet; the demo now keeps onboarding from adding them.
 ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
+# What Home Assistant logs when zeroconf, which its HTTP session needs, finds no multicast.
+MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
 DASHBOARD_TITLE = "OVHcloud SMS demo"
 DASHBOARD_ICON = "mdi:message-text"
 # Home Assistant speaks both languages of this integration; a notification has one text for
@@ -98,6 +100,11 @@ NOTIFICATION_MESSAGE = (
     "Envoyé\u00a0: {{ sms.sms_ids | count }} SMS ({{ sms.parts }} partie(s), "
     "{{ sms.encoding }})\u00a0; il reste {{ '%g' | format(sms.credits_left) }} crédits."
 )
+
+
+def first_line(err: Exception) -> str:
+    """Return the gist of an error: its first line, without what it announces below."""
+    return (str(err).splitlines() or [type(err).__name__])[0].rstrip(" :{")
 
 
 def say(message: str = "") -> None:
@@ -440,16 +447,17 @@ class Demo:
         self.dashboard(user, entry_id, button, contacts)
         self.save()
 
-    def run(self) -> int:
-        """Start, configure, print, wait, stop."""
+    def run(self, *, wait: bool = True) -> int:
+        """Start, configure, print, wait (unless told not to: the tests), stop."""
         say("Starting the http2sms simulator and Home Assistant (state in .demo/)...")
         try:
             self.configure()
             self.banner()
             self.waiting = True
-            self.wait()
+            if wait:
+                self.wait()
         except (HassTestbedError, requests.RequestException) as err:
-            say(f"The demo failed: {err}")
+            say(self.failure(err))
             return 1
         except KeyboardInterrupt:
             return 130
@@ -458,6 +466,22 @@ class Demo:
                 signal.signal(signum, signal.SIG_IGN)
             self.shutdown()
         return 0
+
+    def failure(self, err: Exception) -> str:
+        """Say in one sentence why the demo stopped, and where to read more.
+
+        What a flow answered (a page of JSON) or a log's tail stays in the log, not on screen.
+        """
+        if not self.hass.logs:
+            return f"The demo failed: {first_line(err)}."
+        log = shown(self.hass.log_path)
+        if all(mark in self.hass.log_text() for mark in MULTICAST_MISSING):
+            return (
+                "The demo cannot run here: this machine has no network interface that can "
+                "join a multicast group, which Home Assistant's HTTP connections need "
+                f"(zeroconf, OSError 19); see {log}."
+            )
+        return f"The demo failed: {first_line(err)}; see {log}."
 
     def wait(self) -> None:
         """Wait for Ctrl-C or SIGTERM, or for a process to end by itself."""
