@@ -435,7 +435,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Check the new password before saving it."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not _is_usable_password(
+            user_input[CONF_PASSWORD]
+        ):
+            errors[CONF_PASSWORD] = "invalid_password"
+        elif user_input is not None:
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             errors, _probe, self._reason = await _async_probe(self.hass, data)
             if not errors:

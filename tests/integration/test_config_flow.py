@@ -388,6 +388,10 @@ async def test_reauth(
 
     result = await _submit(hass, result, {CONF_PASSWORD: PASSWORD})
     assert result["errors"] == {"base": "invalid_auth"}
+    requests = len(simulator.requests)
+    result = await _submit(hass, result, {CONF_PASSWORD: "  "})
+    assert result["errors"] == {CONF_PASSWORD: "invalid_password"}
+    assert len(simulator.requests) == requests
 
     result = await _submit(hass, result, {CONF_PASSWORD: "N3wPassw"})
     assert result["type"] is FlowResultType.ABORT
