@@ -473,16 +473,23 @@ class Demo:
         self.user = user
         self.follow_language()
 
-    def follow_language(self) -> None:
-        """Save the button, automation and dashboard in Home Assistant's language, if not yet."""
+    def follow_language(self, *, if_changed: bool = False) -> None:
+        """Save the button, automation and dashboard in Home Assistant's language, if not yet.
+
+        `if_changed`: only when the language differs from the one they were saved in (the
+        check of a running demo asks Home Assistant one question, not six).
+        """
         user = self.user
         assert user is not None
         entry_id = str(self.state["entry_id"])
         texts = demo_texts(user.get("/api/config").get("language"))
+        if if_changed and self.state.get("language") == texts.language:
+            return
         contacts = self.contacts(user, entry_id)
         button = self.button(user, texts)
         self.automation(user, texts, button, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
+        self.state["language"] = texts.language
         self.save()
 
     def run(self, *, wait: bool = True) -> int:
@@ -532,7 +539,7 @@ class Demo:
             if time.monotonic() - checked > LANGUAGE_CHECK_SECONDS:
                 checked = time.monotonic()
                 try:
-                    self.follow_language()
+                    self.follow_language(if_changed=True)
                 except (HassTestbedError, requests.RequestException) as err:
                     say(
                         f"Could not follow Home Assistant's language: {first_line(err)}"
