@@ -709,6 +709,23 @@ def _options_story(
     )
     threshold.fill(str(LOW_CREDIT_THRESHOLD))
     expect(flow.locator("ha-select")).to_contain_text(coding["gsm7"])
+    # A negative budget stays on the form, refused in the person's language, whole numbers.
+    budget = flow.get_by_role(
+        "spinbutton",
+        name=re.compile(rf"^{re.escape(options['data']['daily_budget'])}\*?$"),
+    )
+    budget.fill("-3")
+    flow.get_by_role(
+        "button", name=ui["ui.panel.config.integrations.config_flow.submit"]
+    ).click()
+    refused = (
+        ours["options"]["error"]["daily_budget_out_of_range"]
+        .replace("{daily_budget_min}", "0")
+        .replace("{daily_budget_max}", "100000")
+    )
+    expect(flow.get_by_text(refused)).to_be_visible()
+    shots.take("options-budget-refused")
+    budget.fill("0")
     shots.take("options-changed")
     flow.get_by_role(
         "button", name=ui["ui.panel.config.integrations.config_flow.submit"]
