@@ -39,7 +39,8 @@ DEFAULT_CREDIT = Decimal(100)
 # demo's: its own name, SMS user, password and sender.
 SECOND_ACCOUNT = "sms-cd5678-1"
 SECOND_LOGIN = "newcomer"
-SECOND_PASSWORD = "Tr1ed-by-hand"  # noqa: S105 - published, like the default password
+# 8 letters or digits, like every password OVHcloud's Control Panel gives an SMS user.
+SECOND_PASSWORD = "N3wc0mer"  # noqa: S105 - published, like the default password
 SECOND_SENDER = "MyHome"
 # The id in OVH's documented example, so that a fresh simulator reproduces the example bodies.
 DEFAULT_FIRST_SMS_ID = 10867690

@@ -473,7 +473,6 @@ def test_every_translation_key_used_by_the_code_exists() -> None:
 # a French user reads it in English.
 HELPER_ABORTS = {
     "_abort_if_unique_id_configured": {"already_configured"},
-    "_async_claim_unique_id": {"already_in_progress"},
     "async_update_reload_and_abort": {"reauth_successful", "reconfigure_successful"},
     "async_update_and_abort": {"reconfigure_successful"},
 }
@@ -510,7 +509,7 @@ def test_every_flow_text_home_assistant_may_show_is_in_french() -> None:
     # The scan sees the flows: the steps and aborts known to exist.
     assert {
         ("config", "step", "test_sms_sent"),
-        ("config", "abort", "already_in_progress"),
+        ("config", "abort", "already_configured"),
         (
             "config_subentries",
             SUBENTRY_TYPE_RECIPIENT,
@@ -527,7 +526,7 @@ def test_every_flow_text_home_assistant_may_show_is_in_french() -> None:
             if not node:
                 missing.append(".".join(key))
         assert not missing, missing
-    assert _fr()["config"]["abort"]["already_in_progress"].startswith("Cet utilisateur")
+    assert _fr()["config"]["abort"]["already_configured"].startswith("Cet utilisateur")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -194,6 +194,14 @@ def test_defaults() -> None:
     assert state.missing_before_auth is True
 
 
+@pytest.mark.parametrize("password", [DEFAULT_PASSWORD, SECOND_PASSWORD])
+def test_published_passwords_are_ones_ovhcloud_would_give(password: str) -> None:
+    """OVHcloud's Control Panel makes an SMS user's password 8 letters or digits, no more."""
+    assert len(password) == 8
+    assert password.isascii()
+    assert password.isalnum()
+
+
 def test_second_account() -> None:
     """--second-account serves one more account, with its own user, sender and credit."""
     state = state_from_args(build_parser().parse_args(["--second-account"]))
