@@ -26,8 +26,9 @@ ATTR_SMS_IDS = "sms_ids"
 ATTR_CREDITS_LEFT = "credits_left"
 ATTR_REASON = "reason"
 ATTR_OUTCOME = "outcome"
-# The logbook's texts: a category of this integration's translations of its own.
-LOGBOOK_CATEGORY = "logbook"
+# The logbook's texts: this integration's shared texts, each key starting with "logbook_".
+LOGBOOK_CATEGORY = "common"
+LOGBOOK_PREFIX = "logbook_"
 
 
 _LOADED_LANGUAGES: HassKey[set[str]] = HassKey(f"{DOMAIN}_logbook_languages")
