@@ -274,3 +274,31 @@ async def test_a_refused_send_shows_its_own_reason(
     assert entry["message"] == _logbook_line(language, kind)
     if language == "en":
         assert entry["message"] == FAILURE_LINES[kind]
+
+
+async def test_the_lines_follow_a_change_of_language(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Lines are read in the language Home Assistant has when the logbook is shown."""
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    await hass.async_block_till_done()
+    async_fire_failed(
+        hass,
+        entry_id=ENTRY_ID,
+        contacts=["notify.alice"],
+        recipients=1,
+        err=send_error("daily_budget_reached"),
+        context=None,
+    )
+    await hass.async_block_till_done()
+    assert [e["message"] for e in await _logbook(hass, hass_ws_client)] == [
+        FAILURE_LINES["budget"]
+    ]
+
+    await hass.config.async_update(language="pl")
+    await hass.async_block_till_done()
+    assert [e["message"] for e in await _logbook(hass, hass_ws_client)] == [
+        "SMS niewysłany: osiągnięto dzienny budżet"
+    ]

@@ -47,6 +47,7 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     REPLACE_LOOKALIKES,
 )
+from custom_components.ovh_http2sms.reasons import masked_typed_number
 from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
 from http2sms_simulator import Fault, FaultKind
 from tests.conftest import ACCOUNT
@@ -1078,3 +1079,22 @@ async def test_a_reply_after_the_last_unload_is_saved_at_once(
         await hass.async_block_till_done()
         [stored] = _saved_spend(hass_storage)
         assert stored["parts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("+33 6 12 34 56 7", "+33 6 • •• •• 67"),
+        ("0033 6 12 34 56 78", "+33 6 •• •• •• 78"),
+        ("06 12 34 56 7", "•• 67"),
+        ("+33 " + "6" * 5000, "•• 66"),
+        ("\ud800\u202e12", "•• 12"),
+        ("no digits", "••"),
+        ("٦١٢٣٤٥٦٧٨", "••"),
+    ],
+)
+def test_a_typed_number_shows_its_last_two_digits_at_most(
+    typed: str, shown: str
+) -> None:
+    """Whatever was typed, the failure issue shows no more than the last two digits."""
+    assert masked_typed_number(typed) == shown
