@@ -15,7 +15,7 @@ from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
 
 from .account import failed_outcome
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT, EVENT_SMS_SUPPRESSED
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_CONTACTS = "contacts"
@@ -95,6 +95,27 @@ def async_fire_failed(
             ATTR_RECIPIENTS: recipients,
             ATTR_REASON: err.translation_key,
             ATTR_OUTCOME: failed_outcome(err).value,
+        },
+        context=context,
+    )
+
+
+@callback
+def async_fire_suppressed(
+    hass: HomeAssistant,
+    *,
+    entry_id: str,
+    contacts: Sequence[str],
+    recipients: int,
+    context: Context | None,
+) -> None:
+    """Say that the repeat guard held an SMS back from `recipients` phones."""
+    hass.bus.async_fire(
+        EVENT_SMS_SUPPRESSED,
+        {
+            ATTR_CONFIG_ENTRY_ID: entry_id,
+            ATTR_CONTACTS: list(contacts),
+            ATTR_RECIPIENTS: recipients,
         },
         context=context,
     )

@@ -23,7 +23,7 @@ from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, translation
 
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT, EVENT_SMS_SUPPRESSED
 from .errors import Outcome
 from .events import (
     ATTR_CONFIG_ENTRY_ID,
@@ -104,6 +104,15 @@ def async_describe_events(
         )
         return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: text(f"failed_{kind}")}
 
+    @callback
+    def describe_suppressed(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        recipients = int(data.get(ATTR_RECIPIENTS) or 0)
+        message = text(
+            "repeat_one" if recipients == 1 else "repeat_other", recipients=recipients
+        )
+        return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: message}
+
     async def async_load_texts(_: Event | None = None) -> None:
         await async_load_logbook_texts(hass)
 
@@ -112,3 +121,4 @@ def async_describe_events(
     hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, async_load_texts)
     async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_SMS_FAILED, describe_failed)
+    async_describe_event(DOMAIN, EVENT_SMS_SUPPRESSED, describe_suppressed)

@@ -26,6 +26,7 @@ import custom_components.ovh_http2sms as integration
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_MAX_PARTS,
+    CONF_REPEAT_WINDOW,
     DOMAIN,
 )
 from custom_components.ovh_http2sms.errors import send_error
@@ -302,3 +303,49 @@ async def test_the_lines_follow_a_change_of_language(
     assert [e["message"] for e in await _logbook(hass, hass_ws_client)] == [
         "SMS niewysłany: osiągnięto dzienny budżet"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "to_alice", "to_numbers"),
+    [
+        (
+            "en",
+            "SMS not sent again: this very text went to this number a moment ago",
+            "SMS not sent again to 2 recipients: they got this very text a moment ago",
+        ),
+        (
+            "fr",
+            "SMS non renvoyé\u00a0: ce même texte est parti vers ce numéro il y a un instant",
+            "SMS non renvoyé à 2 destinataires\u00a0: ils ont reçu ce même texte il y a un instant",
+        ),
+    ],
+)
+async def test_a_repeat_held_back_says_so(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    language: str,
+    to_alice: str,
+    to_numbers: str,
+) -> None:
+    """The repeat guard's refusal reads as such, on the contact or on the account."""
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_REPEAT_WINDOW: 10}
+    )
+    await hass.async_block_till_done()
+    await hass.config.async_update(language=language)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    numbers = ["06 98 76 54 32", "06 11 22 33 44"]
+
+    for _ in range(2):
+        await async_notify(hass, "notify.alice", "Door open")
+        await async_send_sms(hass, recipients=numbers, message="Door open")
+    await hass.async_block_till_done()
+
+    entries = await _logbook(hass, hass_ws_client)
+    assert [(e.get("entity_id"), e["message"]) for e in entries][2:] == [
+        ("notify.alice", to_alice),
+        ("sensor.sms_ab1234_1_credits", to_numbers),
+    ]
+    assert len(simulator.outbox) == 3
