@@ -23,6 +23,7 @@ class FailureKind(StrEnum):
     BUDGET = "budget"
     PART_LIMIT = "part_limit"
     NUMBER = "number"
+    NO_RECIPIENT = "no_recipient"
     CONTACT = "contact"
     SENDER = "sender"
     INPUT = "input"
@@ -41,7 +42,7 @@ KIND_OF_ERROR: dict[str, FailureKind] = {
     "daily_budget_reached": FailureKind.BUDGET,
     "too_many_parts_gsm7": FailureKind.PART_LIMIT,
     "too_many_parts_unicode": FailureKind.PART_LIMIT,
-    "no_recipients": FailureKind.NUMBER,
+    "no_recipients": FailureKind.NO_RECIPIENT,
     "invalid_phone_number": FailureKind.NUMBER,
     "national_number_without_country": FailureKind.NUMBER,
     "phone_number_not_in_use": FailureKind.NUMBER,

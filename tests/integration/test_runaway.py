@@ -47,13 +47,19 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     REPLACE_LOOKALIKES,
 )
-from custom_components.ovh_http2sms.reasons import masked_typed_number
+from custom_components.ovh_http2sms.errors import send_error
+from custom_components.ovh_http2sms.reasons import (
+    KIND_OF_ERROR,
+    failure_issue,
+    masked_typed_number,
+)
 from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
 from http2sms_simulator import Fault, FaultKind
 from tests.conftest import ACCOUNT
 
 from .conftest import ENTRY_ID, account_entry, async_notify, async_send_sms
 from .fault_helpers import (
+    EN_EXCEPTIONS,
     FAST_PACE,
     FAULT_CASES,
     FaultCase,
@@ -1098,3 +1104,25 @@ def test_a_typed_number_shows_its_last_two_digits_at_most(
 ) -> None:
     """Whatever was typed, the failure issue shows no more than the last two digits."""
     assert masked_typed_number(typed) == shown
+
+
+@pytest.mark.parametrize("key", sorted(KIND_OF_ERROR))
+def test_the_failure_issue_of_every_error_reads_in_every_language(key: str) -> None:
+    """Each error gives its issue what its texts need, and nothing of what was typed."""
+    message = EN_EXCEPTIONS[key]
+    given = {
+        name: "+33 6 98 76 54 32" if name == "number" else "7"
+        for name in re.findall(r"\{(\w+)\}", message)
+    }
+    issue_key, placeholders = failure_issue(send_error(key, **given))
+    placeholders |= {
+        "caller": "Leak alert",
+        "entity_id": "automation.leak_alert",
+        "account": ACCOUNT,
+        "when": "2026-12-07 08:30:00",
+    }
+    for language in LANGUAGES:
+        for text in _language_issues(language)[issue_key].values():
+            rendered = text.format(**placeholders)
+            assert "{" not in rendered
+            assert "98 76 54" not in rendered
