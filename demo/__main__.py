@@ -10,7 +10,11 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
 - a "Send a demo SMS" button and an automation that texts both contacts when it is pressed, then
   sends one more SMS with the integration's own action and shows its response;
 - a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
-  the contacts and their logbook.
+  the contacts and their logbook;
+- a French Assist pipeline beside the English one, for trying voice in French.
+
+Those texts follow Home Assistant's language (Settings > System > General), even while the demo
+runs: English, French, Spanish, Italian or Polish (demo/texts.py).
 
 Home Assistant sets up only what works offline: not the weather, speech and radio integrations
 that onboarding adds (they need the internet), nor FFmpeg (see hass_testbed's `offline`). The
@@ -34,6 +38,7 @@ from typing import Any
 
 import requests
 
+from demo.texts import LANGUAGES, DemoTexts, demo_texts
 from hass_testbed import (
     REPO_ROOT,
     Client,
@@ -79,25 +84,28 @@ CONTACTS = (
     # 07700 900xxx (Ofcom's numbers for drama) would be refused: phonenumbers calls them invalid.
     {"name": "Bob", "phone_number": "+44 7911 123456", "flash": True, "no_stop": True},
 )
-BUTTON_NAME = "Send a demo SMS"
+# In English; the demo saves every text in Home Assistant's language (demo/texts.py).
+BUTTON_NAME = demo_texts("en").button
 AUTOMATION_ID = "ovh_http2sms_demo"
 # Bumped when the automation or the dashboard changes, so that a demo of an older checkout
-# saves them again.
-AUTOMATION_REVISION = 2
-DASHBOARD_REVISION = 2
+# saves them again (as does a change of Home Assistant's language).
+AUTOMATION_REVISION = 3
+DASHBOARD_REVISION = 3
+# How often a running demo looks whether Home Assistant's language changed.
+LANGUAGE_CHECK_SECONDS = 5.0
 DASHBOARD_URL_PATH = "sms-demo"
 # What onboarding sets up that needs the internet; the demo now keeps onboarding from adding them.
 ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
-DASHBOARD_TITLE = "OVHcloud SMS demo"
+# What Home Assistant logs when zeroconf, which its HTTP session needs, finds no multicast.
+MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
+DASHBOARD_TITLE = demo_texts("en").dashboard_title
 DASHBOARD_ICON = "mdi:message-text"
-# Home Assistant speaks both languages of this integration; a notification has one text for
-# every user, so it says it in both (French typography: no-break space before ; and :).
-NOTIFICATION_MESSAGE = (
-    "Sent {{ sms.sms_ids | count }} SMS ({{ sms.parts }} part(s), {{ sms.encoding }}); "
-    "{{ '%g' | format(sms.credits_left) }} credits left.\n\n"
-    "Envoyé\u00a0: {{ sms.sms_ids | count }} SMS ({{ sms.parts }} partie(s), "
-    "{{ sms.encoding }})\u00a0; il reste {{ '%g' | format(sms.credits_left) }} crédits."
-)
+FRENCH_PIPELINE = "Assist (français)"
+
+
+def first_line(err: Exception) -> str:
+    """Return the gist of an error: its first line, without what it announces below."""
+    return (str(err).splitlines() or [type(err).__name__])[0].rstrip(" :{")
 
 
 def say(message: str = "") -> None:
@@ -164,11 +172,13 @@ class Demo:
             state_dir / "homeassistant",
             port=choose_port(self.state.get("ha_port"), ha_port),
             offline=True,
-            # The dashboard's logbook card reads the logbook (and so the recorder).
-            integrations=("logbook",),
+            # The dashboard's logbook card reads the logbook (and so the recorder); Assist's
+            # pipelines, so that a French one can stand beside the English one.
+            integrations=("logbook", "assist_pipeline"),
         )
         self.stopping = False
         self.waiting = False
+        self.user: Client | None = None
 
     def save(self) -> None:
         """Remember what is done, for the next run."""
@@ -238,25 +248,36 @@ class Demo:
             for subentry in user.subentries(entry_id)
         }
 
-    def button(self, user: Client) -> str:
-        """Add the input button helper that starts the demo automation; return its entity id."""
+    def button(self, user: Client, texts: DemoTexts) -> str:
+        """Add the input button helper that starts the demo automation; return its entity id.
+
+        Named in Home Assistant's language, and renamed when it changes.
+        """
+        names = {demo_texts(language).button for language in LANGUAGES}
+        helpers = user.ws({"type": "input_button/list"})
         helper = next(
-            (
-                h
-                for h in user.ws({"type": "input_button/list"})
-                if h["name"] == BUTTON_NAME
-            ),
-            None,
+            (h for h in helpers if h["id"] == self.state.get("button_helper")),
+            next((h for h in helpers if h["name"] in names), None),
         )
         if helper is None:
-            say(f"Adding the helper button {BUTTON_NAME!r}")
+            say(f"Adding the helper button {texts.button!r}")
             helper = user.ws(
                 {
                     "type": "input_button/create",
-                    "name": BUTTON_NAME,
+                    "name": texts.button,
                     "icon": "mdi:message-text",
                 }
             )
+        elif helper["name"] != texts.button:
+            helper = user.ws(
+                {
+                    "type": "input_button/update",
+                    "input_button_id": helper["id"],
+                    "name": texts.button,
+                    "icon": helper.get("icon") or "mdi:message-text",
+                }
+            )
+        self.state["button_helper"] = helper["id"]
         deadline = time.monotonic() + 30
         while True:
             for entity in user.entity_registry("input_button"):
@@ -266,21 +287,20 @@ class Demo:
                 raise HassTestbedError(f"no entity for the helper {helper}")
             time.sleep(0.2)
 
-    def automation(self, user: Client, button: str, contacts: dict[str, str]) -> None:
+    def automation(
+        self, user: Client, texts: DemoTexts, button: str, contacts: dict[str, str]
+    ) -> None:
         """Add the example automation: text both contacts, then send one SMS and show the reply."""
-        if self.state.get("automation") == AUTOMATION_REVISION:
+        done = {"revision": AUTOMATION_REVISION, "language": texts.language}
+        if self.state.get("automation") == done:
             return
-        say("Adding the example automation")
+        say(f"Saving the example automation ({texts.language})")
         user.save_automation(
             AUTOMATION_ID,
             {
                 "id": AUTOMATION_ID,
-                "alias": "Demo: text Alice and Bob",
-                "description": (
-                    "When the demo button is pressed, notify both contacts (Bob's SMS is a "
-                    "flash SMS), then send one SMS with the OVHcloud SMS action and show what "
-                    "it answered."
-                ),
+                "alias": texts.automation_alias,
+                "description": texts.automation_description,
                 "mode": "single",
                 "triggers": [{"trigger": "state", "entity_id": button}],
                 "conditions": [],
@@ -290,14 +310,14 @@ class Demo:
                         "target": {"entity_id": sorted(contacts.values())},
                         "data": {
                             "title": "Home Assistant",
-                            "message": "The demo button was pressed at {{ now().strftime('%H:%M') }}.",
+                            "message": texts.contact_notification,
                         },
                     },
                     {
                         "action": f"{DOMAIN}.send_sms",
                         "data": {
                             "recipients": [CONTACTS[0]["phone_number"]],
-                            "message": "One more, sent with ovh_http2sms.send_sms.",
+                            "message": texts.action_message,
                             "tag": "demo",
                         },
                         "response_variable": "sms",
@@ -306,16 +326,21 @@ class Demo:
                         "action": "persistent_notification.create",
                         "data": {
                             "title": "OVHcloud SMS",
-                            "message": NOTIFICATION_MESSAGE,
+                            "message": texts.notification,
                         },
                     },
                 ],
             },
         )
-        self.state["automation"] = AUTOMATION_REVISION
+        self.state["automation"] = done
 
     def dashboard(
-        self, user: Client, entry_id: str, button: str, contacts: dict[str, str]
+        self,
+        user: Client,
+        texts: DemoTexts,
+        entry_id: str,
+        button: str,
+        contacts: dict[str, str],
     ) -> None:
         """Save the "OVHcloud SMS demo" dashboard: in the sidebar, and what opens after login.
 
@@ -324,28 +349,45 @@ class Demo:
         generated Overview, and the old default dashboard is in no menu.
         """
         # Saved again when the simulator moved (its outbox link is on it) or the layout changed.
-        done = {"for": self.simulator.base_url, "revision": DASHBOARD_REVISION}
+        done = {
+            "for": self.simulator.base_url,
+            "revision": DASHBOARD_REVISION,
+            "language": texts.language,
+        }
         if self.state.get("dashboard") == done:
             return
-        say(f"Saving the dashboard {DASHBOARD_TITLE!r}")
-        if not any(
-            dashboard["url_path"] == DASHBOARD_URL_PATH
-            for dashboard in user.ws({"type": "lovelace/dashboards/list"})
-        ):
+        say(f"Saving the dashboard {texts.dashboard_title!r}")
+        existing = next(
+            (
+                dashboard
+                for dashboard in user.ws({"type": "lovelace/dashboards/list"})
+                if dashboard["url_path"] == DASHBOARD_URL_PATH
+            ),
+            None,
+        )
+        if existing is None:
             user.ws(
                 {
                     "type": "lovelace/dashboards/create",
                     "url_path": DASHBOARD_URL_PATH,
-                    "title": DASHBOARD_TITLE,
+                    "title": texts.dashboard_title,
                     "icon": DASHBOARD_ICON,
                     "show_in_sidebar": True,
                     "require_admin": False,
                 }
             )
+        elif existing["title"] != texts.dashboard_title:
+            user.ws(
+                {
+                    "type": "lovelace/dashboards/update",
+                    "dashboard_id": existing["id"],
+                    "title": texts.dashboard_title,
+                }
+            )
         sensors = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
         user.save_dashboard(
             {
-                "title": DASHBOARD_TITLE,
+                "title": texts.dashboard_title,
                 "views": [
                     {
                         "title": "SMS",
@@ -356,27 +398,27 @@ class Demo:
                                 {
                                     "type": "tile",
                                     "entity": sensor,
-                                    "name": "SMS credit left"
+                                    "name": texts.credit_card
                                     if sensor == credit_sensor_of(user, entry_id)
-                                    else "SMS parts sent today",
+                                    else texts.spent_card,
                                 }
                                 for sensor in sorted(sensors)
                             ),
                             {
                                 "type": "button",
                                 "entity": button,
-                                "name": BUTTON_NAME,
+                                "name": texts.button,
                                 "icon": DASHBOARD_ICON,
                                 "tap_action": {"action": "toggle"},
                             },
                             {
                                 "type": "entities",
-                                "title": "Contacts (last SMS)",
+                                "title": texts.contacts_card,
                                 "entities": sorted(contacts.values()),
                             },
                             {
                                 "type": "logbook",
-                                "title": "SMS logbook",
+                                "title": texts.logbook_card,
                                 "hours_to_show": 24,
                                 "target": {
                                     "entity_id": [*sensors, *sorted(contacts.values())]
@@ -384,11 +426,8 @@ class Demo:
                             },
                             {
                                 "type": "markdown",
-                                "content": (
-                                    "Press the button, then look at the simulator's "
-                                    f"[outbox]({self.simulator.base_url}/). "
-                                    "Contacts are under Settings > Devices & services > "
-                                    "OVHcloud SMS."
+                                "content": texts.help_card.format(
+                                    outbox=f"{self.simulator.base_url}/"
                                 ),
                             },
                         ],
@@ -406,6 +445,33 @@ class Demo:
             }
         )
         self.state["dashboard"] = done
+
+    def french_assist(self, user: Client) -> None:
+        """Offer a French Assist pipeline beside the English one, with Home Assistant's agent.
+
+        Assist answers in the language of the sentence it understood, but a French speaker
+        expects French from the start: the pipeline is chosen in the Assist dialog.
+        """
+        pipelines = user.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
+        if any(pipeline["language"] == "fr" for pipeline in pipelines):
+            return
+        say(f"Adding the Assist pipeline {FRENCH_PIPELINE!r}")
+        user.ws(
+            {
+                "type": "assist_pipeline/pipeline/create",
+                "name": FRENCH_PIPELINE,
+                "language": "fr",
+                "conversation_engine": "conversation.home_assistant",
+                "conversation_language": "fr",
+                "stt_engine": None,
+                "stt_language": None,
+                "tts_engine": None,
+                "tts_language": None,
+                "tts_voice": None,
+                "wake_word_entity": None,
+                "wake_word_id": None,
+            }
+        )
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -431,25 +497,43 @@ class Demo:
         if problem := user.frontend_problem():
             say(f"WARNING: {problem}")
         self.tidy_up(user)
-        entry_id = self.account(user)
+        self.account(user)
+        self.french_assist(user)
         self.state.update(ha_port=self.hass.port, simulator_port=self.simulator.port)
         self.save()
+        self.user = user
+        self.follow_language()
+
+    def follow_language(self, *, if_changed: bool = False) -> None:
+        """Save the button, automation and dashboard in Home Assistant's language, if not yet.
+
+        `if_changed`: only when the language differs from the one they were saved in (the
+        check of a running demo asks Home Assistant one question, not six).
+        """
+        user = self.user
+        assert user is not None
+        entry_id = str(self.state["entry_id"])
+        texts = demo_texts(user.get("/api/config").get("language"))
+        if if_changed and self.state.get("language") == texts.language:
+            return
         contacts = self.contacts(user, entry_id)
-        button = self.button(user)
-        self.automation(user, button, contacts)
-        self.dashboard(user, entry_id, button, contacts)
+        button = self.button(user, texts)
+        self.automation(user, texts, button, contacts)
+        self.dashboard(user, texts, entry_id, button, contacts)
+        self.state["language"] = texts.language
         self.save()
 
-    def run(self) -> int:
-        """Start, configure, print, wait, stop."""
+    def run(self, *, wait: bool = True) -> int:
+        """Start, configure, print, wait (unless told not to: the tests), stop."""
         say("Starting the http2sms simulator and Home Assistant (state in .demo/)...")
         try:
             self.configure()
             self.banner()
             self.waiting = True
-            self.wait()
+            if wait:
+                self.wait()
         except (HassTestbedError, requests.RequestException) as err:
-            say(f"The demo failed: {err}")
+            say(self.failure(err))
             return 1
         except KeyboardInterrupt:
             return 130
@@ -459,9 +543,38 @@ class Demo:
             self.shutdown()
         return 0
 
+    def failure(self, err: Exception) -> str:
+        """Say in one sentence why the demo stopped, and where to read more.
+
+        What a flow answered (a page of JSON) or a log's tail stays in the log, not on screen.
+        """
+        if not self.hass.logs:
+            return f"The demo failed: {first_line(err)}."
+        log = shown(self.hass.log_path)
+        if all(mark in self.hass.log_text() for mark in MULTICAST_MISSING):
+            return (
+                "The demo cannot run here: this machine has no network interface that can "
+                "join a multicast group, which Home Assistant's HTTP connections need "
+                f"(zeroconf, OSError 19); see {log}."
+            )
+        return f"The demo failed: {first_line(err)}; see {log}."
+
     def wait(self) -> None:
-        """Wait for Ctrl-C or SIGTERM, or for a process to end by itself."""
+        """Wait for Ctrl-C or SIGTERM, or for a process to end by itself.
+
+        Meanwhile, follow Home Assistant's language: a person who switches it to French finds
+        the demo's dashboard and notification in French.
+        """
+        checked = time.monotonic()
         while not self.stopping:
+            if time.monotonic() - checked > LANGUAGE_CHECK_SECONDS:
+                checked = time.monotonic()
+                try:
+                    self.follow_language(if_changed=True)
+                except (HassTestbedError, requests.RequestException) as err:
+                    say(
+                        f"Could not follow Home Assistant's language: {first_line(err)}"
+                    )
             for name, process in (
                 ("Home Assistant", self.hass.proc),
                 ("simulator", self.simulator.proc),

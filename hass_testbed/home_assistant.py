@@ -64,6 +64,21 @@ def write_onboarding_store(config_dir: Path) -> None:
     _write_store(config_dir, "onboarding", 4, {"done": ["core_config"]})
 
 
+def write_network_store(config_dir: Path) -> None:
+    """Enable only the loopback adapter, as Settings > System > Network would save it.
+
+    Home Assistant's HTTP session resolves names with a zeroconf instance, which joins mDNS's
+    multicast group on the enabled adapters, or on the default route's when none is chosen.
+    Where multicast is missing (a container or a network namespace with only loopback) that
+    join fails with OSError 19 and no integration can make an HTTP request. Zeroconf never
+    uses loopback, so with loopback alone it joins nothing and the session works everywhere;
+    a Home Assistant that listens on 127.0.0.1 only has nothing to announce on a network anyway.
+    Only while Home Assistant is stopped, and only if no choice was saved before.
+    """
+    if not (config_dir / ".storage" / "core.network").exists():
+        _write_store(config_dir, "core.network", 1, {"configured_adapters": ["lo"]})
+
+
 def _write_store(config_dir: Path, key: str, version: int, data: object) -> None:
     """Write one of Home Assistant's `.storage` files as Home Assistant itself would."""
     storage = config_dir / ".storage"
@@ -154,7 +169,8 @@ class HomeAssistant:
     # Loggers at debug level; the default is every custom integration's, as tests want it.
     debug_loggers: tuple[str, ...] = ("custom_components",)
     # Set up only what works without the internet and without programs the machine lacks (what
-    # the demo wants): see write_onboarding_store and OFFLINE_LOGS.
+    # the demo wants), even without multicast: see write_onboarding_store, write_network_store
+    # and OFFLINE_LOGS.
     offline: bool = False
     # More integrations to set up than the defaults (e.g. "logbook", with the recorder it needs).
     integrations: tuple[str, ...] = ()
@@ -193,6 +209,8 @@ class HomeAssistant:
             (storage / name).exists() for name in ("onboarding", "auth")
         ):
             write_onboarding_store(self.config_dir)
+        if self.offline:
+            write_network_store(self.config_dir)
         automations = self.config_dir / "automations.yaml"
         if not automations.exists():
             automations.write_text("[]\n", encoding="utf-8")

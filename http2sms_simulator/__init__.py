@@ -1,6 +1,7 @@
 """A local stand-in for OVH's http2sms gateway, faithful enough for every test to talk to it."""
 
 from .app import HTTP2SMS_PATH, STATE_KEY, create_app
+from .delivery import DeliveryOutcome, DeliverySettings
 from .gateway import Reply, process
 from .parts import Coding, PartCount, count_parts
 from .render import ContentType, render
@@ -40,6 +41,8 @@ __all__ = [
     "Account",
     "Coding",
     "ContentType",
+    "DeliveryOutcome",
+    "DeliverySettings",
     "Fault",
     "FaultKind",
     "HtmlLayout",

@@ -1,7 +1,10 @@
 """Command line: serve a simulator until SIGINT or SIGTERM.
 
 python -m http2sms_simulator --host 127.0.0.1 --port 8765 [--account ... --login ... --password ...
---sender ... --credit ... --allowed-ip ...] [--config accounts.json] [--second-account]
+--sender ... --credit ... --allowed-ip ... --callback-url ... --status-callback-url ...
+--reply-url ...] [--config accounts.json] [--second-account] [--state-file simulator.json]
+[--fail-number ... --expire-number ... --pending-number ... --report-delay ... --expiry ...
+--duplicate-reports --out-of-order-reports]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 from typing import TextIO
 
 from .config import load_config
+from .delivery import DeliveryOutcome
 from .state import (
     DEFAULT_ACCOUNT,
     DEFAULT_CREDIT,
@@ -30,6 +34,7 @@ from .state import (
     HtmlLayout,
     SimulatorState,
     SmsUser,
+    check_url,
     second_account,
     to_decimal,
 )
@@ -43,7 +48,20 @@ ACCOUNT_FLAGS = (
     "credit",
     "allowed_ip",
     "rate",
+    "callback_url",
+    "status_callback_url",
+    "reply_url",
 )
+OUTCOME_HELP = {
+    DeliveryOutcome.FAILED: "pending, then failed",
+    DeliveryOutcome.EXPIRED: "pending, then expired after --expiry seconds",
+    DeliveryOutcome.PENDING: "pending, and never more",
+}
+OUTCOME_FLAGS = {
+    "fail_number": DeliveryOutcome.FAILED,
+    "expire_number": DeliveryOutcome.EXPIRED,
+    "pending_number": DeliveryOutcome.PENDING,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +100,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate",
         action="append",
         help="PREFIX=CREDIT per part, e.g. 0044=0.5, repeatable",
+    )
+    parser.add_argument(
+        "--callback-url",
+        help="the SMS user's Callback URL: delivery reports (GET id, ptt, date, description)",
+    )
+    parser.add_argument(
+        "--status-callback-url",
+        help="the account's status callback URL (GET id, dlr)",
+    )
+    parser.add_argument(
+        "--reply-url",
+        help='the account\'s "Call a CGI" URL: replies to the short code (form POST)',
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        help="JSON file that keeps the outbox and the SMS ids across restarts",
+    )
+    for flag, outcome in OUTCOME_FLAGS.items():
+        parser.add_argument(
+            "--" + flag.replace("_", "-"),
+            action="append",
+            metavar="NUMBER",
+            help=f"SMS to this number: {OUTCOME_HELP[outcome]} (repeatable)",
+        )
+    parser.add_argument(
+        "--report-delay",
+        help="seconds before each delivery report (default 1)",
+    )
+    parser.add_argument(
+        "--expiry",
+        help="seconds before an SMS to an --expire-number expires (default 10)",
+    )
+    parser.add_argument(
+        "--duplicate-reports", action="store_true", help="send every report twice"
+    )
+    parser.add_argument(
+        "--out-of-order-reports",
+        action="store_true",
+        help="send the final report before pending",
     )
     parser.add_argument(
         "--second-account",
@@ -135,10 +193,15 @@ def state_from_args(args: argparse.Namespace) -> SimulatorState:
                     if args.password is not None
                     else DEFAULT_PASSWORD,
                     allowed_ips=list(args.allowed_ip or []),
+                    callback_url=check_url(args.callback_url, "--callback-url"),
                 )
             },
             senders=list(args.sender or [DEFAULT_SENDER]),
             rates=_rates(args.rate or []),
+            status_callback_url=check_url(
+                args.status_callback_url, "--status-callback-url"
+            ),
+            reply_url=check_url(args.reply_url, "--reply-url"),
         )
         state = SimulatorState([account])
     if args.second_account:
@@ -149,7 +212,29 @@ def state_from_args(args: argparse.Namespace) -> SimulatorState:
         state.json_ids_key = args.json_ids_key
     if args.html_layout is not None:
         state.html_layout = HtmlLayout(args.html_layout)
+    state.delivery = state.delivery.updated(_delivery_changes(args))
+    if args.state_file is not None:
+        state.use_state_file(args.state_file)
     return state
+
+
+def _delivery_changes(args: argparse.Namespace) -> dict[str, object]:
+    changes: dict[str, object] = {
+        "outcomes": {
+            number: outcome
+            for flag, outcome in OUTCOME_FLAGS.items()
+            for number in getattr(args, flag) or []
+        }
+    }
+    if args.report_delay is not None:
+        changes["delay"] = args.report_delay
+    if args.expiry is not None:
+        changes["expiry"] = args.expiry
+    if args.duplicate_reports:
+        changes["duplicates"] = True
+    if args.out_of_order_reports:
+        changes["out_of_order"] = True
+    return changes
 
 
 async def serve(

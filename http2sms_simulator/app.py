@@ -1,4 +1,17 @@
-"""The aiohttp application: the http2sms endpoint, the read-only views and the admin endpoints."""
+"""The aiohttp application: the http2sms endpoint, the read-only views and the admin endpoints.
+
+Admin endpoints for what comes back (see callbacks.py and delivery.py):
+- GET /_simulator/callbacks: every account's status and reply URLs and its users' callback URLs;
+- POST /_simulator/callbacks {"account": ..., "login": ..., "callback_url": ...,
+  "status_callback_url": ..., "reply_url": ...}: set the given URLs (null clears one; a
+  callback_url needs the login of its SMS user);
+- GET /_simulator/callbacks/log: the calls made so far (host only, never a path or query);
+- GET|POST /_simulator/delivery {"outcomes": {"+33600000001": "failed"}, "delay": 1,
+  "expiry": 10, "duplicates": false, "out_of_order": false}: how reports go (POST changes the
+  given fields);
+- POST /_simulator/reply {"sms_id": ..., "message": ...} (JSON, or the outbox page's form):
+  answer an SMS from the short code as its recipient; 201 with the reply's id.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +24,26 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from .callbacks import CallbackDispatcher, ReplyRefused
 from .gateway import Reply, process
 from .outbox_page import render_outbox_page
 from .render import ContentType, error_page, render
-from .state import Fault, FaultKind, RequestRecord, SimulatorState, format_credit
+from .state import (
+    Fault,
+    FaultKind,
+    RequestRecord,
+    SimulatorState,
+    check_url,
+    format_credit,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
 HTTP2SMS_PATH = "/cgi-bin/sms/http2sms.cgi"
 ADMIN_PREFIX = "/_simulator"
 STATE_KEY = web.AppKey("state", SimulatorState)
+DISPATCHER_KEY = web.AppKey("dispatcher", CallbackDispatcher)
+MAX_ID_DIGITS = 19
 DEFAULT_HTTP_ERROR = 503
 DEFAULT_RATE_LIMIT_HTTP = 429
 # GUESS: the body status and text for a rate limit reported inside a normal reply.
@@ -195,6 +218,7 @@ async def handle_http2sms(request: web.Request) -> web.Response:
                 record.outcome = "client gone"
                 return web.Response()
         reply = process(state, params, method=request.method, remote=request.remote)
+        request.app[DISPATCHER_KEY].sms_accepted(reply.sms_ids)
         record.status, record.reason, record.sms_ids = (
             reply.status,
             reply.message,
@@ -312,10 +336,111 @@ async def handle_credit(request: web.Request) -> web.Response:
     return web.json_response({"account": name, "credit": format_credit(credit)})
 
 
+async def handle_list_callbacks(request: web.Request) -> web.Response:
+    """List the callback URLs of every account and SMS user."""
+    state = request.app[STATE_KEY]
+    return web.json_response(
+        [
+            {
+                "account": account.name,
+                "status_callback_url": account.status_callback_url,
+                "reply_url": account.reply_url,
+                "users": {
+                    login: {"callback_url": user.callback_url}
+                    for login, user in account.users.items()
+                },
+            }
+            for account in state.accounts.values()
+        ]
+    )
+
+
+async def handle_set_callbacks(request: web.Request) -> web.Response:
+    """Set an account's status and reply URLs, or one SMS user's callback URL."""
+    state = request.app[STATE_KEY]
+    data = await _json_object(request)
+    account = state.accounts.get(str(data.get("account", "")))
+    if account is None:
+        return web.json_response({"error": "unknown account"}, status=404)
+    known = {"account", "login", "callback_url", "status_callback_url", "reply_url"}
+    if unknown := set(data) - known:
+        return _bad_request(f"unknown fields: {', '.join(sorted(unknown))}")
+    user = None
+    if "callback_url" in data:
+        user = account.users.get(str(data.get("login", "")))
+        if user is None:
+            return _bad_request("callback_url needs the login of an SMS user")
+    try:
+        urls = {
+            name: check_url(data[name], name)
+            for name in ("callback_url", "status_callback_url", "reply_url")
+            if name in data
+        }
+    except (TypeError, ValueError) as err:
+        return _bad_request(str(err))
+    if user is not None:
+        user.callback_url = urls["callback_url"]
+    if "status_callback_url" in urls:
+        account.status_callback_url = urls["status_callback_url"]
+    if "reply_url" in urls:
+        account.reply_url = urls["reply_url"]
+    return await handle_list_callbacks(request)
+
+
+async def handle_callback_log(request: web.Request) -> web.Response:
+    """List the calls made to callback URLs, newest last."""
+    return web.json_response(list(request.app[STATE_KEY].callback_log))
+
+
+async def handle_delivery(request: web.Request) -> web.Response:
+    """Show, or on POST change, how delivery reports go."""
+    state = request.app[STATE_KEY]
+    if request.method == "POST":
+        try:
+            state.delivery = state.delivery.updated(await _json_object(request))
+        except (TypeError, ValueError) as err:
+            return _bad_request(str(err))
+    return web.json_response(state.delivery.to_json())
+
+
+async def handle_reply(request: web.Request) -> web.Response:
+    """Reply to an SMS from the short code as its recipient (JSON, or the outbox page's form)."""
+    from_page = request.content_type != "application/json"
+    if from_page:
+        data: dict[str, object] = dict(await read_params(request))
+    else:
+        data = await _json_object(request)
+    raw_id, message = data.get("sms_id"), data.get("message")
+    if (
+        not isinstance(message, str)
+        or isinstance(raw_id, bool)
+        or not str(raw_id).isdigit()
+        or len(str(raw_id)) > MAX_ID_DIGITS
+    ):
+        return _bad_request("a reply needs the sms_id it answers and a message")
+    try:
+        reply_id = request.app[DISPATCHER_KEY].reply(int(str(raw_id)), message)
+    except ReplyRefused as err:
+        if from_page:
+            return web.Response(
+                status=err.status, text=str(err), content_type="text/plain"
+            )
+        return web.json_response({"error": str(err)}, status=err.status)
+    if from_page:
+        raise web.HTTPSeeOther("/")
+    return web.json_response({"id": reply_id}, status=201)
+
+
+async def _close_dispatcher(app: web.Application) -> None:
+    await app[DISPATCHER_KEY].close()
+
+
 def create_app(state: SimulatorState | None = None) -> web.Application:
     """Build the simulator app around state (a default one when None)."""
     app = web.Application()
     app[STATE_KEY] = state if state is not None else SimulatorState()
+    app[DISPATCHER_KEY] = CallbackDispatcher(app[STATE_KEY])
+    app.on_cleanup.append(_close_dispatcher)
     app.router.add_route("GET", HTTP2SMS_PATH, handle_http2sms)
     app.router.add_route("POST", HTTP2SMS_PATH, handle_http2sms)
     app.router.add_get("/", handle_page)
@@ -327,4 +452,10 @@ def create_app(state: SimulatorState | None = None) -> web.Application:
     app.router.add_delete(f"{ADMIN_PREFIX}/faults", handle_clear_faults)
     app.router.add_post(f"{ADMIN_PREFIX}/reset", handle_reset)
     app.router.add_post(f"{ADMIN_PREFIX}/credit", handle_credit)
+    app.router.add_get(f"{ADMIN_PREFIX}/callbacks", handle_list_callbacks)
+    app.router.add_post(f"{ADMIN_PREFIX}/callbacks", handle_set_callbacks)
+    app.router.add_get(f"{ADMIN_PREFIX}/callbacks/log", handle_callback_log)
+    app.router.add_get(f"{ADMIN_PREFIX}/delivery", handle_delivery)
+    app.router.add_post(f"{ADMIN_PREFIX}/delivery", handle_delivery)
+    app.router.add_post(f"{ADMIN_PREFIX}/reply", handle_reply)
     return app

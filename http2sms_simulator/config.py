@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from .state import Account, HtmlLayout, SimulatorState, SmsUser, to_decimal
+from .delivery import DeliverySettings
+from .state import Account, HtmlLayout, SimulatorState, SmsUser, check_url, to_decimal
 
 
 def _mapping(value: object, where: str) -> Mapping[str, object]:
@@ -46,6 +47,9 @@ def account_from_json(data: object) -> Account:
             allowed_ips=_strings(
                 user.get("allowed_ips", []), f"{name}.users.{login}.allowed_ips"
             ),
+            callback_url=check_url(
+                user.get("callback_url"), f"{name}.users.{login}.callback_url"
+            ),
         )
     return Account(
         name=name,
@@ -59,11 +63,18 @@ def account_from_json(data: object) -> Account:
             ).items()
         },
         default_rate=_amount(account.get("default_rate", 1), f"{name}.default_rate"),
+        status_callback_url=check_url(
+            account.get("status_callback_url"), f"{name}.status_callback_url"
+        ),
+        reply_url=check_url(account.get("reply_url"), f"{name}.reply_url"),
     )
 
 
 def state_from_json(data: object) -> SimulatorState:
-    """Read {"accounts": [...], "missing_before_auth": ..., "json_ids_key": ..., ...}."""
+    """Read {"accounts": [...], "missing_before_auth": ..., "json_ids_key": ..., ...}.
+
+    "delivery" takes DeliverySettings' fields; "state_file" keeps the outbox across restarts.
+    """
     config = _mapping(data, "the config")
     accounts = config.get("accounts", [])
     if not isinstance(accounts, list):
@@ -74,6 +85,9 @@ def state_from_json(data: object) -> SimulatorState:
     json_ids_key: Literal["SmsIds", "smsIds"] = (
         "smsIds" if ids_key == "smsIds" else "SmsIds"
     )
+    state_file = config.get("state_file")
+    if state_file is not None and not isinstance(state_file, str):
+        raise TypeError("state_file must be a path")
     return SimulatorState(
         [account_from_json(account) for account in accounts],
         missing_before_auth=bool(config.get("missing_before_auth", True)),
@@ -81,6 +95,10 @@ def state_from_json(data: object) -> SimulatorState:
         html_layout=HtmlLayout(str(config.get("html_layout", HtmlLayout.XHTML))),
         first_sms_id=int(str(config.get("first_sms_id", 10867690))),
         short_code=str(config.get("short_code", "36111")),
+        delivery=DeliverySettings().updated(
+            _mapping(config.get("delivery", {}), "delivery")
+        ),
+        state_file=None if state_file is None else Path(state_file),
     )
 
 

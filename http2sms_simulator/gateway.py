@@ -265,6 +265,7 @@ def _send(
         )
         state.outbox.append(sms)
         sms_ids.append(sms.sms_id)
+    state.save()
     return Reply(
         status=STATUS_SENT, credit_left=format_credit(account.credit), sms_ids=sms_ids
     )

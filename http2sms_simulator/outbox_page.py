@@ -1,4 +1,8 @@
-"""The outbox as phones would show it: one phone per recipient, one bubble per SMS."""
+"""The outbox as phones would show it: one phone per recipient, one bubble per SMS.
+
+An SMS from the reply-capable short code offers "Reply as this phone": a form posted to
+/_simulator/reply, which calls the account's reply URL as OVHcloud would (see callbacks.py).
+"""
 
 from __future__ import annotations
 
@@ -27,13 +31,43 @@ header { margin-bottom: 1rem; }
 .stop { color: #6b7480; }
 .meta { font-size: .7rem; color: #6b7480; margin-top: .3rem; }
 .empty { color: #6b7480; }
+.status { font-weight: 600; }
+.reply { display: flex; gap: .3rem; margin: .2rem 0 .6rem; }
+.reply input[name=message] { flex: 1; min-width: 0; }
+.answer { background: #2f6fde; color: #fff; border-radius: 1.1rem; padding: .55rem .8rem;
+  margin: .4rem 0 .6rem 2.5rem; overflow-wrap: anywhere; }
 """
+# Reloads like the refresh below, but not while someone is typing a reply.
+RELOAD_SCRIPT = (
+    "<script>setInterval(function () {"
+    "var typing = Array.prototype.some.call("
+    "document.querySelectorAll('form.reply input[name=message]'),"
+    " function (i) { return i.value || i === document.activeElement; });"
+    f"if (!typing) location.reload();}}, {REFRESH_SECONDS * 1000});</script>"
+)
 
 
 def _text_html(text: str) -> str:
     """Escape the text and show CR (the http2sms line break), CRLF and LF as line breaks."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "<br>".join(escape(line) for line in lines)
+
+
+def _reply_form(sms: SentSms) -> str:
+    return (
+        '<form class="reply" method="post" action="/_simulator/reply">'
+        f'<input type="hidden" name="sms_id" value="{sms.sms_id}">'
+        '<input name="message" maxlength="1600" required placeholder="Your reply">'
+        '<button type="submit">Reply as this phone</button></form>'
+    )
+
+
+def _answers(state: SimulatorState, sms: SentSms) -> str:
+    return "".join(
+        f'<div class="answer">{_text_html(str(reply["message"]))}</div>'
+        for reply in state.replies
+        if reply["sms_id"] == sms.sms_id
+    )
 
 
 def _bubble(sms: SentSms, short_code: str) -> str:
@@ -56,7 +90,8 @@ def _bubble(sms: SentSms, short_code: str) -> str:
         f'<div class="text">{_text_html(sms.text)}{stop}</div>'
         f'<div class="meta">#{sms.sms_id} · {sms.sent_at.strftime("%H:%M:%S")} UTC · '
         f"{sms.parts} part{'s' if sms.parts > 1 else ''} {coding} · cost {sms.cost} · "
-        f"{escape(sms.account)}/{escape(sms.login)} · {escape(sms.method)}{tag}</div>"
+        f"{escape(sms.account)}/{escape(sms.login)} · {escape(sms.method)}{tag} · "
+        f'<span class="status">{escape(sms.status)}</span></div>'
         "</div>"
     )
 
@@ -74,7 +109,12 @@ def render_outbox_page(state: SimulatorState) -> str:
         body = "".join(
             f'<section class="phone" data-recipient="{escape(number)}">'
             f"<h2>+{escape(number[2:])}</h2>"
-            + "".join(_bubble(sms, state.short_code) for sms in messages)
+            + "".join(
+                _bubble(sms, state.short_code)
+                + _answers(state, sms)
+                + (_reply_form(sms) if sms.short_code else "")
+                for sms in messages
+            )
             + "</section>"
             for number, messages in phones.items()
         )
@@ -83,10 +123,10 @@ def render_outbox_page(state: SimulatorState) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="refresh" content="{REFRESH_SECONDS}">'
+        f'<noscript><meta http-equiv="refresh" content="{REFRESH_SECONDS}"></noscript>'
         "<title>http2sms simulator outbox</title>"
         f"<style>{STYLE}</style></head><body>"
         f"<header><h1>http2sms simulator outbox</h1><p>{balances}</p></header>"
-        f'<main class="phones">{body}</main>'
+        f'<main class="phones">{body}</main>{RELOAD_SCRIPT}'
         "</body></html>\n"
     )

@@ -1,4 +1,10 @@
-"""What the simulator remembers: accounts, the outbox, the request log and the injected faults."""
+"""What the simulator remembers: accounts, the outbox, the request log and the injected faults.
+
+With a state file (SimulatorState(state_file=...), --state-file), the outbox and the SMS id counter
+survive a restart, so that an id is never handed out twice: delivery reports are matched by id.
+A damaged file is set aside (`<name>.damaged`) with a warning, and ids then start above a floor
+that grows with time, past any id an earlier run can have given.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+import json
+import logging
+import os
+from pathlib import Path
 import time
-from typing import Literal, cast
+from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
+from .delivery import DeliverySettings
 from .parts import Coding
+
+_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_ACCOUNT = "sms-ab1234-1"
 # Distinctive on purpose: the leak tests search every log for it, so it must not be a word that
@@ -25,13 +39,19 @@ DEFAULT_CREDIT = Decimal(100)
 # demo's: its own name, SMS user, password and sender.
 SECOND_ACCOUNT = "sms-cd5678-1"
 SECOND_LOGIN = "newcomer"
-SECOND_PASSWORD = "Tr1ed-by-hand"  # noqa: S105 - published, like the default password
+# 8 letters or digits, like every password OVHcloud's Control Panel gives an SMS user.
+SECOND_PASSWORD = "N3wc0mer"  # noqa: S105 - published, like the default password
 SECOND_SENDER = "MyHome"
 # The id in OVH's documented example, so that a fresh simulator reproduces the example bodies.
 DEFAULT_FIRST_SMS_ID = 10867690
 # GUESS: the 5-digit short code used with senderForResponse=1; OVH picks one per account.
 DEFAULT_SHORT_CODE = "36111"
 MASKED = "***"
+STATE_FILE_VERSION = 1
+# Ids after a damaged state file: milliseconds since this moment, above the first id. An earlier
+# run would have had to send more than 1000 SMS a second to have reached them.
+ID_FLOOR_EPOCH = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+CALLBACK_LOG_SIZE = 1000
 type ResetPoint = Literal["headers", "body"]
 
 
@@ -44,6 +64,18 @@ def to_decimal(value: Decimal | float | str) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
     return amount
+
+
+def check_url(url: object, name: str) -> str | None:
+    """Return url if the simulator can call it (http or https), None for None; else raise."""
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a URL or null")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise ValueError(f"{name} must be an http or https URL")
+    return url
 
 
 def format_credit(credit: Decimal) -> str:
@@ -79,6 +111,8 @@ class SmsUser:
     password: str
     # Empty means no restriction; OVH allows up to 5 addresses.
     allowed_ips: list[str] = field(default_factory=list)
+    # The SMS user's Callback URL: delivery reports of the SMS it sent.
+    callback_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -92,6 +126,10 @@ class Account:
     # Credit per part for numbers starting with a prefix in 00 form ("0044": 0.5); longest wins.
     rates: dict[str, Decimal] = field(default_factory=dict)
     default_rate: Decimal = Decimal(1)
+    # Options > General options > status callback: id and dlr of every SMS of the account.
+    status_callback_url: str | None = None
+    # Options > Reply options > "Call a CGI": replies to the short code.
+    reply_url: str | None = None
 
     def __post_init__(self) -> None:
         """Accept ints, strings and floats for amounts, as a JSON config gives them."""
@@ -139,6 +177,8 @@ class SentSms:
     cost: Decimal
     sent_at: datetime
     method: str
+    # The last status reported (delivery.Report.status).
+    status: str = "pending"
 
     @property
     def flash(self) -> bool:
@@ -166,7 +206,57 @@ class SentSms:
             "cost": str(self.cost),
             "sent_at": self.sent_at.isoformat(),
             "method": self.method,
+            "status": self.status,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SentSms:
+        """Read back what to_json wrote; raise KeyError, TypeError or ValueError if damaged."""
+        deferred = data["deferred"]
+        return cls(
+            sms_id=_int(data["id"]),
+            account=_str(data["account"]),
+            login=_str(data["login"]),
+            sender=_str(data["sender"]),
+            short_code=bool(data["short_code"]),
+            recipient=_str(data["recipient"]),
+            message=_str(data["message"]),
+            text=_str(data["text"]),
+            sms_class=_int(data["class"]),
+            no_stop=bool(data["no_stop"]),
+            deferred=None
+            if deferred is None
+            else datetime.fromisoformat(_str(deferred)),
+            tag=None if data["tag"] is None else _str(data["tag"]),
+            coding=Coding(data["coding"]),
+            parts=_int(data["parts"]),
+            cost=to_decimal(_str(data["cost"])),
+            sent_at=datetime.fromisoformat(_str(data["sent_at"])),
+            method=_str(data["method"]),
+            status=_str(data.get("status", "pending")),
+        )
+
+
+def _read_state(raw: bytes) -> tuple[list[SentSms], int]:
+    """Read a state file's outbox and next id; raise ValueError, TypeError or KeyError."""
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("outbox"), list):
+        raise TypeError("not a simulator state")
+    return [SentSms.from_json(item) for item in data["outbox"]], _int(
+        data["next_sms_id"]
+    )
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"not an integer: {value!r}")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"not a string: {value!r}")
+    return value
 
 
 @dataclass(slots=True, kw_only=True)
@@ -330,6 +420,8 @@ class SimulatorState:
         first_sms_id: int = DEFAULT_FIRST_SMS_ID,
         short_code: str = DEFAULT_SHORT_CODE,
         clock: Callable[[], float] = time.monotonic,
+        delivery: DeliverySettings | None = None,
+        state_file: Path | None = None,
     ) -> None:
         """Start with the given accounts, or the default one; options pin down unknown behaviour.
 
@@ -353,6 +445,16 @@ class SimulatorState:
         self.faults: list[Fault] = []
         self._next_sms_id = first_sms_id
         self._recent_requests: deque[float] = deque(maxlen=10_000)
+        self.delivery = delivery if delivery is not None else DeliverySettings()
+        # What the simulator's calls to callback URLs gave (see callbacks.py).
+        self.callback_log: deque[dict[str, object]] = deque(maxlen=CALLBACK_LOG_SIZE)
+        # Replies sent as a phone from the outbox page.
+        self.replies: list[dict[str, object]] = []
+        # Grows at each reset: reports of SMS sent before one stop.
+        self.generation = 0
+        self.state_file: Path | None = None
+        if state_file is not None:
+            self.use_state_file(state_file)
 
     def add_account(self, account: Account) -> None:
         """Add or replace an account; reset() will bring it back as it is now."""
@@ -388,13 +490,80 @@ class SimulatorState:
         self.requests.clear()
         self.faults.clear()
         self._recent_requests.clear()
-        self._next_sms_id = self.first_sms_id
+        self.callback_log.clear()
+        self.replies.clear()
+        self.generation += 1
+        if self.state_file is None:
+            self._next_sms_id = self.first_sms_id
+        else:
+            # Ids already given may still be matched by whoever received them.
+            self.save()
 
     def next_sms_id(self) -> int:
         """Hand out increasing SMS ids, like OVH's."""
         sms_id = self._next_sms_id
         self._next_sms_id += 1
         return sms_id
+
+    def use_state_file(self, path: Path) -> None:
+        """Take the outbox and the id counter from path (if it exists), and save there from now."""
+        self.state_file = path
+        self._restore(path)
+
+    def save(self) -> None:
+        """Write the outbox and the id counter to the state file, if any, atomically."""
+        if self.state_file is None:
+            return
+        data = {
+            "version": STATE_FILE_VERSION,
+            "next_sms_id": self._next_sms_id,
+            "outbox": [sms.to_json() for sms in self.outbox],
+        }
+        temporary = self.state_file.with_name(self.state_file.name + ".tmp")
+        try:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.state_file)
+        except OSError as err:
+            # The SMS is sent and charged all the same; only the memory of it is at risk.
+            _LOGGER.warning("Could not save the simulator's state file: %s", err)
+
+    def _restore(self, path: Path) -> None:
+        """Read the outbox and the id counter; a damaged file is set aside, never fatal."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            self._start_after_damage(path, f"cannot be read ({err})", keep=False)
+            return
+        try:
+            outbox, next_id = _read_state(raw)
+        except (ValueError, TypeError, KeyError, RecursionError) as err:
+            self._start_after_damage(path, f"is damaged ({err!r:.200})", keep=True)
+            return
+        self.outbox = outbox
+        self._next_sms_id = max(
+            [self.first_sms_id, next_id, *(sms.sms_id + 1 for sms in outbox)]
+        )
+
+    def _start_after_damage(self, path: Path, reason: str, *, keep: bool) -> None:
+        floor = self.first_sms_id + int((time.time() - ID_FLOOR_EPOCH) * 1000)
+        self._next_sms_id = max(self._next_sms_id, floor)
+        aside = path.with_name(path.name + ".damaged")
+        if keep:
+            try:
+                os.replace(path, aside)
+            except OSError:
+                aside = path
+        _LOGGER.warning(
+            "The simulator's state file %s %s: starting with an empty outbox (kept as %s); "
+            "SMS ids start at %s so that none is given twice",
+            path,
+            reason,
+            aside,
+            self._next_sms_id,
+        )
 
     def record_request(
         self, method: str, remote: str | None, params: Mapping[str, str]

@@ -10,7 +10,8 @@ import socket
 
 from aiohttp import web
 
-from .app import HTTP2SMS_PATH, create_app
+from .app import DISPATCHER_KEY, HTTP2SMS_PATH, create_app
+from .callbacks import CallbackDispatcher
 from .state import Fault, RequestRecord, SentSms, SimulatorState
 
 # A test must never wait long for a handler stuck in a delay fault.
@@ -34,6 +35,7 @@ class RunningSimulator:
     state: SimulatorState
     host: str
     port: int
+    dispatcher: CallbackDispatcher | None = None
 
     @property
     def base_url(self) -> str:
@@ -73,6 +75,11 @@ class RunningSimulator:
         """Back to the initial accounts with an empty outbox, log and fault list."""
         self.state.reset()
 
+    async def idle(self) -> None:
+        """Wait until the delivery reports and replies started so far have been sent."""
+        if self.dispatcher is not None:
+            await self.dispatcher.idle()
+
 
 def _bound_socket(host: str, port: int) -> socket.socket:
     """Bind ourselves so that no resolver thread is started for an address literal."""
@@ -106,8 +113,9 @@ async def run_simulator(
     if host == "localhost":
         host = "127.0.0.1"
     state = state if state is not None else SimulatorState()
+    app = create_app(state)
     runner = web.AppRunner(
-        create_app(state),
+        app,
         handle_signals=False,
         handler_cancellation=True,
         shutdown_timeout=SHUTDOWN_TIMEOUT,
@@ -117,6 +125,11 @@ async def run_simulator(
     try:
         sock = _bound_socket(host, port)
         await web.SockSite(runner, sock).start()
-        yield RunningSimulator(state=state, host=host, port=sock.getsockname()[1])
+        yield RunningSimulator(
+            state=state,
+            host=host,
+            port=sock.getsockname()[1],
+            dispatcher=app[DISPATCHER_KEY],
+        )
     finally:
         await runner.cleanup()

@@ -34,7 +34,7 @@ SENDER = DEFAULT_SENDER
 # an error can only be a leak.
 SECRETS = (LOGIN, PASSWORD)
 
-# "ci" keeps the default run fast; "thorough" is the 10 000-example run of the README.
+# "ci" keeps the default run fast; "thorough" is the 10 000-example run of CONTRIBUTING.md.
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -56,6 +56,7 @@ from .http2sms import (
 )
 from .options import SmsOptions
 from .pacing import Pacer
+from .reasons import failure_issue
 from .runaway import BUDGET_REFUSED, Caller, DailySpend, RecentSms, sms_digest
 
 _LOGGER = logging.getLogger(__name__)
@@ -643,7 +644,9 @@ class SmsAccount:
         await self._spend_store.async_remove()
 
     @callback
-    def async_report_failure(self, entry_id: str, caller: Caller, reason: str) -> None:
+    def async_report_failure(
+        self, entry_id: str, caller: Caller, err: HomeAssistantError
+    ) -> None:
         """Raise the account's one failure issue: this failure replaces any earlier one."""
         if entry_id not in self._links:
             return
@@ -653,14 +656,15 @@ class SmsAccount:
                 ir.async_delete_issue(
                     self.hass, DOMAIN, send_failed_issue_id(linked_id)
                 )
+        key, placeholders = failure_issue(err)
         self._async_raise_issue(
             send_failed_issue_id(entry_id),
-            "send_failed",
+            key,
             severity=ir.IssueSeverity.ERROR,
             when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
             caller=caller.name,
             entity_id=caller.entity_id or "-",
-            reason=reason,
+            **placeholders,
         )
 
     @callback

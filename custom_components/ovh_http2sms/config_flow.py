@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 import hashlib
 import logging
+import math
 import re
 from typing import Any, override
+import unicodedata
 
 from homeassistant.config_entries import (
-    SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
@@ -21,7 +22,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import AbortFlow, section
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -82,6 +83,7 @@ from .http2sms import (
 )
 from .options import (
     DAILY_BUDGET_LIMIT,
+    LOW_CREDIT_THRESHOLD_LIMIT,
     MAX_SENDS_PER_SECOND_LIMIT,
     REPEAT_WINDOW_LIMIT,
     SmsOptions,
@@ -161,12 +163,26 @@ def _format_errors(data: Mapping[str, Any]) -> dict[str, str]:
         errors[CONF_LOGIN] = "invalid_login"
     if not is_valid_sender(data[CONF_SENDER].strip()):
         errors[CONF_SENDER] = "invalid_sender"
+    if not _is_usable_password(data[CONF_PASSWORD]):
+        errors[CONF_PASSWORD] = "invalid_password"
     if endpoint := data.get(CONF_ENDPOINT):
         try:
             validate_endpoint(endpoint)
         except Http2SmsConfigurationError:
             errors[CONF_ENDPOINT] = "invalid_endpoint"
     return errors
+
+
+def _is_usable_password(password: str) -> bool:
+    """Refuse only what cannot be a password: nothing typed, or a pasted control character.
+
+    OVHcloud's Control Panel gives an SMS user 8 letters or digits, but whether http2sms refuses
+    other passwords (made through OVHcloud's API, or before that rule) is not documented: any
+    other shape is left for OVHcloud to judge, rather than lock out a working SMS user.
+    """
+    return bool(password.strip()) and not any(
+        unicodedata.category(char) == "Cc" for char in password
+    )
 
 
 def _cleaned(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -274,8 +290,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(user_input)
             if not errors:
                 data = _cleaned(user_input)
-                await self._async_claim_unique_id(
-                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
+                # Another window for this SMS user (maybe one a closed browser left) is no
+                # obstacle: the first to save wins, and Home Assistant then ends the others.
+                await self.async_set_unique_id(
+                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN]),
+                    raise_on_progress=False,
                 )
                 self._abort_if_unique_id_configured()
                 errors, probe, self._reason = await _async_probe(self.hass, data)
@@ -285,21 +304,6 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         return await self.async_step_verified()
                     return await self.async_step_unverified()
         return self._async_show_user_form(errors, user_input)
-
-    async def _async_claim_unique_id(self, unique_id: str) -> None:
-        """Set the unique id; abort, in this integration's words, if another flow has it.
-
-        Home Assistant's own check words the abort in its own translations, which have no
-        French for it: the same check here is translated in every language of this integration.
-        """
-        if any(
-            flow["context"]["source"] != SOURCE_REAUTH
-            for flow in self._async_in_progress(
-                include_uninitialized=True, match_context={"unique_id": unique_id}
-            )
-        ):
-            raise AbortFlow("already_in_progress")
-        await self.async_set_unique_id(unique_id, raise_on_progress=False)
 
     @callback
     def _async_show_user_form(
@@ -415,6 +419,8 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @callback
     def _async_create(self) -> ConfigFlowResult:
+        # Saved meanwhile from another window: abort rather than replace that entry.
+        self._abort_if_unique_id_configured()
         return self.async_create_entry(title=self._data[CONF_ACCOUNT], data=self._data)
 
     async def async_step_reauth(
@@ -429,7 +435,11 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Check the new password before saving it."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not _is_usable_password(
+            user_input[CONF_PASSWORD]
+        ):
+            errors[CONF_PASSWORD] = "invalid_password"
+        elif user_input is not None:
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             errors, _probe, self._reason = await _async_probe(self.hass, data)
             if not errors:
@@ -462,8 +472,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = _format_errors(merged)
             if not errors:
                 data = _cleaned(merged)
-                await self._async_claim_unique_id(
-                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN])
+                await self.async_set_unique_id(
+                    entry_unique_id(data[CONF_ACCOUNT], data[CONF_LOGIN]),
+                    raise_on_progress=False,
                 )
                 if self.unique_id != entry.unique_id:
                     self._abort_if_unique_id_configured()
@@ -489,16 +500,54 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-def _whole_number_box(
-    minimum: int, maximum: int, unit: str | None = None
-) -> NumberSelector:
+# The whole numbers each box of the options form takes, and the error that says so. The boxes
+# carry no bounds: Home Assistant would refuse a value out of them in English, as a float
+# ("Value -3.0 is too small"), before this flow could say it in the user's language.
+_OPTION_RANGES = {
+    CONF_LOW_CREDIT_THRESHOLD: (0, LOW_CREDIT_THRESHOLD_LIMIT),
+    CONF_MAX_SENDS_PER_SECOND: (1, MAX_SENDS_PER_SECOND_LIMIT),
+    CONF_REPEAT_WINDOW: (0, REPEAT_WINDOW_LIMIT),
+    CONF_DAILY_BUDGET: (0, DAILY_BUDGET_LIMIT),
+}
+_OUT_OF_RANGE_ERRORS = {
+    CONF_LOW_CREDIT_THRESHOLD: "low_credit_threshold_out_of_range",
+    CONF_MAX_SENDS_PER_SECOND: "max_sends_per_second_out_of_range",
+    CONF_REPEAT_WINDOW: "repeat_window_out_of_range",
+    CONF_DAILY_BUDGET: "daily_budget_out_of_range",
+}
+
+
+def _whole_number_box(unit: str | None = None) -> NumberSelector:
     """Return a box for a whole number of the options form (typed, not slid)."""
-    config = NumberSelectorConfig(
-        min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
-    )
+    config = NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX)
     if unit is not None:
         config["unit_of_measurement"] = unit
     return NumberSelector(config)
+
+
+def _is_whole_in_range(value: Any, low: int, high: int) -> bool:
+    try:
+        number = float(value)
+    except TypeError, ValueError:
+        return False
+    return math.isfinite(number) and number.is_integer() and low <= number <= high
+
+
+def _option_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        field: _OUT_OF_RANGE_ERRORS[field]
+        for field, (low, high) in _OPTION_RANGES.items()
+        if field in user_input and not _is_whole_in_range(user_input[field], low, high)
+    }
+
+
+def _option_ranges() -> dict[str, str]:
+    """Return the bounds the out-of-range errors name, as placeholders."""
+    placeholders: dict[str, str] = {}
+    for field, (low, high) in _OPTION_RANGES.items():
+        placeholders[f"{field}_min"] = str(low)
+        placeholders[f"{field}_max"] = str(high)
+    return placeholders
 
 
 class Http2SmsOptionsFlow(OptionsFlow):
@@ -507,11 +556,13 @@ class Http2SmsOptionsFlow(OptionsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show and save the options."""
+        """Show and save the options; a number out of its range stays on the form."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                data=SmsOptions.from_options(user_input).as_options()
-            )
+            if not (errors := _option_errors(user_input)):
+                return self.async_create_entry(
+                    data=SmsOptions.from_options(user_input).as_options()
+                )
         options = SmsOptions.from_options(self.config_entry.options)
         schema = probatio.Schema(
             {
@@ -544,19 +595,24 @@ class Http2SmsOptionsFlow(OptionsFlow):
                 probatio.Required(
                     CONF_LOW_CREDIT_THRESHOLD,
                     default=float(options.low_credit_threshold),
-                ): _whole_number_box(0, 100000),
+                ): _whole_number_box(),
                 probatio.Required(
                     CONF_MAX_SENDS_PER_SECOND, default=options.max_sends_per_second
-                ): _whole_number_box(1, MAX_SENDS_PER_SECOND_LIMIT),
+                ): _whole_number_box(),
                 probatio.Required(
                     CONF_REPEAT_WINDOW, default=options.repeat_window
-                ): _whole_number_box(0, REPEAT_WINDOW_LIMIT, unit="min"),
+                ): _whole_number_box(unit="min"),
                 probatio.Required(
                     CONF_DAILY_BUDGET, default=options.daily_budget
-                ): _whole_number_box(0, DAILY_BUDGET_LIMIT),
+                ): _whole_number_box(),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            errors=errors,
+            description_placeholders=_option_ranges(),
+        )
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
@@ -570,6 +626,7 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         """Start with nothing to save."""
         self._title = ""
         self._data: dict[str, Any] = {}
+        self._typed: dict[str, Any] = {}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -580,13 +637,7 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             errors, landline = await self._async_check(user_input, current=None)
             if not errors:
                 return await self._async_confirm_or_save(landline)
-        return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(
-                _contact_schema(), user_input
-            ),
-            errors=errors,
-        )
+        return self._async_show_contact_form(user_input, errors, step_id="user")
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -605,24 +656,46 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             **subentry.data,
             CONF_PHONE_NUMBER: _shown_number(subentry.data[CONF_PHONE_NUMBER]),
         }
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                _contact_schema(), suggested
-            ),
-            errors=errors,
-        )
+        return self._async_show_contact_form(suggested, errors, step_id="reconfigure")
 
     async def async_step_landline(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Save a landline, which may not receive SMS, only if the user says so."""
-        if user_input is not None:
-            return self._async_save()
-        return self.async_show_form(
+        """Ask before saving a landline, which may not receive SMS: save it, or change it."""
+        return self.async_show_menu(
             step_id="landline",
-            data_schema=probatio.Schema({}),
+            menu_options=["save_landline", "change_number"],
             description_placeholders={"name": self._title},
+        )
+
+    async def async_step_save_landline(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Save the landline: the user knows it may not receive SMS."""
+        return self._async_save()
+
+    async def async_step_change_number(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Go back to the form with what was typed, the name first of all, still in it."""
+        if self.source == SOURCE_RECONFIGURE:
+            return self._async_show_contact_form(self._typed, {}, step_id="reconfigure")
+        return self._async_show_contact_form(self._typed, {}, step_id="user")
+
+    @callback
+    def _async_show_contact_form(
+        self,
+        suggested: Mapping[str, Any] | None,
+        errors: dict[str, str],
+        *,
+        step_id: str,
+    ) -> SubentryFlowResult:
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                _contact_schema(), suggested
+            ),
+            errors=errors,
         )
 
     async def _async_confirm_or_save(self, landline: bool) -> SubentryFlowResult:
@@ -664,6 +737,7 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         for subentry in self._get_entry().subentries.values():
             if subentry.unique_id == phone.http2sms and subentry.subentry_id != current:
                 return {CONF_PHONE_NUMBER: "already_configured"}, False
+        self._typed = dict(user_input)
         self._title = user_input[CONF_NAME].strip()
         self._data = {
             CONF_PHONE_NUMBER: phone.http2sms,

@@ -32,3 +32,5 @@ REPLACE_AND_DROP: Final = "replace_and_drop"
 # Fired once per send that reached phones (what it cost), and once per send that failed.
 EVENT_SMS_SENT: Final = f"{DOMAIN}_sms_sent"
 EVENT_SMS_FAILED: Final = f"{DOMAIN}_sms_failed"
+# Fired when the repeat guard held an SMS back from recipients who just got this very text.
+EVENT_SMS_SUPPRESSED: Final = f"{DOMAIN}_sms_suppressed"

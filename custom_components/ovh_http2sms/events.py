@@ -15,7 +15,7 @@ from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
 
 from .account import failed_outcome
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT, EVENT_SMS_SUPPRESSED
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_CONTACTS = "contacts"
@@ -26,8 +26,9 @@ ATTR_SMS_IDS = "sms_ids"
 ATTR_CREDITS_LEFT = "credits_left"
 ATTR_REASON = "reason"
 ATTR_OUTCOME = "outcome"
-# The logbook's texts: a category of this integration's translations of its own.
-LOGBOOK_CATEGORY = "logbook"
+# The logbook's texts: this integration's shared texts, each key starting with "logbook_".
+LOGBOOK_CATEGORY = "common"
+LOGBOOK_PREFIX = "logbook_"
 
 
 _LOADED_LANGUAGES: HassKey[set[str]] = HassKey(f"{DOMAIN}_logbook_languages")
@@ -94,6 +95,27 @@ def async_fire_failed(
             ATTR_RECIPIENTS: recipients,
             ATTR_REASON: err.translation_key,
             ATTR_OUTCOME: failed_outcome(err).value,
+        },
+        context=context,
+    )
+
+
+@callback
+def async_fire_suppressed(
+    hass: HomeAssistant,
+    *,
+    entry_id: str,
+    contacts: Sequence[str],
+    recipients: int,
+    context: Context | None,
+) -> None:
+    """Say that the repeat guard held an SMS back from `recipients` phones."""
+    hass.bus.async_fire(
+        EVENT_SMS_SUPPRESSED,
+        {
+            ATTR_CONFIG_ENTRY_ID: entry_id,
+            ATTR_CONTACTS: list(contacts),
+            ATTR_RECIPIENTS: recipients,
         },
         context=context,
     )

@@ -1,8 +1,11 @@
 """Logbook lines for every SMS: what it cost, or why it failed; never its text or number.
 
-The logbook is rendered by the server, so the lines follow Home Assistant's language (as entity
-names do). A line is attached to the contact when a contact was the target, to the account's
-credit sensor otherwise.
+Home Assistant's logbook cannot follow each viewer's language: it hands a describer the event
+alone (no viewer, no language), and shows the `message` it returns as it is; an entry cannot
+carry a translation key. So the lines are rendered here, in Home Assistant's language (as entity
+names are), each from one whole translated text per kind of line, with only figures and short
+tokens in its placeholders. A line is attached to the contact when a contact was the target, to
+the account's credit sensor otherwise.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from homeassistant.components.logbook.const import (
     LOGBOOK_ENTRY_NAME,
 )
 from homeassistant.components.logbook.models import LazyEventPartialState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, translation
 
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT, EVENT_SMS_SUPPRESSED
 from .errors import Outcome
 from .events import (
     ATTR_CONFIG_ENTRY_ID,
@@ -30,26 +34,10 @@ from .events import (
     ATTR_REASON,
     ATTR_RECIPIENTS,
     LOGBOOK_CATEGORY,
+    LOGBOOK_PREFIX,
+    async_load_logbook_texts,
 )
-
-# The short reason shown for each error of a failed send; anything else was refused before
-# sending (the input).
-_REASONS = {
-    "authentication_failed": "reason_authentication",
-    "cannot_connect": "reason_unreachable",
-    "partially_sent": "reason_partial",
-    "stopping": "reason_stopped",
-    "entry_gone": "reason_stopped",
-    "service_refused": "reason_refused",
-    "invalid_parameter": "reason_refused",
-    "sender_not_found": "reason_refused",
-    "rate_limited": "reason_refused",
-    "http_error": "reason_refused",
-    "timeout": "reason_no_answer",
-    "connection_broken": "reason_no_answer",
-    "invalid_response": "reason_no_answer",
-    "http_error_unknown_outcome": "reason_no_answer",
-}
+from .reasons import failure_kind
 
 
 @callback
@@ -62,11 +50,12 @@ def async_describe_events(
     """Describe the sent and failed events."""
 
     def text(key: str, **placeholders: object) -> str:
+        path = f"component.{DOMAIN}.{LOGBOOK_CATEGORY}.{LOGBOOK_PREFIX}{key}"
         for language in (hass.config.language, "en"):
             texts = translation.async_get_cached_translations(
                 hass, language, LOGBOOK_CATEGORY, DOMAIN
             )
-            if found := texts.get(f"component.{DOMAIN}.{LOGBOOK_CATEGORY}.{key}"):
+            if found := texts.get(path):
                 return found.format(**placeholders)
         return key
 
@@ -88,43 +77,48 @@ def async_describe_events(
             else (entry.title if entry else DOMAIN),
         }
 
-    def recipients_phrase(data: Mapping[str, Any]) -> str:
-        count = int(data.get(ATTR_RECIPIENTS) or 0)
-        return text(
-            "recipients_one" if count == 1 else "recipients_other", recipients=count
-        )
-
     @callback
     def describe_sent(event: LazyEventPartialState) -> dict[str, Any]:
         data = event.data
         parts = int(data.get(ATTR_PARTS) or 0)
-        cost = text(
-            "parts_one" if parts == 1 else "parts_other",
-            parts=parts,
-            encoding=text(f"encoding_{data.get(ATTR_ENCODING)}"),
-        )
+        recipients = int(data.get(ATTR_RECIPIENTS) or 0)
+        encoding = text(f"encoding_{data.get(ATTR_ENCODING)}")
         where = attached_to(data)
-        if where[LOGBOOK_ENTRY_ENTITY_ID] in (data.get(ATTR_CONTACTS) or []):
-            message = text("sent", cost=cost)
-        else:
-            message = text(
-                "sent_to_recipients", recipients=recipients_phrase(data), cost=cost
-            )
+        line = "sent" if recipients <= 1 else "sent_to_recipients"
+        message = text(
+            f"{line}_{'one_part' if parts == 1 else 'parts'}",
+            parts=parts,
+            recipients=recipients,
+            encoding=encoding,
+        )
         return {**where, LOGBOOK_ENTRY_MESSAGE: message}
 
     @callback
     def describe_failed(event: LazyEventPartialState) -> dict[str, Any]:
         data = event.data
-        reason = text(_REASONS.get(str(data.get(ATTR_REASON)), "reason_invalid"))
-        template = (
-            "may_have_been_sent"
+        kind = failure_kind(
+            str(data.get(ATTR_REASON)),
+            Outcome.UNKNOWN
             if data.get(ATTR_OUTCOME) == Outcome.UNKNOWN.value
-            else "not_sent"
+            else Outcome.NOT_SENT,
         )
-        return {
-            **attached_to(data),
-            LOGBOOK_ENTRY_MESSAGE: text(template, reason=reason),
-        }
+        return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: text(f"failed_{kind}")}
 
+    @callback
+    def describe_suppressed(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        recipients = int(data.get(ATTR_RECIPIENTS) or 0)
+        message = text(
+            "repeat_one" if recipients == 1 else "repeat_other", recipients=recipients
+        )
+        return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: message}
+
+    async def async_load_texts(_: Event | None = None) -> None:
+        await async_load_logbook_texts(hass)
+
+    # Lines are described synchronously, from texts loaded now and at each change of language.
+    hass.async_create_task(async_load_texts(), eager_start=True)
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, async_load_texts)
     async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_SMS_FAILED, describe_failed)
+    async_describe_event(DOMAIN, EVENT_SMS_SUPPRESSED, describe_suppressed)

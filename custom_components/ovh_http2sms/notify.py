@@ -14,7 +14,7 @@ from . import Http2SmsConfigEntry
 from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact, is_stored_number
 from .entity import contact_device_info
-from .validation import masked_number
+from .validation import formats_to_read, masked_number, preload_number_formats
 
 # Sends are queued and paced by the account, not by the entity platform.
 PARALLEL_UPDATES = 0
@@ -26,12 +26,24 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one notify entity per contact."""
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
-            async_add_entities(
-                [ContactNotifyEntity(entry, subentry)],
-                config_subentry_id=subentry.subentry_id,
-            )
+    contacts = [
+        subentry
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+    ]
+    # Each entity shows its number masked in its country's grouping, read from disk once
+    # (a reload awaits nothing: the entities come back at once).
+    if unread := formats_to_read(
+        number
+        for subentry in contacts
+        if is_stored_number(number := subentry.data.get(CONF_PHONE_NUMBER, ""))
+    ):
+        await hass.async_add_executor_job(preload_number_formats, unread)
+    for subentry in contacts:
+        async_add_entities(
+            [ContactNotifyEntity(entry, subentry)],
+            config_subentry_id=subentry.subentry_id,
+        )
 
 
 class ContactNotifyEntity(NotifyEntity):

@@ -26,6 +26,7 @@ MAX_SENDS_PER_SECOND_LIMIT = 30
 # A day; a longer repeat window would outlive the memory of what was sent anyway.
 REPEAT_WINDOW_LIMIT = 1440
 DAILY_BUDGET_LIMIT = 100_000
+LOW_CREDIT_THRESHOLD_LIMIT = 100_000
 
 
 def _bounded(value: Any, low: int, high: int) -> int:

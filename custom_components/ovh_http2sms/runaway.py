@@ -140,4 +140,4 @@ def async_report_unseen_failure(
     nobody reads. A refusal by the daily budget has its own repair issue.
     """
     if err.translation_key != BUDGET_REFUSED and (caller := current_caller(hass)):
-        account.async_report_failure(entry_id, caller, str(err))
+        account.async_report_failure(entry_id, caller, err)

@@ -23,7 +23,12 @@ from homeassistant.util import dt as dt_util
 from .account import Admission, SmsAccount, failed_outcome
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
 from .errors import Outcome, send_error, validation_error
-from .events import async_fire_failed, async_fire_sent, async_load_logbook_texts
+from .events import (
+    async_fire_failed,
+    async_fire_sent,
+    async_fire_suppressed,
+    async_load_logbook_texts,
+)
 from .http2sms import (
     Encoding,
     Http2SmsClient,
@@ -319,6 +324,15 @@ async def _async_send_prepared(
                 else receipt.credits_left,
             )
     finally:
+        if admission.suppressed:
+            async_fire_suppressed(
+                hass,
+                entry_id=entry_id,
+                # The contact is known only when the order had one recipient.
+                contacts=order.contacts if len(order.numbers) == 1 else (),
+                recipients=len(admission.suppressed),
+                context=context,
+            )
         if receipt.recipients:
             async_fire_sent(
                 hass,

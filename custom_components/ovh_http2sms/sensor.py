@@ -5,7 +5,8 @@ Both figures are the account's (`account.py`); the sensors only show them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import override
 
 from homeassistant.components.sensor import (
@@ -16,6 +17,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
 
 from . import Http2SmsConfigEntry
 from .entity import account_device_info
@@ -28,7 +30,6 @@ CREDITS_DESCRIPTION = SensorEntityDescription(
     key="credits",
     translation_key="credits",
     state_class=SensorStateClass.MEASUREMENT,
-    suggested_display_precision=1,
 )
 SPENT_TODAY_DESCRIPTION = SensorEntityDescription(
     key="spent_today",
@@ -77,6 +78,19 @@ class CreditSensor(RestoreSensor):
                 if (credit := read_credit(last.native_value)) is not None:
                     self._account.async_restore_credit(credit)
         self._attr_native_value = self._account.credit
+
+    @property
+    @override
+    def native_value(self) -> StateType | date | datetime | Decimal:
+        """The credit as read, without trailing zeros: 97, not 97.00 (shown "97,00"); 48.5 kept."""
+        credit = self._attr_native_value
+        if isinstance(credit, Decimal):
+            return (
+                int(credit)
+                if credit == credit.to_integral_value()
+                else credit.normalize()
+            )
+        return credit
 
     @property
     @override

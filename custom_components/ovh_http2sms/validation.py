@@ -7,6 +7,7 @@ reach the wrong phone, must never leave.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 import unicodedata
@@ -32,6 +33,8 @@ _NO_SMS_KINDS = {
     PhoneNumberType.VOICEMAIL: "voicemail_number",
     PhoneNumberType.UAN: "uan_number",
 }
+# Country codes whose number formats phonenumbers has read from disk for masked_number.
+_COUNTRIES_READ: set[str] = set()
 # Line breaks and tabs are text; every other control character is not.
 _ALLOWED_CONTROLS = frozenset("\r\n\t")
 
@@ -89,24 +92,58 @@ def parse_phone_number(text: str, region: str | None) -> PhoneNumber:
 def masked_number(http2sms: str) -> str:
     """Show a stored number so that its owner recognises it and nobody else can use it.
 
-    `0033612345678` gives `+33 6 •• •• •• 78`: the country, the first digit and the last two.
-    Reads no metadata from disk (the country codes are in memory), so it may run in the loop.
+    Written the way its own country groups it, then every digit hidden but the country code,
+    the first digit and the last two: `0033612345678` gives `+33 6 •• •• •• 78`,
+    `00447911123456` gives `+44 7••• ••••56`. Blocking the first time a country is met:
+    phonenumbers reads its formats from disk (see preload_number_formats).
     """
     digits = http2sms.removeprefix("00")
-    country = next(
-        (
-            digits[:size]
-            for size in (1, 2, 3)
-            if int(digits[:size] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
-        ),
-        digits[:2],
+    try:
+        number = phonenumbers.parse(f"+{digits}")
+    except phonenumbers.NumberParseException:
+        return _masked_without_format(digits)
+    _COUNTRIES_READ.add(str(number.country_code))
+    prefix = f"+{number.country_code} "
+    written = phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
-    national = digits[len(country) :]
-    if len(national) < 4:
-        return f"+{country} {'•' * len(national)}"
-    hidden = "•" * (len(national) - 3)
-    pairs = [hidden[max(0, end - 2) : end] for end in range(len(hidden), 0, -2)][::-1]
-    return f"+{country} {national[0]} {' '.join(pairs)} {national[-2:]}"
+    if not written.startswith(prefix):
+        return _masked_without_format(digits)
+    national = written.removeprefix(prefix)
+    positions = [index for index, char in enumerate(national) if char.isdigit()]
+    shown_positions = {positions[0], *positions[-2:]} if len(positions) >= 4 else set()
+    return prefix + "".join(
+        "•" if char.isdigit() and index not in shown_positions else char
+        for index, char in enumerate(national)
+    )
+
+
+def _masked_without_format(digits: str) -> str:
+    """Hide a number no country's format fits: every digit but the last two."""
+    return f"+{'•' * max(0, len(digits) - 2)}{digits[-2:]}"
+
+
+def formats_to_read(numbers: Iterable[str]) -> list[str]:
+    """Return the stored numbers whose country's formats masked_number has not read yet.
+
+    Reads nothing from disk (the country codes are in memory), so it may run in the loop.
+    """
+    return [
+        number
+        for number in numbers
+        if not any(
+            number.removeprefix("00")[:size] in _COUNTRIES_READ for size in (1, 2, 3)
+        )
+    ]
+
+
+def preload_number_formats(numbers: Iterable[str]) -> None:
+    """Read the formats of these stored numbers' countries, so masking them never blocks.
+
+    Blocking: call it in the executor before entities mask their numbers in the event loop.
+    """
+    for number in numbers:
+        masked_number(number)
 
 
 def regions_of(http2sms: str) -> list[str]:

@@ -709,6 +709,23 @@ def _options_story(
     )
     threshold.fill(str(LOW_CREDIT_THRESHOLD))
     expect(flow.locator("ha-select")).to_contain_text(coding["gsm7"])
+    # A negative budget stays on the form, refused in the person's language, whole numbers.
+    budget = flow.get_by_role(
+        "spinbutton",
+        name=re.compile(rf"^{re.escape(options['data']['daily_budget'])}\*?$"),
+    )
+    budget.fill("-3")
+    flow.get_by_role(
+        "button", name=ui["ui.panel.config.integrations.config_flow.submit"]
+    ).click()
+    refused = (
+        ours["options"]["error"]["daily_budget_out_of_range"]
+        .replace("{daily_budget_min}", "0")
+        .replace("{daily_budget_max}", "100000")
+    )
+    expect(flow.get_by_text(refused)).to_be_visible()
+    shots.take("options-budget-refused")
+    budget.fill("0")
     shots.take("options-changed")
     flow.get_by_role(
         "button", name=ui["ui.panel.config.integrations.config_flow.submit"]
@@ -784,13 +801,15 @@ def test_the_demo_dashboard_sends_an_sms(
     simulator, base_url = demo.simulator, demo.hass.base_url
     credit_before = simulator.credit()
     ui = frontend_texts("en")
+    owner = login(base_url, DEMO_OWNER.username, DEMO_OWNER.password)
     (alice_device,) = [
         device["id"]
-        for device in login(base_url, DEMO_OWNER.username, DEMO_OWNER.password).ws(
-            {"type": "config/device_registry/list"}
-        )
+        for device in owner.ws({"type": "config/device_registry/list"})
         if device["name"] == "Alice"
     ]
+    # A French speaker finds a French Assist pipeline beside the English one.
+    pipelines = owner.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
+    assert {"en", "fr"} <= {pipeline["language"] for pipeline in pipelines}
     browser_problems: list[str] = []
     with browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()
@@ -855,12 +874,13 @@ def test_the_demo_dashboard_sends_an_sms(
         expect(page.get_by_text("SMS (+33 6 •• •• •• 78)")).to_be_visible()
         shots.take("contact-device")
 
-    # The demo's notification says it in both languages of the integration.
+    # The demo's notification says it in Home Assistant's language (English here), in words.
     user = login(base_url, DEMO_OWNER.username, DEMO_OWNER.password)
     (notification,) = user.ws({"type": "persistent_notification/get"})
     assert f"{credit_after:g} credits left" in notification["message"]
-    assert f"il reste {credit_after:g} crédits" in notification["message"]
-    # The second account the README gives for a try by hand is accepted by the config flow.
+    assert "7-bit" in notification["message"]
+    assert "gsm7" not in notification["message"]
+    # The second account docs/simulator.md gives for a try by hand is accepted by the config flow.
     second = user.config_flow(
         DOMAIN,
         {

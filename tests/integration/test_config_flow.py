@@ -210,6 +210,38 @@ async def test_wrong_password_then_entry(
     assert result["data"][CONF_PASSWORD] == PASSWORD
 
 
+@pytest.mark.parametrize("password", ["", "   ", "Secr3t42\n"])
+async def test_a_blank_or_broken_password_is_refused_before_any_request(
+    hass: HomeAssistant, simulator: RunningSimulator, password: str
+) -> None:
+    """Nothing typed (or a pasted line break) is said at once, in the password's field."""
+    result = await _submit(
+        hass, await _start(hass), account_data(simulator, password=password)
+    )
+    assert result["errors"] == {CONF_PASSWORD: "invalid_password"}
+    assert simulator.requests == []
+
+
+async def test_a_password_unlike_the_control_panel_s_is_accepted_if_ovhcloud_takes_it(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The Control Panel gives 8 letters or digits, but a password is never refused for its shape.
+
+    Whether http2sms takes other passwords (made through OVHcloud's API, or in older days)
+    is not documented: refusing one could lock out a working SMS user.
+    """
+    simulator.state.missing_before_auth = False
+    simulator.state.account(ACCOUNT).users[LOGIN].password = "Tr1ed-by-hand 2!"
+    result = await _submit(
+        hass,
+        await _start(hass),
+        account_data(simulator, password="Tr1ed-by-hand 2!"),
+    )
+    assert result["step_id"] == "verified"
+    result = await _choose(hass, result, "finish")
+    assert result["data"][CONF_PASSWORD] == "Tr1ed-by-hand 2!"
+
+
 @pytest.mark.parametrize(
     ("fault", "error"),
     [
@@ -305,19 +337,38 @@ async def test_same_account_twice_aborts(
     assert result["reason"] == "already_configured"
 
 
-async def test_same_account_in_two_windows_aborts_in_the_integration_s_words(
+async def test_an_abandoned_window_does_not_block_adding_the_account(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
-    """The second flow for one SMS user aborts with a reason this integration translates."""
-    first = await _submit(hass, await _start(hass), account_data(simulator))
-    assert first["type"] is FlowResultType.MENU
+    """A window left open (a browser killed mid-flow) gives way to a new one for the same user."""
+    abandoned = await _submit(hass, await _start(hass), account_data(simulator))
+    assert abandoned["type"] is FlowResultType.MENU
+
     second = await _submit(hass, await _start(hass), account_data(simulator))
-    assert second["type"] is FlowResultType.ABORT
-    assert second["reason"] == "already_in_progress"
-    # No translation domain: the frontend reads the reason from this integration's files.
-    assert second.get("translation_domain") in (None, DOMAIN)
-    result = await _choose(hass, first, "finish")
+    assert second["type"] is FlowResultType.MENU
+    result = await _choose(hass, second, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    # Saving the account ended the abandoned window: nothing is left in progress.
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+async def test_either_of_two_windows_saves_the_account_once(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The older window may still finish first: one entry, and the newer window is ended."""
+    older = await _submit(hass, await _start(hass), account_data(simulator))
+    newer = await _submit(hass, await _start(hass), account_data(simulator))
+    assert newer["type"] is FlowResultType.MENU
+
+    result = await _choose(hass, older, "finish")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert hass.config_entries.async_entries(DOMAIN) == [result["result"]]
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    # Another try now says the account is set up: it never replaces the saved entry.
+    again = await _submit(hass, await _start(hass), account_data(simulator))
+    assert again["type"] is FlowResultType.ABORT
+    assert again["reason"] == "already_configured"
 
 
 async def test_credit_text_without_a_figure() -> None:
@@ -337,6 +388,10 @@ async def test_reauth(
 
     result = await _submit(hass, result, {CONF_PASSWORD: PASSWORD})
     assert result["errors"] == {"base": "invalid_auth"}
+    requests = len(simulator.requests)
+    result = await _submit(hass, result, {CONF_PASSWORD: "  "})
+    assert result["errors"] == {CONF_PASSWORD: "invalid_password"}
+    assert len(simulator.requests) == requests
 
     result = await _submit(hass, result, {CONF_PASSWORD: "N3wPassw"})
     assert result["type"] is FlowResultType.ABORT
@@ -438,6 +493,63 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
         CONF_REPEAT_WINDOW: 2,
         CONF_DAILY_BUDGET: 0,
     }
+
+
+_OPTIONS = {
+    CONF_CODING: "auto",
+    CONF_REPLACE_CHARACTERS: "off",
+    CONF_MAX_PARTS: 6,
+    CONF_LOW_CREDIT_THRESHOLD: 10,
+    CONF_MAX_SENDS_PER_SECOND: 5,
+    CONF_REPEAT_WINDOW: 2,
+    CONF_DAILY_BUDGET: 0,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [
+        (CONF_DAILY_BUDGET, -3, {"min": "0", "max": "100000"}),
+        (CONF_DAILY_BUDGET, 2.5, {"min": "0", "max": "100000"}),
+        (CONF_DAILY_BUDGET, 100001, {"min": "0", "max": "100000"}),
+        (CONF_DAILY_BUDGET, float("nan"), {"min": "0", "max": "100000"}),
+        (CONF_DAILY_BUDGET, float("inf"), {"min": "0", "max": "100000"}),
+        (CONF_LOW_CREDIT_THRESHOLD, -1, {"min": "0", "max": "100000"}),
+        (CONF_MAX_SENDS_PER_SECOND, 0, {"min": "1", "max": "30"}),
+        (CONF_REPEAT_WINDOW, 1441, {"min": "0", "max": "1440"}),
+        (CONF_REPEAT_WINDOW, 1e300, {"min": "0", "max": "1440"}),
+    ],
+)
+async def test_an_option_out_of_range_is_a_translated_error_with_its_range(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    field: str,
+    value: float,
+    allowed: dict[str, str],
+) -> None:
+    """A value the form cannot take stays on the form with a translated error, nothing saved.
+
+    The error is a key of this integration whose text names the whole numbers allowed, not
+    Home Assistant's English "Value -3.0 is too small".
+    """
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**_OPTIONS, field: value}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: f"{field}_out_of_range"}
+    placeholders = result["description_placeholders"]
+    assert {
+        "min": placeholders[f"{field}_min"],
+        "max": placeholders[f"{field}_max"],
+    } == allowed
+    assert init_integration.options == {}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**_OPTIONS, field: allowed["max"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[field] == int(allowed["max"])
 
 
 async def test_add_contact(

@@ -7,8 +7,11 @@ or the number); a failure shows in the logbook with its reason.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from hypothesis import strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -158,3 +161,35 @@ async def test_the_event_belongs_to_the_call_that_sent_it(
     await hass.async_block_till_done()
     [event] = captured
     assert event.context.id == context.id
+
+
+# --- Credit ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("credit_before", "recipient", "shown"),
+    [
+        ("98", ALICE_NATIONAL, "97"),
+        # Half a credit per UK part: the reply says "97.50"; the half is kept.
+        ("98", "+44 7911 123456", "97.5"),
+    ],
+)
+async def test_the_credit_shows_whole_credits_without_a_decimal(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    credit_before: str,
+    recipient: str,
+    shown: str,
+) -> None:
+    """97 credits read "97", not "97,0"; 97.5 keeps its half (the frontend shows the state)."""
+    account = simulator.state.account(init_integration.data["account"])
+    account.credit = Decimal(credit_before)
+    account.rates = {"0044": Decimal("0.5")}
+    await async_send_sms(hass, recipients=[recipient], message="Credit check")
+
+    assert hass.states.get("sensor.sms_ab1234_1_credits").state == shown
+    entity = er.async_get(hass).async_get("sensor.sms_ab1234_1_credits")
+    assert entity is not None
+    # No fixed number of decimals for the frontend to pad the figure with.
+    assert "suggested_display_precision" not in entity.options.get("sensor", {})

@@ -91,7 +91,7 @@ async def test_a_contact_shows_its_number_masked_and_its_switches(
         True,
     )
     assert (bob["phone_number"], bob["flash"], bob["no_stop"]) == (
-        "+44 7 • •• •• •• 56",
+        "+44 7••• ••••56",
         True,
         False,
     )

@@ -7,6 +7,11 @@ Numbers that cannot receive an SMS are refused before any request; a landline is
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
@@ -17,7 +22,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
-from custom_components.ovh_http2sms.const import CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
+from custom_components.ovh_http2sms.const import (
+    CONF_FLASH,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_REGION,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from custom_components.ovh_http2sms.validation import masked_number
 from http2sms_simulator.testing import RunningSimulator
 
 from .conftest import (
@@ -273,11 +286,121 @@ async def test_a_landline_contact_is_saved_only_once_confirmed(
 ) -> None:
     """A fixed line may not receive SMS: the contact flow asks before saving it."""
     result = await async_add_contact(hass, init_integration, "Home", "01 23 45 67 89")
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "landline"
+    assert result["menu_options"] == ["save_landline", "change_number"]
     assert result["description_placeholders"] == {"name": "Home"}
 
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "save_landline"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     home = next(s for s in init_integration.subentries.values() if s.title == "Home")
     assert home.data[CONF_PHONE_NUMBER] == "0033123456789"
+
+
+def _suggested(result: Any, field: str) -> Any:
+    for marker in result["data_schema"].schema:
+        if marker == field:
+            return (marker.description or {}).get("suggested_value")
+    raise KeyError(field)
+
+
+async def test_a_landline_can_be_changed_for_another_number_keeping_the_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """ "Change the number" goes back to the form, the name and switches kept; nothing saved."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_TYPE_RECIPIENT),
+        context={"source": SOURCE_USER},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Grandma",
+            CONF_PHONE_NUMBER: "01 23 45 67 89",
+            CONF_FLASH: True,
+            CONF_NO_STOP: True,
+        },
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "change_number"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert _suggested(result, CONF_NAME) == "Grandma"
+    assert _suggested(result, CONF_FLASH) is True
+    assert _suggested(result, CONF_PHONE_NUMBER) == "01 23 45 67 89"
+    assert [s.title for s in init_integration.subentries.values()] == ["Alice", "Bob"]
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Grandma",
+            CONF_PHONE_NUMBER: "06 11 22 33 44",
+            CONF_FLASH: True,
+            CONF_NO_STOP: True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    grandma = next(
+        s for s in init_integration.subentries.values() if s.title == "Grandma"
+    )
+    assert grandma.data[CONF_PHONE_NUMBER] == "0033611223344"
+    assert grandma.data[CONF_FLASH] is True
+
+
+async def test_editing_a_contact_to_a_landline_can_go_back_to_the_number(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The same way back when a contact is edited: the edit form, the contact unchanged."""
+    alice = next(s for s in init_integration.subentries.values() if s.title == "Alice")
+    result = await init_integration.start_subentry_reconfigure_flow(
+        hass, alice.subentry_id
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alice B.",
+            CONF_PHONE_NUMBER: "01 23 45 67 89",
+            CONF_NO_STOP: True,
+        },
+    )
+    assert result["step_id"] == "landline"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "change_number"}
+    )
+    assert result["step_id"] == "reconfigure"
+    assert _suggested(result, CONF_NAME) == "Alice B."
+    assert init_integration.subentries[alice.subentry_id].title == "Alice"
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alice B.",
+            CONF_PHONE_NUMBER: "06 98 76 54 32",
+            CONF_NO_STOP: True,
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    edited = init_integration.subentries[alice.subentry_id]
+    assert (edited.title, edited.unique_id) == ("Alice B.", "0033698765432")
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("0033612345678", "+33 6 •• •• •• 78"),
+        ("00447911123456", "+44 7••• ••••56"),
+        ("0034612345678", "+34 6•• •• •• 78"),
+        ("00393123456789", "+39 3•• ••• ••89"),
+        ("0048512345678", "+48 5•• ••• •78"),
+        ("00353851234567", "+353 8• ••• ••67"),
+        ("0012015550123", "+1 2••-•••-••23"),
+    ],
+)
+async def test_a_number_is_masked_with_its_own_country_s_grouping(
+    number: str, masked: str
+) -> None:
+    """Each country's own grouping, the country code, the first digit and the last two shown."""
+    assert await asyncio.to_thread(masked_number, number) == masked

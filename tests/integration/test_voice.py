@@ -213,6 +213,32 @@ async def test_the_answer_follows_the_language_of_the_request(
     assert await _say(hass, "SMS à Alice coucou", "fr") == "SMS envoyé à Alice."
 
 
+@pytest.mark.parametrize(
+    ("sentence", "pipeline", "answer"),
+    [
+        ("SMS à Alice coucou", "en", "SMS envoyé à Alice."),
+        ("Envoie un SMS à Zoé : à ce soir", "en", "SMS envoyé à Zoé."),
+        ("Text Alice: see you", "fr", "Sent to Alice."),
+        (
+            "Envoie un SMS à Personne : coucou",
+            "en",
+            "Il n’y a pas de contact nommé Personne.",
+        ),
+        ("SMS à Alice coucou", "fr-CA", "SMS envoyé à Alice."),
+    ],
+)
+async def test_the_answer_follows_the_language_of_the_sentence(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    pipeline: str,
+    answer: str,
+) -> None:
+    """A French sentence said to an English pipeline is answered in French, and back."""
+    assert await _say(hass, sentence, pipeline) == answer
+
+
 async def test_a_contact_keeps_its_own_settings(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
@@ -549,7 +575,11 @@ async def test_whatever_is_dictated_is_sent_once_or_refused_aloud(
     refusals = {
         text.partition("{")[0]
         for text in (
-            *(await _texts(hass, "en", "assist")).values(),
+            *(
+                text
+                for key, text in (await _texts(hass, "en", "common")).items()
+                if key.startswith(f"component.{DOMAIN}.common.assist_")
+            ),
             *(await _texts(hass, "en", "exceptions")).values(),
         )
     }
@@ -596,7 +626,7 @@ async def test_the_credit_answers_home_assistant_s_own_questions_once_exposed(
     """The credit sensor, exposed with an alias, answers the built-in "what is" sentences.
 
     Home Assistant has no "how many ... are left" sentence for a sensor: that question is not
-    understood, which the README says.
+    understood, which docs/voice.md says.
     """
     await _say(hass, "SMS Alice: hi", "en")
     credit = "sensor.sms_ab1234_1_credits"

@@ -17,6 +17,7 @@ from http2sms_simulator import (
     DEFAULT_ACCOUNT,
     DEFAULT_CREDIT,
     DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
     DEFAULT_SENDER,
     SECOND_ACCOUNT,
     SECOND_LOGIN,
@@ -193,6 +194,14 @@ def test_defaults() -> None:
     assert state.missing_before_auth is True
 
 
+@pytest.mark.parametrize("password", [DEFAULT_PASSWORD, SECOND_PASSWORD])
+def test_published_passwords_are_ones_ovhcloud_would_give(password: str) -> None:
+    """OVHcloud's Control Panel makes an SMS user's password 8 letters or digits, no more."""
+    assert len(password) == 8
+    assert password.isascii()
+    assert password.isalnum()
+
+
 def test_second_account() -> None:
     """--second-account serves one more account, with its own user, sender and credit."""
     state = state_from_args(build_parser().parse_args(["--second-account"]))
@@ -278,3 +287,40 @@ async def test_cli_reports_a_busy_port(socket_enabled: None) -> None:
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
     assert b"cannot listen on 127.0.0.1" in stderr
+
+
+async def test_cli_restart_keeps_outbox_and_ids(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Stopped and started again on its state file, the command shows the same outbox."""
+    state_file = tmp_path / "simulator.json"
+    ids: list[str] = []
+    for message in ("before", "after"):
+        process, endpoint_line, _ = await _start("--state-file", str(state_file))
+        try:
+            endpoint = endpoint_line.split(": ", 1)[1]
+            base = endpoint.removesuffix("/cgi-bin/sms/http2sms.cgi")
+            async with aiohttp.ClientSession() as session:
+                async with session.post(
+                    endpoint,
+                    data={
+                        "account": DEFAULT_ACCOUNT,
+                        "login": DEFAULT_LOGIN,
+                        "password": DEFAULT_PASSWORD,
+                        "from": DEFAULT_SENDER,
+                        "to": "0033612345678",
+                        "message": message,
+                    },
+                ) as response:
+                    ids.append((await response.text()).splitlines()[2])
+                async with session.get(f"{base}/_simulator/outbox") as response:
+                    outbox = await response.json()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+    assert ids == ["10867690", "10867691"]
+    assert [(sms["id"], sms["message"]) for sms in outbox] == [
+        (10867690, "before"),
+        (10867691, "after"),
+    ]

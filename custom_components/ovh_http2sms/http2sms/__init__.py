@@ -4,6 +4,17 @@ Everything here uses only the standard library, aiohttp and yarl, so it can beco
 its own; the Home Assistant integration imports it, never the other way round.
 """
 
+from .callbacks import (
+    FINAL_STATUSES,
+    MAX_CALLBACK_BYTES,
+    MAX_REPLY_LENGTH,
+    DeliveryReport,
+    DeliveryStatus,
+    IncomingSms,
+    normalise_sender,
+    parse_delivery_report,
+    parse_reply as parse_incoming_sms,
+)
 from .client import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ENDPOINT,
@@ -56,11 +67,16 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_ENDPOINT",
     "DEFAULT_TIMEOUT",
+    "FINAL_STATUSES",
+    "MAX_CALLBACK_BYTES",
     "MAX_PARTS",
     "MAX_RECIPIENTS_PER_REQUEST",
+    "MAX_REPLY_LENGTH",
     "MAX_TAG_LENGTH",
     "STOP_MENTION_LENGTH",
     "Credentials",
+    "DeliveryReport",
+    "DeliveryStatus",
     "Encoding",
     "Http2SmsAuthenticationError",
     "Http2SmsClient",
@@ -77,6 +93,7 @@ __all__ = [
     "Http2SmsServiceError",
     "Http2SmsTimeoutError",
     "Http2SmsUnknownStatusError",
+    "IncomingSms",
     "ProbeResult",
     "Reply",
     "SendResult",
@@ -91,6 +108,9 @@ __all__ = [
     "is_loopback_host",
     "layout",
     "normalise_line_breaks",
+    "normalise_sender",
+    "parse_delivery_report",
+    "parse_incoming_sms",
     "parse_reply",
     "read_credit",
     "transliterate",

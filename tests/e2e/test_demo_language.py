@@ -1,0 +1,87 @@
+"""The demo follows Home Assistant's language: its dashboard, button and notification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demo.__main__ import AUTOMATION_ID, DASHBOARD_URL_PATH, Demo
+from demo.texts import demo_texts
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+
+
+@pytest.fixture
+def demo(socket_enabled: None, tmp_path: Path, e2e_logs: list[Any]) -> Iterator[Demo]:
+    """`scripts/demo`'s configuration, on free ports and a fresh folder, stopped afterwards."""
+    running = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    e2e_logs.append(lambda: [*running.hass.logs, running.simulator.log_path])
+    try:
+        running.configure()
+        yield running
+    finally:
+        running.shutdown()
+
+
+def _texts_on_screen(demo: Demo) -> list[str]:
+    """Titles and names of the dashboard, its sidebar entry and the button helper."""
+    user = demo.user
+    assert user is not None
+    (sidebar,) = [
+        d["title"]
+        for d in user.ws({"type": "lovelace/dashboards/list"})
+        if d["url_path"] == DASHBOARD_URL_PATH
+    ]
+    config = user.dashboard(DASHBOARD_URL_PATH)
+    cards = config["views"][0]["cards"]
+    helpers = [h["name"] for h in user.ws({"type": "input_button/list"})]
+    return [
+        sidebar,
+        config["title"],
+        *(
+            card.get("name") or card.get("title") or card.get("content")
+            for card in cards
+        ),
+        *helpers,
+    ]
+
+
+def test_the_demo_switches_to_french_with_home_assistant(demo: Demo) -> None:
+    """Home Assistant set to French: every text the demo saved is saved again in French."""
+    user = demo.user
+    assert user is not None
+    english = demo_texts("en")
+    assert english.dashboard_title in _texts_on_screen(demo)
+
+    user.ws({"type": "config/core/update", "language": "fr"})
+    # What the running demo does every few seconds.
+    demo.follow_language(if_changed=True)
+
+    french = demo_texts("fr")
+    shown = _texts_on_screen(demo)
+    assert shown[:2] == [french.dashboard_title, french.dashboard_title]
+    for text in (
+        french.credit_card,
+        french.spent_card,
+        french.button,
+        french.contacts_card,
+        french.logbook_card,
+    ):
+        assert text in shown
+    # One helper, renamed (its entity, on the dashboard and in the automation, is the same).
+    assert [name for name in shown if name in {english.button, french.button}] == [
+        french.button,
+        french.button,
+    ]
+    everything = json.dumps(shown, ensure_ascii=False)
+    for text in (english.credit_card, english.contacts_card, english.logbook_card):
+        assert text not in everything
+    automation = user.get(f"/api/config/automation/config/{AUTOMATION_ID}")
+    assert automation["alias"] == french.automation_alias
+    notification = automation["actions"][-1]["data"]["message"]
+    assert notification == french.notification
+    assert "gsm7" not in notification.replace("'gsm7':", "")

@@ -1,0 +1,1 @@
+"""Tests of what the repository publishes: HACS metadata, workflows, versions."""

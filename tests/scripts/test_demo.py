@@ -1,0 +1,170 @@
+"""`scripts/demo`'s own words: why it stopped, in one sentence; its texts, in each language."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+import re
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.template import Template
+import pytest
+
+from demo.__main__ import Demo
+from demo.texts import LANGUAGES, DemoTexts, demo_texts
+from hass_testbed.client import FlowError
+
+# What Home Assistant logged in a network namespace with only loopback (shortened).
+ZEROCONF_FAILURE = """\
+2026-12-07 02:25:15.516+00:00 ERROR (MainThread) [custom_components.ovh_http2sms.config_flow] \
+Unexpected error while checking the SMS account
+Traceback (most recent call last):
+  File "/opt/venv/lib/python3.14/site-packages/homeassistant/components/zeroconf/__init__.py", \
+line 98, in _async_get_instance
+    zeroconf = HaZeroconf(**_async_get_zc_args(hass))
+OSError: [Errno 19] No such device
+"""
+
+
+def _demo_with_log(tmp_path: Path, text: str) -> Demo:
+    demo = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    log = tmp_path / "demo" / "homeassistant" / "hass-run1.log"
+    log.parent.mkdir(parents=True)
+    log.write_text(text, encoding="utf-8")
+    demo.hass.logs.append(log)
+    return demo
+
+
+def test_without_multicast_the_demo_names_the_cause_and_the_log(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """The account step's page of JSON is not shown: one sentence, the cause, the log."""
+    demo = _demo_with_log(tmp_path, ZEROCONF_FAILURE)
+    said = demo.failure(
+        FlowError("step 'user' answered with errors", {"errors": {"base": "unknown"}})
+    )
+    assert said.startswith("The demo cannot run here: ")
+    assert "multicast" in said
+    assert said.endswith(f"see {demo.hass.log_path}.")
+    assert "\n" not in said
+    assert "{" not in said
+
+
+def test_any_other_failure_is_one_line_with_the_log(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """A flow that went wrong otherwise: its first line, not its answer, and the log."""
+    demo = _demo_with_log(tmp_path, "nothing about the network\n")
+    said = demo.failure(
+        FlowError("step 'user' answered with errors", {"errors": {"base": "unknown"}})
+    )
+    assert said == (
+        f"The demo failed: step 'user' answered with errors; see {demo.hass.log_path}."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The demo's texts follow Home Assistant's language
+# --------------------------------------------------------------------------------------------
+
+OTHER_LANGUAGES = [language for language in LANGUAGES if language != "en"]
+
+
+def test_the_demo_speaks_every_language_of_the_integration() -> None:
+    """The languages of the countries where OVHcloud sells SMS; any other gets English."""
+    assert set(LANGUAGES) == {"en", "fr", "es", "it", "pl"}
+    assert demo_texts("fr").language == "fr"
+    assert demo_texts("en-GB").language == "en"
+    assert demo_texts("pl_PL").language == "pl"
+    assert demo_texts("de").language == "en"
+    assert demo_texts(None).language == "en"
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_no_english_text_is_left_in_another_language(language: str) -> None:
+    """Every title, name and sentence differs from the English one."""
+    english, texts = demo_texts("en"), demo_texts(language)
+    same = [
+        field.name
+        for field in fields(DemoTexts)
+        if isinstance(getattr(texts, field.name), str)
+        and field.name != "language"
+        and getattr(texts, field.name) == getattr(english, field.name)
+    ]
+    assert not same, same
+
+
+@pytest.mark.parametrize(
+    ("language", "two_parts", "one_part"),
+    [
+        (
+            "en",
+            "Sent 2 SMS (2 parts, 7-bit); 97.5 credits left.",
+            "Sent 1 SMS (1 part, Unicode); 98 credits left.",
+        ),
+        (
+            "fr",
+            "Envoyé\u00a0: 2 SMS (2 parties, 7 bits)\u00a0; il reste 97,5 crédits.",
+            "Envoyé\u00a0: 1 SMS (1 partie, Unicode)\u00a0; il reste 98 crédits.",
+        ),
+        (
+            "es",
+            "Enviados 2 SMS (2 partes, 7 bits); quedan 97,5 créditos.",
+            "Enviados 1 SMS (1 parte, Unicode); quedan 98 créditos.",
+        ),
+        (
+            "it",
+            "Inviati 2 SMS (2 parti, 7 bit); restano 97,5 crediti.",
+            "Inviati 1 SMS (1 parte, Unicode); restano 98 crediti.",
+        ),
+        (
+            "pl",
+            "Wysłano 2 SMS (2 części, 7 bitów); pozostały kredyt: 97,5.",
+            "Wysłano 1 SMS (1 część, Unicode); pozostały kredyt: 98.",
+        ),
+    ],
+)
+async def test_the_notification_words_the_response_without_raw_tokens(
+    hass: HomeAssistant, language: str, two_parts: str, one_part: str
+) -> None:
+    """Rendered by Home Assistant: "7 bits", not "gsm7"; 97,5 in languages with a comma."""
+    template = Template(demo_texts(language).notification, hass)
+    assert (
+        template.async_render(
+            {
+                "sms": {
+                    "sms_ids": ["1", "2"],
+                    "parts": 2,
+                    "encoding": "gsm7",
+                    "credits_left": 97.5,
+                }
+            },
+            parse_result=False,
+        )
+        == two_parts
+    )
+    assert (
+        template.async_render(
+            {
+                "sms": {
+                    "sms_ids": ["3"],
+                    "parts": 1,
+                    "encoding": "unicode",
+                    "credits_left": 98.0,
+                }
+            },
+            parse_result=False,
+        )
+        == one_part
+    )
+
+
+async def test_the_contacts_message_is_a_template_of_the_time(
+    hass: HomeAssistant,
+) -> None:
+    """The SMS the contacts receive says the time, whatever the language."""
+    for language in LANGUAGES:
+        rendered = Template(demo_texts(language).contact_notification, hass)
+        text = rendered.async_render(parse_result=False)
+        assert "{" not in text
+        assert re.search(r"\b\d\d:\d\d\b", text), text
