@@ -404,8 +404,15 @@ class PrivacyWatch:
         return hass.bus.async_listen("*", on_event)
 
     async def async_read_entries(self, hass: HomeAssistant) -> None:
-        """Record the diagnostics of every loaded entry, and its contacts' numbers."""
+        """Record the diagnostics of every loaded entry, its contacts' numbers, its webhooks."""
+        self.private.secrets.update(
+            webhook_id
+            for webhook_id, handler in hass.data.get("webhook", {}).items()
+            if getattr(handler, "domain", None) == DOMAIN
+        )
         for entry in hass.config_entries.async_entries(DOMAIN):
+            if isinstance(webhook_id := entry.data.get("webhook_id"), str):
+                self.private.secrets.add(webhook_id)
             for subentry in entry.subentries.values():
                 self.private.add_number(subentry.data.get("phone_number"))
                 self.private.add_number(subentry.unique_id)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
-from homeassistant.components import conversation
+from homeassistant.components import conversation, webhook
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -398,3 +399,24 @@ async def test_a_refused_sender_that_looks_like_a_number_is_shown_masked(
     assert raised.value.translation_key == "invalid_sender"
     assert raised.value.translation_placeholders == {"sender": "…99"}
     assert simulator.requests == []
+
+
+async def test_the_scan_knows_the_integration_s_webhook_ids(
+    hass: HomeAssistant, privacy: PrivacyWatch
+) -> None:
+    """A webhook this integration registers is a secret the scan looks for by itself."""
+    assert await async_setup_component(hass, "webhook", {})
+    webhook.async_register(hass, DOMAIN, "Delivery reports", WEBHOOK_ID, _ignore)
+    logging.getLogger("custom_components.ovh_http2sms").warning(
+        "Reports arrive at /api/webhook/%s", WEBHOOK_ID
+    )
+
+    await privacy.async_read_entries(hass)
+    leaks = await privacy.async_leaks(hass)
+    privacy.forget()
+
+    assert [leak.what for leak in leaks] == ["a secret"]
+
+
+async def _ignore(hass: HomeAssistant, webhook_id: str, request: Any) -> None:
+    """A webhook handler that does nothing."""
