@@ -777,14 +777,13 @@ class _Reader:
             self._problems.append(word)
 
     def read(self, data: dict[Any, Any]) -> None:
+        """Read the three parts of the layout; a missing part is a damaged file."""
         records = self._read_records(data.get("records"))
         self._read_buckets(data.get("buckets"), records)
         self._read_budgets(data.get("budgets"))
 
     def _read_records(self, rows: object) -> list[SentSms]:
         books = self._books
-        if rows is None:
-            return []
         if not isinstance(rows, list):
             self._problem("records")
             return []
@@ -800,10 +799,9 @@ class _Reader:
                 continue
             if record is None:
                 continue
-            if record.sms_id is not None:
-                if record.sms_id in books.by_id:
-                    self._problem("records")
-                    record.sms_id = None
+            if record.sms_id is not None and record.sms_id in books.by_id:
+                self._problem("records")
+                record.sms_id = None
             records.append(record)
             note = _Note(record.sent_at, record)
             books.note(record.identity, note)
@@ -811,7 +809,7 @@ class _Reader:
         return records
 
     def _record(self, row: object) -> SentSms | None:
-        """One stored record, None when it is merely older than KEEP."""
+        """Read one stored record; None when it is merely older than KEEP."""
         if not isinstance(row, list) or len(row) < _ROW_LENGTH:
             raise _Damaged
         sent_at = _time(row[6])
@@ -869,7 +867,10 @@ class _Reader:
             return
         low = _bucket_of(self._oldest)
         high = _bucket_of(self._newest)
-        for pair in pairs[: 4 * (high - low + 2)]:
+        if len(pairs) > high - low + 1:
+            self._problem("buckets")
+            pairs = pairs[: high - low + 1]
+        for pair in pairs:
             if (
                 not isinstance(pair, list)
                 or len(pair) != 2
@@ -877,20 +878,15 @@ class _Reader:
                 or type(pair[1]) is not int
                 or not 0 <= pair[1] <= MAX_BUCKET_PARTS
                 or pair[0] > high
-                or pair[1] == 0
+                or pair[0] in buckets
             ):
                 self._problem("buckets")
                 continue
             bucket, parts = pair
-            if bucket < low:
-                continue
-            buckets[bucket] = max(buckets.get(bucket, 0), parts)
-        if len(pairs) > 4 * (high - low + 2):
-            self._problem("buckets")
+            if bucket >= low and parts:
+                buckets[bucket] = parts
 
     def _read_budgets(self, budgets: object) -> None:
-        if budgets is None:
-            return
         if not isinstance(budgets, dict):
             self._problem("budgets")
             return
