@@ -219,9 +219,7 @@ class SmsAccount:
         """
         self._links.pop(entry.entry_id, None)
         repairs.async_withdraw_send_failed(self.hass, entry.entry_id)
-        repairs.async_show_low_credit(
-            self.hass, entry.entry_id, self.name, None, Decimal(0)
-        )
+        repairs.async_withdraw_low_credit(self.hass, entry.entry_id)
         if self._links:
             self._set_pace()
         else:

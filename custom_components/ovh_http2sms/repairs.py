@@ -102,6 +102,12 @@ def async_show_low_credit(
 
 
 @callback
+def async_withdraw_low_credit(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw the low-credit issue of an SMS user that is no longer set up."""
+    ir.async_delete_issue(hass, DOMAIN, low_credit_issue_id(entry_id))
+
+
+@callback
 def async_raise_budget_reached(
     hass: HomeAssistant, entry_id: str, account: str, budget: int, spent: int
 ) -> None:

@@ -20,7 +20,11 @@ import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -589,3 +593,110 @@ async def test_the_budget_issue_goes_when_the_budget_is_raised(
         assert _issue(hass, BUDGET_ISSUE) is None
         await async_notify(hass, "notify.alice", "Allowed now")
         assert len(sim.outbox) == 2
+
+
+async def _two_users(
+    hass: HomeAssistant, sim: ObservedSimulator, first_budget: int, second_budget: int
+) -> tuple[MockConfigEntry, MockConfigEntry]:
+    first = await async_setup(
+        hass,
+        account_entry(sim.endpoint, **FAST_PACE, **{CONF_DAILY_BUDGET: first_budget}),
+    )
+    second = await async_setup(
+        hass, _second_user(first, **FAST_PACE, **{CONF_DAILY_BUDGET: second_budget})
+    )
+    return first, second
+
+
+async def _send_from(hass: HomeAssistant, entry: MockConfigEntry, message: str) -> None:
+    await async_send_sms(
+        hass,
+        config_entry_id=entry.entry_id,
+        recipients=["06 12 34 56 78"],
+        message=message,
+    )
+
+
+async def test_after_a_restart_a_budget_binds_before_its_sms_user_is_set_up(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The record remembers each SMS user's budget: setup order cannot open a gap."""
+    async with observed_simulator(_two_users_state()) as sim:
+        first, second = await _two_users(hass, sim, 1, 0)
+        await _send_from(hass, first, "The day's only SMS")
+        for entry in (first, second):
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+        hass.data.pop(ACCOUNTS)
+
+        # The SMS user without a budget starts first; the other is not set up yet.
+        assert await hass.config_entries.async_setup(second.entry_id)
+        await hass.async_block_till_done()
+        with pytest.raises(HomeAssistantError) as raised:
+            await _send_from(hass, second, "Before the first is back")
+        assert_translated(raised.value, "daily_budget_reached")
+        assert len(sim.outbox) == 1
+
+
+async def test_a_disabled_sms_user_s_budget_binds_no_more(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Disabled, an SMS user's budget no longer applies to the others (enabled, it does)."""
+    async with observed_simulator(_two_users_state()) as sim:
+        first, second = await _two_users(hass, sim, 1, 0)
+        await _send_from(hass, first, "The first's only SMS")
+        with pytest.raises(HomeAssistantError):
+            await _send_from(hass, second, "Refused")
+
+        await hass.config_entries.async_set_disabled_by(
+            first.entry_id, ConfigEntryDisabler.USER
+        )
+        await hass.async_block_till_done()
+        await _send_from(hass, second, "Sent once the first is disabled")
+        assert _issues_of(hass, "daily_budget_reached") == []
+
+        await hass.config_entries.async_set_disabled_by(first.entry_id, None)
+        await hass.async_block_till_done()
+        with pytest.raises(HomeAssistantError):
+            await _send_from(hass, second, "Refused again")
+        assert [sms.message for sms in sim.outbox] == [
+            "The first's only SMS",
+            "Sent once the first is disabled",
+        ]
+
+
+async def test_a_budget_lowered_while_sms_wait_in_the_queue_refuses_the_next_ones(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """SMS admitted before the budget was lowered keep their booking and go out, once each;
+    the lowered budget refuses the next SMS.
+    """
+    async with _account(
+        hass, **{CONF_DAILY_BUDGET: 10, CONF_MAX_SENDS_PER_SECOND: 2}
+    ) as (sim, entry):
+        account = entry.runtime_data.account
+        queued = [
+            hass.async_create_task(async_notify(hass, "notify.alice", f"Queued {n}"))
+            for n in range(4)
+        ]
+        async with asyncio.timeout(10):
+            while account.spent_today < 4:  # noqa: ASYNC110 - polls the admissions
+                await asyncio.sleep(0.01)
+        assert len(sim.outbox) < 4, "the queue emptied before the budget was lowered"
+
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 2}
+        )
+        await asyncio.gather(*queued)
+        await hass.async_block_till_done()
+        assert sorted(sms.message for sms in sim.outbox) == [
+            f"Queued {n}" for n in range(4)
+        ]
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", "After the change")
+        assert_translated(raised.value, "daily_budget_reached")
+        assert raised.value.translation_placeholders == {
+            "budget": "2",
+            "spent": "4",
+            "needed": "1",
+        }
