@@ -32,6 +32,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
 )
 
@@ -45,6 +46,7 @@ from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_SENDER,
     DOMAIN,
+    EVENT_SMS_SENT,
 )
 from http2sms_simulator import Account, Fault, FaultKind, SimulatorState, SmsUser
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
@@ -321,17 +323,27 @@ async def test_the_spend_counts_recipients_times_parts_never_the_reply_s_ids(
 ) -> None:
     """One id for three recipients counts three; three thousand ids for one count one."""
     async with _account(hass, **{CONF_DAILY_BUDGET: 8}) as (sim, _entry):
+        events = async_capture_events(hass, EVENT_SMS_SENT)
         sim.inject(_accepted_reply([1]))
-        await async_send_sms(
+        response = await async_send_sms(
             hass,
             recipients=["06 12 34 56 78", "+44 7911 123456", "06 98 76 54 32"],
             message="Three phones",
         )
         assert _spent(hass) == 3
+        # One id for three phones matches none of them: none is given as theirs.
+        assert response["sms_ids"] == []
+        assert response["recipients"] == [ALICE, BOB, CAROL]
+        assert events[-1].data["recipients"] == 3
+        assert events[-1].data["sms_ids"] == []
 
         sim.inject(_accepted_reply(list(range(3000))))
-        await async_send_sms(hass, recipients=["06 12 34 56 78"], message="One phone")
+        response = await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message="One phone"
+        )
         assert _spent(hass) == 4
+        assert response["sms_ids"] == []
+        assert events[-1].data["recipients"] == 1
         # Four parts are left of the eight: the lying reply locked nothing.
         await async_send_sms(
             hass,
