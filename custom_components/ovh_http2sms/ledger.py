@@ -933,10 +933,8 @@ def _time(value: object) -> datetime:
     if isinstance(value, bool):
         raise _Damaged
     if isinstance(value, int | float):
-        if (
-            not (isinstance(value, int) or math.isfinite(value))
-            or not _EARLIEST <= value <= _LATEST
-        ):
+        # NaN compares false with everything: it is out of bounds too.
+        if not _EARLIEST <= value <= _LATEST:
             raise _Damaged
         return datetime.fromtimestamp(value, UTC)
     if isinstance(value, str) and len(value) <= _MAX_TIME_TEXT:

@@ -36,7 +36,7 @@ def _usable(ledger: Ledger) -> None:
     reservation = admit(ledger, [recipient("0033600000000", "Still works")])
     assert reservation.admitted
     reservation.accepted(["0033600000000"], ["x-usable"], NOW)
-    json.dumps(ledger.as_stored(), allow_nan=False).encode()
+    json.dumps(ledger.as_stored(), allow_nan=False, ensure_ascii=False).encode()
 
 
 def test_the_layout_is_versioned_and_compact() -> None:
