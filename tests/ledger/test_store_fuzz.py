@@ -89,6 +89,7 @@ def test_any_json_value_reads_into_a_usable_ledger(data: Any) -> None:
 def _is_empty_layout(data: Any) -> bool:
     return isinstance(data, dict) and data == {
         "version": STORED_VERSION,
+        "entries": [],
         "buckets": [],
         "records": [],
         "budgets": {},
@@ -99,16 +100,16 @@ def _is_empty_layout(data: Any) -> bool:
 SANE_ROW = st.builds(
     lambda n, parts, known, seconds, planned: [
         f"00336000{n:05d}",
-        "entry_a",
-        None,
+        0,
         parts,
         "gsm7",
         f"{n:032x}",
         NOW_SECONDS + seconds,
+        known,
+        f"id{n}",
+        None,
         planned,
         None,
-        f"id{n}",
-        known,
         None,
         None,
         None,
@@ -121,7 +122,7 @@ SANE_ROW = st.builds(
 )
 SPOILERS = st.one_of(
     st.tuples(st.integers(0, 13), HOSTILE_NUMBERS | HOSTILE_TEXTS | ANY_JSON),
-    st.tuples(st.just(6), st.just(NOW_SECONDS + KEEP_SECONDS + 3600)),
+    st.tuples(st.just(5), st.just(NOW_SECONDS + KEEP_SECONDS + 3600)),
     st.tuples(st.just(-1), st.just(None)),
 )
 
@@ -193,6 +194,7 @@ def test_a_ledger_file_keeps_what_is_sane_and_names_what_it_dropped(
     }
     data = {
         "version": version,
+        "entries": ["entry_a"],
         "buckets": stored_buckets,
         "records": stored_rows,
         "budgets": stored_budgets,
@@ -203,7 +205,7 @@ def test_a_ledger_file_keeps_what_is_sane_and_names_what_it_dropped(
     kept = ledger.as_stored()
     # Every sane part is kept; a spoilt one may only be kept when it is harmless.
     assert len(kept["records"]) >= len(sane_rows)
-    assert {(r[0], r[5]) for r in sane_rows} <= {(r[0], r[5]) for r in kept["records"]}
+    assert {(r[0], r[4]) for r in sane_rows} <= {(r[0], r[4]) for r in kept["records"]}
     assert {tuple(b) for b in kept["buckets"]} >= set(sane_buckets.items())
     assert kept["budgets"].items() >= sane_budgets.items()
     dropped = (
