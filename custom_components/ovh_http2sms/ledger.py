@@ -318,15 +318,13 @@ class _Books:
             notes.append(note)
 
     def drop_note(self, identity: bytes, note: _Note) -> None:
-        notes = self.notes.get(identity)
-        if notes is None:
-            return
+        notes = self.notes.get(identity, [])
         for index, kept in enumerate(notes):
             if kept is note:
                 del notes[index]
                 break
         if not notes:
-            del self.notes[identity]
+            self.notes.pop(identity, None)
 
     def add_record(self, record: SentSms, note: _Note) -> None:
         """Keep a record; its guard note (already in `notes`) now belongs to it."""
@@ -343,10 +341,7 @@ class _Books:
     def evict(self, record: SentSms) -> None:
         if record.sms_id is not None and self.by_id.get(record.sms_id) is record:
             del self.by_id[record.sms_id]
-        notes = self.notes.get(record.identity)
-        if notes is None:
-            return
-        for note in notes:
+        for note in self.notes.get(record.identity, ()):
             if note.owner is record:
                 self.drop_note(record.identity, note)
                 return

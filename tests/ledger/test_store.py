@@ -130,6 +130,15 @@ def test_a_hostile_bucket_is_dropped(parts: object) -> None:
     _usable(ledger)
 
 
+def test_records_that_are_not_a_list_are_a_problem() -> None:
+    stored = _saved() | {"records": {"0": 1}}
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert ledger.spent_in(*TODAY) == 2
+
+
 def test_lost_buckets_are_rebuilt_from_the_records() -> None:
     stored = _saved()
     del stored["buckets"]
@@ -159,6 +168,8 @@ def test_lost_buckets_are_rebuilt_from_the_records() -> None:
         ("sent_at", 1e300),
         ("sent_at", "yesterday"),
         ("sent_at", "2026-06-15T10:00:00"),
+        ("sent_at", "1900-01-01T00:00:00+00:00"),
+        ("sent_at", True),
         ("sent_at", "\ud800" * 5),
         ("planned_for", "soon"),
         ("known", 2),
