@@ -19,16 +19,24 @@ What is kept, for how long and how many:
 - the last budget each SMS user (config entry) had, so that the account can apply the
   tightest one even to an SMS user whose option was dropped by a downgrade.
 
-Times within `KEEP` in the future are kept (a clock set back finds them again); further ahead
-they are a broken clock and are dropped when read back.
+A record beyond either bound leaves the repeat guard and `find` with it, never the day's
+figure (the buckets carry it). Times up to `KEEP` ahead of the clock are kept (a clock set back
+finds them again); further ahead they are a broken clock and are dropped when read back.
 
 The same SMS is the same number (stored form), the same text as a phone displays it (see
 `displayed_text`: letter case kept, invisible characters and extra white space not), planned
 for the same minute (or "now") and of the same class (flash or not). Only a hash is kept.
 
-A damaged file never blocks sending: `Ledger.from_stored` reads whatever JSON value it is
-given, keeps what is sane, drops the rest and names what it dropped, so the account can log
-one warning and, when a budget is on and the day's figure was lost, raise a repair issue.
+The saved form is versioned inside the data (the account's Store has a version of its own),
+compact (records are lists, identities hex, times whole seconds since the epoch) and bounded
+on reading as in memory. A damaged file never blocks sending: `Ledger.from_stored` reads
+whatever JSON value it is given, keeps what is sane, drops the rest and names what it
+dropped ("layout", "version", "records", "buckets", "budgets"), so that the account logs one
+warning and, when a budget is on and the day's figure was lost ("layout" or "buckets"),
+raises a repair issue. A file of a newer version is read as far as it is understood.
+
+Each question costs one look-up per recipient (an index of identities to the notes that
+hold them), never a walk through the records: the send path stays fast with 5000 kept.
 
 No Home Assistant import: the record is plain Python, tested on its own.
 """
