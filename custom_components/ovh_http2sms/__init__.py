@@ -13,7 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import async_get_account
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
-from .contacts import async_check_contacts, async_migrate_contacts
+from .contacts import async_migrate_contacts, async_show_contacts_to_fix
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
 from .http2sms import (
@@ -85,7 +85,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     )
     account.async_attach(entry, client, options)
     async_register_account_device(hass, entry)
-    async_check_contacts(hass, entry)
+    async_show_contacts_to_fix(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
