@@ -412,7 +412,9 @@ class SmsAccount:
         finally:
             # What was never tried (a failure, a cancellation, a refusal) reached nobody.
             reservation.close()
-            self._async_changed()
+            if len(delivery.sent) != len(delivery.admitted):
+                # The spend changed without an acceptance telling the sensors.
+                self._async_changed()
 
     async def _async_request_in_turn(
         self,
