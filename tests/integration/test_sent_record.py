@@ -26,6 +26,7 @@ from homeassistant.config_entries import (
     ConfigEntryState,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -526,7 +527,7 @@ async def test_the_test_sms_is_counted_in_the_day_s_spend(
 async def test_the_test_sms_is_refused_when_the_budget_is_spent(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
-    """With the account's day spent, the test SMS is refused in the form, translated."""
+    """With the account's day spent, the test SMS is refused; the account is saved without it."""
     async with (
         observed_simulator(_two_users_state()) as sim,
         _account(hass, sim, **{CONF_DAILY_BUDGET: 1}),
@@ -536,10 +537,17 @@ async def test_the_test_sms_is_refused_when_the_budget_is_spent(
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {"test_number": "06 12 34 56 78"}
         )
-        assert result["step_id"] == "test_sms"
-        assert result["errors"] == {"base": "daily_budget_reached"}
+        # No dead end: the account can be saved without the test SMS.
+        assert result["step_id"] == "test_sms_refused"
+        assert result["menu_options"] == ["finish"]
         assert len(sim.outbox) == 1
         assert _spent(hass) == 1
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "finish"}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        assert len(sim.outbox) == 1
 
 
 async def test_the_test_sms_waits_for_the_account_s_pace(
