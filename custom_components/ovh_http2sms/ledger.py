@@ -63,10 +63,10 @@ STORED_VERSION: Final = 1
 _BUCKET_SECONDS: Final = int(BUCKET.total_seconds())
 # Sanity bounds of what a file may hold: a concatenated SMS has at most 255 parts, and no
 # account sends ten million parts in a quarter of an hour.
-MAX_PARTS: Final = 255
-MAX_BUCKET_PARTS: Final = 10_000_000
-MAX_BUDGET: Final = 1_000_000_000
-MAX_BUDGET_NOTES: Final = 1000
+_MAX_RECORD_PARTS: Final = 255
+_MAX_BUCKET_PARTS: Final = 10_000_000
+_MAX_BUDGET: Final = 1_000_000_000
+_MAX_BUDGET_NOTES: Final = 1000
 _MAX_ID_LENGTH: Final = 64
 _MAX_TEXT_LENGTH: Final = 255
 _MAX_TIME_TEXT: Final = 40
@@ -606,7 +606,7 @@ class Ledger:
         if day_start_utc is None:
             return ledger, []
         parts = data.get("parts") if isinstance(data, dict) else None
-        if type(parts) is not int or not 0 <= parts <= MAX_BUCKET_PARTS:
+        if type(parts) is not int or not 0 <= parts <= _MAX_BUCKET_PARTS:
             return ledger, ["old_spend"]
         books = ledger._books
         books.prune(now)
@@ -818,7 +818,7 @@ class _Reader:
 
     def _read_records(self, rows: object, entries: object) -> list[SentSms]:
         books = self._books
-        if not isinstance(entries, list) or len(entries) > MAX_BUDGET_NOTES:
+        if not isinstance(entries, list) or len(entries) > _MAX_BUDGET_NOTES:
             entries = []
             self._problem("records")
         if not isinstance(rows, list):
@@ -860,7 +860,7 @@ class _Reader:
         if type(entry) is not int or not 0 <= entry < len(entries):
             raise _Damaged
         parts = row[2]
-        if type(parts) is not int or not 1 <= parts <= MAX_PARTS:
+        if type(parts) is not int or not 1 <= parts <= _MAX_RECORD_PARTS:
             raise _Damaged
         encoding = row[3]
         if encoding not in ("gsm7", "unicode"):
@@ -919,7 +919,7 @@ class _Reader:
                 or len(pair) != 2
                 or type(pair[0]) is not int
                 or type(pair[1]) is not int
-                or not 0 <= pair[1] <= MAX_BUCKET_PARTS
+                or not 0 <= pair[1] <= _MAX_BUCKET_PARTS
                 or pair[0] > high
                 or pair[0] in buckets
             ):
@@ -936,12 +936,12 @@ class _Reader:
         kept = self._books.budgets
         for entry_id, budget in budgets.items():
             if (
-                len(kept) >= MAX_BUDGET_NOTES
+                len(kept) >= _MAX_BUDGET_NOTES
                 or not isinstance(entry_id, str)
                 or not 0 < len(entry_id) <= _MAX_ID_LENGTH
                 or not _encodable(entry_id)
                 or type(budget) is not int
-                or not 0 <= budget <= MAX_BUDGET
+                or not 0 <= budget <= _MAX_BUDGET
             ):
                 self._problem("budgets")
                 continue
