@@ -592,7 +592,7 @@ class Ledger:
         problems: list[str] = []
         if version > STORED_VERSION:
             problems.append("version")
-        _Reader(ledger._books, now, problems).read(data)
+        _Reader(ledger._books, _as_utc(now), problems).read(data)
         return ledger, problems
 
     @classmethod
@@ -611,6 +611,7 @@ class Ledger:
         if type(parts) is not int or not 0 <= parts <= _MAX_BUCKET_PARTS:
             return ledger, ["old_spend"]
         books = ledger._books
+        now, day_start_utc = _as_utc(now), _as_utc(day_start_utc)
         books.prune(now)
         if parts and abs(day_start_utc - now) <= books.keep:
             books.book(_bucket_of(day_start_utc), parts)

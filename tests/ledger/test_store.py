@@ -435,3 +435,15 @@ def test_an_iso_time_out_of_range_is_a_problem(moment: str) -> None:
     _ledger, problems = Ledger.from_stored(stored, now=NOW)
 
     assert problems == ["records"]
+
+
+def test_a_naive_clock_when_reading_is_taken_as_utc() -> None:
+    naive = NOW.replace(tzinfo=None)
+
+    ledger, problems = Ledger.from_stored(_saved(), now=naive)
+    old, old_problems = Ledger.from_old_spend(
+        {"day": "2026-06-15", "parts": 3}, TODAY[0].replace(tzinfo=None), naive
+    )
+
+    assert (problems, old_problems) == ([], [])
+    assert (ledger.spent_in(*TODAY), old.spent_in(*TODAY)) == (2, 3)
