@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -15,6 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 from .account import async_get_account
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
 from .contacts import async_check_contacts, async_migrate_contacts
+from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
 from .http2sms import (
     DEFAULT_ENDPOINT,
@@ -24,7 +24,6 @@ from .http2sms import (
     Http2SmsConfigurationError,
 )
 from .options import SmsOptions
-from .send import Http2SmsData
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,8 +32,6 @@ PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
 # How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
 SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-type Http2SmsConfigEntry = ConfigEntry[Http2SmsData]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -81,7 +78,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     account = async_get_account(
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
-    await account.async_load_spend()
+    await account.async_load()
     options = SmsOptions.from_options(entry.options)
     entry.runtime_data = Http2SmsData(
         account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
@@ -108,7 +105,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
     """Unload an SMS user: its queued sends wait for a reload, or are refused if disabled."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         entry.runtime_data.account.async_detach(entry)
-        await entry.runtime_data.account.async_save_spend()
+        await entry.runtime_data.account.async_save()
     return unloaded
 
 
@@ -118,4 +115,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
     if account.async_forget(entry.entry_id):
-        await account.async_remove_spend()
+        await account.async_remove_record()

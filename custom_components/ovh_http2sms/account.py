@@ -1,9 +1,10 @@
-"""One OVH SMS account for the whole Home Assistant run: its queue, pace, credit and reachability.
+"""One OVH SMS account for the whole run: its queue, pace, credit, reachability and record.
 
 Every config entry of the account (an SMS user of it), and every reload of those entries,
 shares the one `SmsAccount`, so that:
 
-- the pace is the account's: a reload or a second SMS user never doubles it;
+- the pace is the account's, the slowest of its attached SMS users' (worked out again at every
+  attach and detach): a reload or a second SMS user never doubles it;
 - the queue outlives reloads and option changes: queued sends wait while their entry reloads
   and go out once it is back, each exactly once;
 - removing or disabling an entry refuses its queued sends with a translated "not sent", and
@@ -11,38 +12,42 @@ shares the one `SmsAccount`, so that:
 - when Home Assistant stops, sends keep going out (so a "Home Assistant is stopping"
   automation's SMS leaves), then what is still queued after a bound is refused as "not sent";
 - the credit is the one figure of the most recent request that reported one, whatever order
-  the replies come back in; the credit sensor and the low-credit repair issue read it here;
-- the runaway guards are the account's: what was sent lately (the repeat guard), what was
-  spent today (the daily budget and the spend sensor, saved in the account's Store so that a
-  restart, or a disabled sensor, never resets the budget), and the repair issue of the last
-  failed send of an automation or a script.
+  the replies come back in;
+- what was sent is one record (`ledger.py`), saved in the account's Store: the repeat guard,
+  today's spend and the daily budget all read it. The budget is the account's: the tightest
+  non-zero daily budget of its SMS users binds every one of them (an SMS user without a budget
+  is still bound by another's), including the last budget seen of an SMS user not set up yet
+  after a restart.
+
+A send enters the account once (`async_transmit`): admitted through the record (a reservation
+that books its cost), its requests made in their turn, each recipient settled as accepted, may
+have been sent, or not sent. An SMS admitted before a budget was lowered keeps its booking: the
+lowered budget refuses the next admissions, not the queued ones.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import contextlib
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
-import hashlib
 import itertools
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, EVENT_HOMEASSISTANT_STOP
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_time
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from . import repairs
+from .budget import DailyBudget
+from .clock import DayClock
 from .const import DOMAIN
-from .errors import Outcome, outcome, send_error, translate
+from .errors import Outcome, failed_outcome, outcome, send_error, translate
 from .http2sms import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
@@ -53,10 +58,19 @@ from .http2sms import (
     Http2SmsHttpError,
     SendResult,
     SmsRequest,
+    batch_recipients,
+)
+from .ledger import (
+    BudgetExceeded,
+    Ledger,
+    Recipient,
+    Reservation,
+    SentSms,
+    sms_identity,
 )
 from .options import SmsOptions
 from .pacing import Pacer
-from .runaway import BUDGET_REFUSED, Caller, DailySpend, RecentSms, sms_digest
+from .record_store import RecordStore, account_digest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,9 +79,10 @@ MAX_CONCURRENT_REQUESTS = 4
 # less), and how long Home Assistant's stop lets queued sends go out before refusing the rest.
 DETACHED_GRACE = 10.0
 STOP_DRAIN_TIMEOUT = 10.0
-# Today's spend is written at most this long after an SMS, and at every unload and stop.
+# The record is written at most this long after a change, and at every unload and stop.
 SPEND_SAVE_DELAY = 10.0
-SPEND_STORAGE_VERSION = 1
+# Who sends the config flow's test SMS: an SMS user not saved yet.
+TEST_SMS_SENDER = "config_flow"
 
 ACCOUNTS: HassKey[dict[tuple[str, str], SmsAccount]] = HassKey(f"{DOMAIN}_accounts")
 
@@ -99,14 +114,29 @@ def async_get_account(
     return accounts[key]
 
 
-@dataclass(frozen=True, slots=True)
-class Admission:
-    """Which recipients of an SMS may get it now, and which the repeat guard held back."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outgoing:
+    """One SMS that passed every check: its recipients, its request and its cost."""
 
-    recipients: list[str]
-    suppressed: list[str]
-    # When the recipients were noted as sent: a failure takes back only this note.
-    noted_at: datetime
+    recipients: tuple[str, ...]
+    # The text, sender and flags; made again for each batch of the admitted recipients.
+    request: SmsRequest
+    parts: int
+    encoding: str
+    # Stored number -> the contact's notify entity, for the numbers that are contacts.
+    contacts: Mapping[str, str] = field(default_factory=dict)
+    allow_repeat: bool = False
+
+
+@dataclass(slots=True)
+class Delivery:
+    """What one send did, filled in as each of its requests is accepted."""
+
+    suppressed: tuple[str, ...] = ()
+    admitted: tuple[str, ...] = ()
+    requests: int = 0
+    sent: list[SentSms] = field(default_factory=list)
+    credits_left: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -116,39 +146,6 @@ class GuardCounters:
     suppressed_repeats: int = 0
     refused_by_budget: int = 0
     failures_reported: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class LocalDay:
-    """One day of Home Assistant's time zone: its date, its local midnight, when it ends."""
-
-    date: date
-    start: datetime
-    # In UTC, so that telling whether a moment falls in the day needs no time zone lookup.
-    utc_start: datetime
-    utc_end: datetime
-    time_zone: tzinfo
-
-    @classmethod
-    def of(cls, moment: datetime) -> LocalDay:
-        """Return the local day `moment` falls in (25 or 23 hours long at a clock change)."""
-        day = dt_util.as_local(moment).date()
-        start = dt_util.start_of_local_day(day)
-        end = dt_util.start_of_local_day(day + timedelta(days=1))
-        return cls(
-            day,
-            start,
-            dt_util.as_utc(start),
-            dt_util.as_utc(end),
-            dt_util.get_default_time_zone(),
-        )
-
-    def contains(self, utc_moment: datetime) -> bool:
-        """Tell whether a moment in UTC falls in this day (in the time zone of now)."""
-        return (
-            self.utc_start <= utc_moment < self.utc_end
-            and self.time_zone is dt_util.get_default_time_zone()
-        )
 
 
 @dataclass(slots=True)
@@ -161,7 +158,7 @@ class _Link:
 
 
 class SmsAccount:
-    """The queue, pace, credit and reachability of one OVH SMS account (see the module)."""
+    """The queue, pace, credit, reachability and record of one OVH SMS account (see the module)."""
 
     def __init__(self, hass: HomeAssistant, key: tuple[str, str]) -> None:
         """Start empty: no entry, no credit known, reachable until shown otherwise."""
@@ -170,6 +167,7 @@ class SmsAccount:
         self.name = key[0]
         self.credit: Decimal | None = None
         self.reachable = True
+        self.counters = GuardCounters()
         self._credit_sequence = -1
         self._sequence = itertools.count(1)
         self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)
@@ -178,19 +176,18 @@ class SmsAccount:
         self._listeners: list[CALLBACK_TYPE] = []
         self._closed = False
         self._request_done = asyncio.Event()
-        self.counters = GuardCounters()
-        self._recent = RecentSms()
-        self._day = LocalDay.of(dt_util.utcnow())
-        self._spend = DailySpend(self._day.date)
-        self._parts_in_flight = 0
-        self._spend_store: Store[dict[str, Any]] = Store(
-            hass, SPEND_STORAGE_VERSION, spend_storage_key(key)
-        )
-        self._spend_loaded = asyncio.Lock()
-        self._spend_read = False
-        self._spend_save_pending = False
-        self._midnight_timer: CALLBACK_TYPE | None = None
-        self._zone_listener: CALLBACK_TYPE | None = None
+        self._ledger = Ledger()
+        self._ledger.on_change = self._async_record_changed
+        self._store = RecordStore(hass, key)
+        self._load_lock = asyncio.Lock()
+        self._loaded = False
+        self._clock = DayClock(hass, self._async_new_day)
+        self._budget = DailyBudget(hass, key, account_digest(key))
+
+    @property
+    def attached(self) -> tuple[str, ...]:
+        """The SMS users (entry ids) attached now."""
+        return tuple(self._links)
 
     @property
     def requests_out(self) -> int:
@@ -207,29 +204,42 @@ class SmsAccount:
         self._links[entry.entry_id] = _Link(entry, client, options)
         if timer := self._grace_timers.pop(entry.entry_id, None):
             timer.cancel()
-        self._pacer.set_rate(
-            min(link.options.max_sends_per_second for link in self._links.values())
-        )
+        self._ledger.note_budget(entry.entry_id, options.daily_budget)
+        self._set_pace()
         self._pacer.release(entry.entry_id)
-        self._async_check_credit(entry.entry_id)
-        self._async_check_budget(entry.entry_id)
-        if self._midnight_timer is None:
-            self._async_schedule_midnight()
+        self._async_show_credit(entry.entry_id)
+        self._async_review_budget()
+        self._clock.async_start()
 
     @callback
     def async_detach(self, entry: ConfigEntry) -> None:
-        """Let an entry go (unloaded): hold its queued sends, or refuse them if it is disabled."""
+        """Let an entry go (unloaded): hold its queued sends, or refuse them if it is disabled.
+
+        The budget issue stays through a reload: the budget still refuses.
+        """
         self._links.pop(entry.entry_id, None)
-        for issue_id in entry_issue_ids(entry.entry_id):
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        if not self._links:
-            self._async_cancel_midnight()
+        repairs.async_withdraw_send_failed(self.hass, entry.entry_id)
+        repairs.async_withdraw_low_credit(self.hass, entry.entry_id)
+        if self._links:
+            self._set_pace()
+        else:
+            self._clock.async_stop()
         if entry.disabled_by is not None:
+            self._ledger.forget_entry(entry.entry_id)
+            repairs.async_withdraw_entry_issues(self.hass, entry.entry_id)
+            self._budget.async_forget(entry.entry_id)
+            self._async_review_budget()
             self._refuse(entry.entry_id)
             return
         self._pacer.hold(entry.entry_id)
         if self._pacer.waiting(entry.entry_id):
             self._async_start_grace(entry.entry_id)
+
+    def _set_pace(self) -> None:
+        if self._links:
+            self._pacer.set_rate(
+                min(link.options.max_sends_per_second for link in self._links.values())
+            )
 
     @callback
     def _async_start_grace(self, entry_id: str) -> None:
@@ -243,11 +253,16 @@ class SmsAccount:
     def async_forget(self, entry_id: str) -> bool:
         """Refuse a removed entry's queued sends; forget the account if it was the last.
 
-        Return whether the account was forgotten (its saved spend can go too).
+        Return whether the account was forgotten (its saved record can go too).
         """
         self._refuse(entry_id)
+        self._ledger.forget_entry(entry_id)
+        repairs.async_withdraw_entry_issues(self.hass, entry_id)
+        self._budget.async_forget(entry_id)
+        self._async_review_budget()
         if not self._links and not self._pacer.waiting() and not self._pacer.running:
             self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
+            self._budget.async_withdraw_all(self.name)
             return True
         return False
 
@@ -267,107 +282,215 @@ class SmsAccount:
 
     # --- Sending -----------------------------------------------------------------------------
 
-    async def async_send(
-        self, entry_id: str, request: SmsRequest, parts: int, *, noted_at: datetime
-    ) -> SendResult:
-        """Send one request of `parts` parts in its turn; raise a translated error.
+    async def async_transmit(
+        self, entry_id: str, outgoing: Outgoing, delivery: Delivery
+    ) -> None:
+        """Admit the SMS, make its requests in their turn, fill `delivery` in as they go.
 
-        `noted_at` is when the repeat guard noted its recipients (`Admission.noted_at`).
-
-        The error's `__cause__` is the client's error; `outcome` on it tells whether the SMS
-        may have been sent. The daily budget is checked again in the request's turn, when
-        every earlier request has reported what it cost.
+        Raise a translated error; its `__cause__` is the client's error, and `outcome` on it
+        tells whether the SMS may have been sent. After a partial success the error is
+        "partially_sent" and `delivery` holds what went out.
         """
+        if self._closed:
+            raise send_error("stopping")
+        link = self._links.get(entry_id)
+        if link is None:
+            raise send_error("entry_gone")
+        reservation = self._admit(
+            entry_id, outgoing, link.options.repeat_window, delivery
+        )
+        await self._async_send_admitted(entry_id, outgoing, reservation, delivery)
+
+    async def async_transmit_test(
+        self, client: Http2SmsClient, outgoing: Outgoing
+    ) -> Delivery:
+        """Send the config flow's test SMS in the account's turn, counted in its day."""
+        await self.async_load()
+        if self._closed:
+            raise send_error("stopping")
+        delivery = Delivery()
+        reservation = self._admit(TEST_SMS_SENDER, outgoing, 0, delivery)
+        await self._async_send_admitted(
+            TEST_SMS_SENDER, outgoing, reservation, delivery, client
+        )
+        return delivery
+
+    def _admit(
+        self, entry_id: str, outgoing: Outgoing, window: int, delivery: Delivery
+    ) -> Reservation:
+        """Hold back repeats and refuse what is over the budget, in one step (no await)."""
+        now = dt_util.utcnow()
+        request = outgoing.request
+        planned = dt_util.as_utc(request.deferred) if request.deferred else None
+        day = self._clock.today(now)
+        budget, budget_entry = self._tightest_budget()
         try:
-            if self._closed:
-                raise send_error("stopping")
-            if entry_id not in self._links:
-                raise send_error("entry_gone")
-            sequence, result = await self._async_send_in_turn(
-                entry_id, request, parts, noted_at
+            reservation = self._ledger.admit(
+                entry_id=entry_id,
+                recipients=[
+                    Recipient(
+                        number,
+                        outgoing.contacts.get(number),
+                        sms_identity(
+                            number,
+                            request.message,
+                            planned_for=planned,
+                            flash=request.flash,
+                        ),
+                    )
+                    for number in outgoing.recipients
+                ],
+                parts=outgoing.parts,
+                encoding=outgoing.encoding,
+                planned_for=planned,
+                tag=request.tag,
+                now=now,
+                repeat_window=timedelta(minutes=window),
+                allow_repeat=outgoing.allow_repeat,
+                budget=budget,
+                day=day.bounds,
             )
-        except HomeAssistantError as err:
-            if failed_outcome(err) is Outcome.NOT_SENT:
-                self.async_not_sent(request, noted_at)
-            raise
-        for linked_id in self._links:
-            ir.async_delete_issue(self.hass, DOMAIN, send_failed_issue_id(linked_id))
-        # The spend, the credit and the reachability change together: one notice for all.
-        # One id per SMS accepted; a reply without ids is counted as the request asked.
-        self._add_spend(parts * (len(result.sms_ids) or len(request.recipients)))
-        if result.credits_left is not None:
-            self._take_credit(sequence, result.credits_left)
-        self._set_reachable(True)
-        self._async_changed()
-        return result
+        except BudgetExceeded as err:
+            self.counters.refused_by_budget += 1
+            self._budget.async_refused(budget_entry, budget, err.spent, day.utc_start)
+            raise send_error(
+                repairs.BUDGET_REACHED,
+                budget=str(err.budget),
+                spent=str(err.spent),
+                needed=str(err.needed),
+            ) from None
+        delivery.suppressed = tuple(r.number for r in reservation.suppressed)
+        delivery.admitted = tuple(r.number for r in reservation.admitted)
+        if reservation.suppressed:
+            self.counters.suppressed_repeats += len(reservation.suppressed)
+            _LOGGER.info(
+                "The same SMS went to %d recipient(s) less than %d minute(s) ago: "
+                "not sent again",
+                len(reservation.suppressed),
+                window,
+            )
+        if reservation.admitted and self._budget.async_admitted():
+            self._async_review_budget()
+        return reservation
 
-    @callback
-    def async_not_sent(self, request: SmsRequest, noted_at: datetime) -> None:
-        """Forget a request that certainly reached nobody: sending it again is no repeat.
+    async def _async_send_admitted(
+        self,
+        owner: str,
+        outgoing: Outgoing,
+        reservation: Reservation,
+        delivery: Delivery,
+        client: Http2SmsClient | None = None,
+    ) -> None:
+        requests = [
+            replace(outgoing.request, recipients=tuple(batch))
+            for batch in batch_recipients(list(delivery.admitted))
+        ]
+        delivery.requests = len(requests)
+        try:
+            for request in requests:
+                try:
+                    await self._async_request_in_turn(
+                        owner, request, reservation, delivery, client
+                    )
+                except HomeAssistantError as err:
+                    if not delivery.sent:
+                        raise
+                    total = len(delivery.admitted)
+                    accepted = len(delivery.sent)
+                    unknown = (
+                        len(request.recipients)
+                        if failed_outcome(err) is Outcome.UNKNOWN
+                        else 0
+                    )
+                    raise send_error(
+                        "partially_sent",
+                        accepted=str(accepted),
+                        unknown=str(unknown),
+                        not_sent=str(total - accepted - unknown),
+                        total=str(total),
+                    ) from err
+        finally:
+            # What was never tried (a failure, a cancellation, a refusal) reached nobody.
+            reservation.close()
+            self._async_changed()
 
-        Only the note its admission made goes: a number another send reached since stays.
-        """
-        for number in request.recipients:
-            self._recent.forget(sms_digest(number, request.message), noted_at)
-
-    async def _async_send_in_turn(
-        self, entry_id: str, request: SmsRequest, parts: int, noted_at: datetime
-    ) -> tuple[int, SendResult]:
-        cost = parts * len(request.recipients)
-        left = False
+    async def _async_request_in_turn(
+        self,
+        owner: str,
+        request: SmsRequest,
+        reservation: Reservation,
+        delivery: Delivery,
+        client: Http2SmsClient | None,
+    ) -> None:
         try:
             while True:
-                async with self._pacer.turn(entry_id):
-                    link = self._links.get(entry_id)
-                    if link is None:
-                        if not self._pacer.is_held(entry_id):
+                async with self._pacer.turn(owner):
+                    link = self._links.get(owner)
+                    if client is None and link is None:
+                        if not self._pacer.is_held(owner):
                             raise send_error("entry_gone")
                         # Detached between its turn and its start: wait again, held.
-                        self._async_start_grace(entry_id)
+                        self._async_start_grace(owner)
                         continue
-                    self._check_budget(entry_id, link.options, cost)
+                    sender = client or link.client  # type: ignore[union-attr]
                     sequence = next(self._sequence)
-                    self._parts_in_flight += cost
-                    left = True
                     try:
-                        result = await link.client.send(request)
+                        result = await sender.send(request)
                     except Http2SmsError as err:
                         if outcome(err) is Outcome.UNKNOWN:
                             # It may have been billed: the budget must not forget it.
-                            self._add_spend(cost)
-                            self._async_changed()
-                        self._async_failed(link, err)
+                            reservation.may_have_been_sent(
+                                request.recipients, dt_util.utcnow()
+                            )
+                        else:
+                            reservation.not_sent(request.recipients)
+                        self._async_failed(err, None if client else link)
                         raise translate(err) from err
                     except asyncio.CancelledError:
                         # Cut off by its caller (an automation restarted, a timeout): it
                         # may have been billed all the same.
-                        self._add_spend(cost)
-                        self._async_changed()
+                        reservation.may_have_been_sent(
+                            request.recipients, dt_util.utcnow()
+                        )
                         raise
-                    finally:
-                        self._parts_in_flight -= cost
                     break
-        except asyncio.CancelledError:
-            # Stopped by its caller while it waited for its turn: it reached nobody.
-            if not left:
-                self.async_not_sent(request, noted_at)
-            raise
         finally:
             self._request_done.set()
-        return sequence, result
-
-    def next_sequence(self) -> int:
-        """Return a number for a request sent outside the queue (the config flow's test SMS)."""
-        return next(self._sequence)
+        self._async_accepted(sequence, request, result, reservation, delivery)
 
     @callback
-    def _async_failed(self, link: _Link, err: Http2SmsError) -> None:
+    def _async_accepted(
+        self,
+        sequence: int,
+        request: SmsRequest,
+        result: SendResult,
+        reservation: Reservation,
+        delivery: Delivery,
+    ) -> None:
+        """Record the recipients OVH took; the credit and reachability change with them."""
+        for linked_id in self._links:
+            repairs.async_withdraw_send_failed(self.hass, linked_id)
+        delivery.sent += reservation.accepted(
+            request.recipients, result.sms_ids, dt_util.utcnow()
+        )
+        if result.credits_left is not None:
+            delivery.credits_left = result.credits_left
+            self._take_credit(sequence, result.credits_left)
+        self._set_reachable(True)
+        self._async_changed()
+
+    @callback
+    def _async_failed(self, err: Http2SmsError, link: _Link | None) -> None:
         if isinstance(err, Http2SmsConnectionError) or (
             isinstance(err, Http2SmsHttpError) and err.http_status >= 500
         ):
             if self._set_reachable(False, err):
                 self._async_changed()
-        if isinstance(err, Http2SmsAuthenticationError) and self._is_live(link.entry):
+        if (
+            link is not None
+            and isinstance(err, Http2SmsAuthenticationError)
+            and self._is_live(link.entry)
+        ):
             link.entry.async_start_reauth(self.hass)
 
     def _is_live(self, entry: ConfigEntry) -> bool:
@@ -390,7 +513,7 @@ class SmsAccount:
             STOP_DRAIN_TIMEOUT,
         )
         self._closed = True
-        self._async_cancel_midnight()
+        self._clock.async_stop()
         for timer in self._grace_timers.values():
             timer.cancel()
         self._grace_timers.clear()
@@ -404,7 +527,7 @@ class SmsAccount:
         await self._async_wait_until(
             lambda: not self._pacer.running, DEFAULT_TIMEOUT + STOP_DRAIN_TIMEOUT
         )
-        await self.async_save_spend()
+        await self.async_save()
 
     async def _async_wait_until(self, done: Callable[[], bool], bound: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -417,15 +540,9 @@ class SmsAccount:
 
     @callback
     def async_add_listener(self, update_callback: CALLBACK_TYPE) -> Callable[[], None]:
-        """Call `update_callback` when the credit or the reachability changes."""
+        """Call `update_callback` when the credit, the reachability or the spend changes."""
         self._listeners.append(update_callback)
         return lambda: self._listeners.remove(update_callback)
-
-    @callback
-    def async_record_credit(self, sequence: int, credit: Decimal) -> None:
-        """Take the credit a reply reported, unless a later request's reply already did."""
-        if self._take_credit(sequence, credit):
-            self._async_changed()
 
     def _take_credit(self, sequence: int, credit: Decimal) -> bool:
         if sequence <= self._credit_sequence:
@@ -437,8 +554,8 @@ class SmsAccount:
     @callback
     def async_restore_credit(self, credit: Decimal) -> None:
         """Take the credit saved before a restart, if no reply of this run gave one."""
-        if self.credit is None:
-            self.async_record_credit(0, credit)
+        if self.credit is None and self._take_credit(0, credit):
+            self._async_changed()
 
     def _set_reachable(self, reachable: bool, err: Http2SmsError | None = None) -> bool:
         """Log once when the gateway stops answering and once when it is back.
@@ -457,264 +574,83 @@ class SmsAccount:
     @callback
     def _async_changed(self) -> None:
         for entry_id in self._links:
-            self._async_check_credit(entry_id)
+            self._async_show_credit(entry_id)
         for update_callback in list(self._listeners):
             update_callback()
 
     @callback
-    def _async_check_credit(self, entry_id: str) -> None:
-        """Raise or withdraw the entry's low-credit repair issue."""
-        threshold = self._links[entry_id].options.low_credit_threshold
-        if self.credit is not None and threshold > 0 and self.credit < threshold:
-            self._async_raise_issue(
-                low_credit_issue_id(entry_id),
-                "low_credit",
-                credits=f"{self.credit:f}",
-                threshold=f"{threshold:f}",
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, low_credit_issue_id(entry_id))
+    def _async_show_credit(self, entry_id: str) -> None:
+        repairs.async_show_low_credit(
+            self.hass,
+            entry_id,
+            self.name,
+            self.credit,
+            self._links[entry_id].options.low_credit_threshold,
+        )
 
-    # --- Runaway guards ---------------------------------------------------------------------
-
-    @callback
-    def async_admit(
-        self,
-        entry_id: str,
-        options: SmsOptions,
-        recipients: list[str],
-        text: str,
-        parts: int,
-        *,
-        allow_repeat: bool,
-    ) -> Admission:
-        """Hold back the recipients who got this very text lately; refuse what is over budget.
-
-        Checked and noted in one step, with no wait in between: a burst of identical sends
-        lets exactly one through.
-        """
-        now = dt_util.utcnow()
-        window = timedelta(minutes=options.repeat_window)
-        digests = {number: sms_digest(number, text) for number in recipients}
-        suppressed = [
-            number
-            for number, digest in digests.items()
-            if not allow_repeat and self._recent.is_recent(digest, now, window)
-        ]
-        admitted = [number for number in recipients if number not in suppressed]
-        if suppressed:
-            self.counters.suppressed_repeats += len(suppressed)
-            _LOGGER.info(
-                "The same SMS went to %d recipient(s) less than %d minute(s) ago: "
-                "not sent again",
-                len(suppressed),
-                options.repeat_window,
-            )
-        if admitted:
-            self._check_budget(entry_id, options, parts * len(admitted))
-        for number in admitted:
-            self._recent.remember(digests[number], now)
-        return Admission(admitted, suppressed, now)
+    # --- The record of what was sent ---------------------------------------------------------
 
     @property
     def spent_today(self) -> int:
-        """SMS parts spent since local midnight (reported by replies, or estimated)."""
-        return self._spend_of_today().parts
+        """SMS parts counted since local midnight: sent, may have been sent, or booked now."""
+        return self._ledger.spent_in(*self._clock.today().bounds)
 
     @property
     def spend_day_start(self) -> datetime:
         """The local midnight today's spend counts from."""
-        self._spend_of_today()
-        return self._day.start
+        return self._clock.today().start
 
-    def _spend_of_today(self) -> DailySpend:
-        # Read on every send and sensor write: the day's bounds are worked out once a day.
-        now = dt_util.utcnow()
-        if not self._day.contains(now):
-            self._day = LocalDay.of(now)
-            if self._spend.day != self._day.date:
-                self._spend = DailySpend(self._day.date)
-        return self._spend
+    @property
+    def records_kept(self) -> int:
+        """How many SMS the record holds (a few days' worth at most)."""
+        return len(self._ledger.records())
 
-    def _check_budget(self, entry_id: str, options: SmsOptions, cost: int) -> None:
-        """Refuse a request that would take today's spend over the entry's daily budget."""
-        if not (budget := options.daily_budget):
-            return
-        spent = self.spent_today + self._parts_in_flight
-        if spent + cost <= budget:
-            return
-        self.counters.refused_by_budget += 1
-        if entry_id in self._links:
-            self._async_raise_issue(
-                daily_budget_issue_id(entry_id),
-                BUDGET_REFUSED,
-                budget=str(budget),
-                spent=str(spent),
-            )
-        raise send_error(
-            BUDGET_REFUSED, budget=str(budget), spent=str(spent), needed=str(cost)
+    def _tightest_budget(self) -> tuple[int, str | None]:
+        return self._budget.tightest(
+            self._ledger,
+            {
+                entry_id: link.options.daily_budget
+                for entry_id, link in self._links.items()
+            },
         )
 
     @callback
-    def _async_check_budget(self, entry_id: str) -> None:
-        """Withdraw the entry's budget issue once its budget lets SMS out again."""
-        budget = self._links[entry_id].options.daily_budget
-        if not budget or self.spent_today < budget:
-            ir.async_delete_issue(self.hass, DOMAIN, daily_budget_issue_id(entry_id))
-
-    def _add_spend(self, parts: int) -> None:
-        """Count parts in today's spend; the caller tells the listeners."""
-        self._spend_of_today().parts += parts
-        # Scheduled once until written: a Store's delayed save moves back at every call, so a
-        # steady stream of SMS would put it off for as long as the stream lasts. A reply that
-        # comes back after the last unload is written at once: no timer of an account
-        # without entries may linger.
-        if not self._links:
-            self._spend_store.async_delay_save(self._spend_to_store, 0)
-        elif not self._spend_save_pending:
-            self._spend_save_pending = True
-            self._spend_store.async_delay_save(self._spend_to_store, SPEND_SAVE_DELAY)
-
-    def _spend_to_store(self) -> dict[str, Any]:
-        """Return what to write, when the Store writes (so the figure is the latest)."""
-        self._spend_save_pending = False
-        return self._spend.as_stored()
-
-    @callback
-    def _async_schedule_midnight(self) -> None:
-        """Start the next day's spend at the next local midnight (whatever the DST change).
-
-        A change of Home Assistant's time zone moves the day at once.
-        """
-        self._spend_of_today()
-        self._midnight_timer = async_track_point_in_time(
-            self.hass, self._async_midnight, self._day.utc_end
+    def _async_review_budget(self) -> None:
+        self._budget.async_review(
+            self.name,
+            self._tightest_budget(),
+            self.spent_today,
+            self._clock.today().utc_start,
         )
-        if self._zone_listener is None:
-            self._zone_listener = self.hass.bus.async_listen(
-                EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
-            )
 
     @callback
-    def _async_core_config_updated(self, _event: Event[Any]) -> None:
-        if (
-            self._midnight_timer is not None
-            and self._day.time_zone is not dt_util.get_default_time_zone()
-        ):
-            self._midnight_timer()
-            self._async_midnight(dt_util.utcnow())
-
-    @callback
-    def _async_midnight(self, _now: datetime) -> None:
-        self._midnight_timer = None
-        self._spend_of_today()
-        for entry_id in self._links:
-            self._async_check_budget(entry_id)
+    def _async_new_day(self) -> None:
+        """Midnight, or a time zone change: the budget counts another day."""
+        self._budget.figure_lost = False
+        self._async_review_budget()
         self._async_changed()
-        self._async_schedule_midnight()
 
     @callback
-    def _async_cancel_midnight(self) -> None:
-        if self._midnight_timer is not None:
-            self._midnight_timer()
-            self._midnight_timer = None
-        if self._zone_listener is not None:
-            self._zone_listener()
-            self._zone_listener = None
+    def _async_record_changed(self) -> None:
+        """Write the changed record soon (at once if no SMS user is left to wait for)."""
+        self._store.schedule_save(self._ledger, SPEND_SAVE_DELAY if self._links else 0)
 
-    async def async_load_spend(self) -> None:
-        """Read today's spend saved before a restart (once per run)."""
-        async with self._spend_loaded:
-            if self._spend_read:
+    async def async_load(self) -> None:
+        """Read the record saved before a restart (once per run); a damaged file is no stop."""
+        async with self._load_lock:
+            if self._loaded:
                 return
-            stored = await self._spend_store.async_load()
-            self._spend_read = True
-        today = self._spend_of_today()
-        today.parts += DailySpend.from_stored(stored, today.day).parts
+            ledger, lost = await self._store.async_load(dt_util.utcnow(), self.name)
+            self._loaded = True
+        self._ledger = ledger
+        ledger.on_change = self._async_record_changed
+        self._budget.figure_lost = lost
 
-    async def async_save_spend(self) -> None:
-        """Write today's spend now (an unload or a stop must not leave a write pending)."""
-        if self._spend_read:
-            self._spend_of_today()
-            await self._spend_store.async_save(self._spend_to_store())
+    async def async_save(self) -> None:
+        """Write the record now (an unload or a stop must not leave a write pending)."""
+        if self._loaded:
+            await self._store.async_save(self._ledger)
 
-    async def async_remove_spend(self) -> None:
-        """Delete the saved spend of an account no entry uses any more."""
-        await self._spend_store.async_remove()
-
-    @callback
-    def async_report_failure(self, entry_id: str, caller: Caller, reason: str) -> None:
-        """Raise the account's one failure issue: this failure replaces any earlier one."""
-        if entry_id not in self._links:
-            return
-        self.counters.failures_reported += 1
-        for linked_id in self._links:
-            if linked_id != entry_id:
-                ir.async_delete_issue(
-                    self.hass, DOMAIN, send_failed_issue_id(linked_id)
-                )
-        self._async_raise_issue(
-            send_failed_issue_id(entry_id),
-            "send_failed",
-            severity=ir.IssueSeverity.ERROR,
-            when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
-            caller=caller.name,
-            entity_id=caller.entity_id or "-",
-            reason=reason,
-        )
-
-    @callback
-    def _async_raise_issue(
-        self,
-        issue_id: str,
-        key: str,
-        severity: ir.IssueSeverity = ir.IssueSeverity.WARNING,
-        **placeholders: str,
-    ) -> None:
-        """Raise (or update) an issue that goes away by itself: nothing to fix in a flow."""
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=severity,
-            translation_key=key,
-            translation_placeholders={"account": self.name, **placeholders},
-        )
-
-
-def spend_storage_key(key: tuple[str, str]) -> str:
-    """Name the account's Store without writing its name in the file name."""
-    digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:16]
-    return f"{DOMAIN}.daily_spend.{digest}"
-
-
-def low_credit_issue_id(entry_id: str) -> str:
-    """Name the repair issue raised while an entry's account credit is below its threshold."""
-    return f"low_credit_{entry_id}"
-
-
-def daily_budget_issue_id(entry_id: str) -> str:
-    """Name the repair issue raised while an entry's daily budget refuses SMS."""
-    return f"daily_budget_{entry_id}"
-
-
-def send_failed_issue_id(entry_id: str) -> str:
-    """Name the repair issue of the last failed send an automation or a script made."""
-    return f"send_failed_{entry_id}"
-
-
-def entry_issue_ids(entry_id: str) -> tuple[str, ...]:
-    """Every repair issue an entry can have raised: all go when it is unloaded."""
-    return (
-        low_credit_issue_id(entry_id),
-        daily_budget_issue_id(entry_id),
-        send_failed_issue_id(entry_id),
-    )
-
-
-def failed_outcome(err: HomeAssistantError) -> Outcome:
-    """Whether the request behind a translated send error may have been sent."""
-    cause = err.__cause__
-    return outcome(cause) if isinstance(cause, Http2SmsError) else Outcome.NOT_SENT
+    async def async_remove_record(self) -> None:
+        """Delete the saved record of an account no entry uses any more."""
+        await self._store.async_remove()

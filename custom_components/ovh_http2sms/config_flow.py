@@ -23,6 +23,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -38,7 +39,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .account import async_get_account
+from .account import Outgoing, async_get_account
 from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
@@ -62,7 +63,7 @@ from .const import (
     REPLACE_OFF,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from .errors import Outcome, outcome
+from .errors import Outcome, failed_outcome
 from .http2sms import (
     DEFAULT_ENDPOINT,
     MAX_PARTS,
@@ -72,13 +73,13 @@ from .http2sms import (
     Http2SmsClient,
     Http2SmsConfigurationError,
     Http2SmsConnectionError,
-    Http2SmsError,
     Http2SmsResponseError,
     Http2SmsSenderNotFoundError,
     Http2SmsServiceError,
     Http2SmsTimeoutError,
     ProbeResult,
     SmsRequest,
+    layout,
     validate_endpoint,
 )
 from .options import (
@@ -88,6 +89,7 @@ from .options import (
     REPEAT_WINDOW_LIMIT,
     SmsOptions,
 )
+from .repairs import BUDGET_REACHED
 from .validation import (
     InvalidPhoneNumber,
     is_valid_sender,
@@ -354,39 +356,49 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
             except InvalidPhoneNumber as err:
                 errors[CONF_TEST_NUMBER] = err.reason
             else:
+                # The account's SMS like any other: in its turn, counted in its day.
                 account = async_get_account(
                     self.hass, self._data[CONF_ACCOUNT], self._data.get(CONF_ENDPOINT)
                 )
-                sequence = account.next_sequence()
                 try:
-                    result = await _client(self.hass, self._data).send(
-                        SmsRequest(
+                    delivery = await account.async_transmit_test(
+                        _client(self.hass, self._data),
+                        Outgoing(
                             recipients=(number.http2sms,),
-                            message=TEST_MESSAGE,
-                            sender=self._data[CONF_SENDER],
-                            coding=Encoding.UNICODE,
-                        )
+                            request=SmsRequest(
+                                recipients=(number.http2sms,),
+                                message=TEST_MESSAGE,
+                                sender=self._data[CONF_SENDER],
+                                coding=Encoding.UNICODE,
+                            ),
+                            parts=layout(TEST_MESSAGE, Encoding.UNICODE).parts,
+                            encoding=Encoding.UNICODE.value,
+                            allow_repeat=True,
+                        ),
                     )
-                except Exception as err:  # noqa: BLE001 - every failure becomes a form error
-                    if (
-                        isinstance(err, Http2SmsError)
-                        and outcome(err) is Outcome.UNKNOWN
-                    ):
+                except HomeAssistantError as err:
+                    if err.translation_key == BUDGET_REACHED:
+                        errors["base"] = BUDGET_REACHED
+                    elif failed_outcome(err) is Outcome.UNKNOWN:
                         # Submitting the form again could send a second SMS: say so instead.
                         return await self.async_step_test_sms_unknown()
-                    field, key = _error_key(err)
-                    self._reason = (
-                        err.reason if isinstance(err, Http2SmsServiceError) else ""
-                    )
-                    if key in ("invalid_auth", "sender_not_found"):
-                        return self._async_show_user_form({field: key}, self._data)
-                    errors["base"] = key
+                    else:
+                        cause = err.__cause__
+                        field, key = _error_key(
+                            cause if isinstance(cause, Exception) else err
+                        )
+                        self._reason = (
+                            cause.reason
+                            if isinstance(cause, Http2SmsServiceError)
+                            else ""
+                        )
+                        if key in ("invalid_auth", "sender_not_found"):
+                            return self._async_show_user_form({field: key}, self._data)
+                        errors["base"] = key
                 else:
-                    if result.credits_left is not None:
-                        account.async_record_credit(sequence, result.credits_left)
                     self._sent = {
                         "number": masked_number(number.http2sms),
-                        "credits": _credit_text(result.credits_left),
+                        "credits": _credit_text(delivery.credits_left),
                     }
                     return await self.async_step_test_sms_sent()
         return self.async_show_form(

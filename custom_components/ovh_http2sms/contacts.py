@@ -9,13 +9,12 @@ Home Assistant's country never sends it to someone else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import entity_registry as er
 
 from .const import (
     CONF_FLASH,
@@ -25,12 +24,11 @@ from .const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from .data import Http2SmsConfigEntry
 from .errors import validation_error
+from .repairs import async_show_contact_number
 from .send import SmsOrder, SmsReceipt, async_send
 from .validation import InvalidPhoneNumber, to_http2sms_number
-
-if TYPE_CHECKING:
-    from . import Http2SmsConfigEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +106,7 @@ async def async_send_to_contact(
             flash=contact.flash,
             no_stop=contact.no_stop,
             contacts=(entity_id,),
+            contact_numbers={contact.phone_number: entity_id},
         ),
         context,
     )
@@ -116,11 +115,6 @@ async def async_send_to_contact(
 def is_stored_number(number: str) -> bool:
     """Tell whether a contact's number is in http2sms form, so no country is needed to read it."""
     return number.startswith("00") and number.isascii() and number.isdigit()
-
-
-def contact_issue_id(subentry_id: str) -> str:
-    """Name the repair issue of a contact whose number must be fixed by hand."""
-    return f"contact_number_{subentry_id}"
 
 
 async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -153,23 +147,14 @@ async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> Non
 def async_check_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise a repair issue for each contact whose number must be fixed, withdraw the others."""
     for subentry in entry.subentries.values():
-        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT:
-            continue
-        issue_id = contact_issue_id(subentry.subentry_id)
-        if is_stored_number(subentry.data.get(CONF_PHONE_NUMBER, "")):
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
-            continue
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=True,
-            is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="contact_number_to_fix",
-            translation_placeholders={"contact": subentry.title},
-            data={"entry_id": entry.entry_id, "subentry_id": subentry.subentry_id},
-        )
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
+            async_show_contact_number(
+                hass,
+                entry.entry_id,
+                subentry.subentry_id,
+                subentry.title,
+                not is_stored_number(subentry.data.get(CONF_PHONE_NUMBER, "")),
+            )
 
 
 def _unknown_contact(entity_id: str) -> ServiceValidationError:

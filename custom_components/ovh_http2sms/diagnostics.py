@@ -9,8 +9,8 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from . import Http2SmsConfigEntry
 from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER
+from .data import Http2SmsConfigEntry
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -45,6 +45,7 @@ async def async_get_config_entry_diagnostics(
         "reachable": data.account.reachable,
         "runaway_guards": {
             "spent_today": data.account.spent_today,
+            "records_kept": data.account.records_kept,
             **asdict(data.account.counters),
         },
     }

@@ -1,20 +1,21 @@
-"""Devices of this integration: one per SMS account, one per contact reached through it."""
+"""The base entities: one device per SMS account, one per contact reached through it.
+
+The device info is built once, here; the platforms only say what their entities show.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
 
+from .account import SmsAccount
 from .const import CONF_ACCOUNT, CONF_PHONE_NUMBER, DOMAIN
 from .contacts import is_stored_number
+from .data import Http2SmsConfigEntry
 from .validation import masked_number
-
-if TYPE_CHECKING:
-    from . import Http2SmsConfigEntry
 
 MANUFACTURER = "OVHcloud"
 # Device models cannot be translated: these read the same in every language.
@@ -58,26 +59,44 @@ def async_register_account_device(
     )
 
 
-def contact_device_info(
-    entry: Http2SmsConfigEntry, subentry: ConfigSubentry
-) -> DeviceInfo:
-    """Return the device of a contact, linked to its account's device.
+class AccountEntity(Entity):
+    """An entity of the SMS account's device, which reads the account's figures."""
 
-    The device page shows the model id next to the model: the number, masked, so that a
-    contact can be told apart from another of the same name without revealing it.
-    """
-    number = subentry.data.get(CONF_PHONE_NUMBER, "")
-    return DeviceInfo(
-        identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
-        entry_type=DeviceEntryType.SERVICE,
-        manufacturer=MANUFACTURER,
-        model=CONTACT_MODEL,
-        model_id=masked_number(number) if is_stored_number(number) else None,
-        name=subentry.title,
-        # Registered at setup (async_register_account_device); raises ValueError if not.
-        via_device_id=dr.async_get_device_id_by_identifier(
-            entry.runtime_data.account.hass,
-            (DOMAIN, entry.entry_id),
-            config_entry_id=entry.entry_id,
-        ),
-    )
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: Http2SmsConfigEntry, key: str) -> None:
+        """Attach the entity to its account and its account's device."""
+        self._account: SmsAccount = entry.runtime_data.account
+        self._attr_unique_id = f"{entry.entry_id}_{key}"
+        self._attr_device_info = account_device_info(entry)
+
+
+class ContactEntity(Entity):
+    """An entity of a contact's device, linked to its account's device."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: Http2SmsConfigEntry, subentry: ConfigSubentry) -> None:
+        """Describe the contact's device.
+
+        The device page shows the model id next to the model: the number, masked, so that a
+        contact can be told apart from another of the same name without revealing it.
+        """
+        number = subentry.data.get(CONF_PHONE_NUMBER, "")
+        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer=MANUFACTURER,
+            model=CONTACT_MODEL,
+            model_id=masked_number(number) if is_stored_number(number) else None,
+            name=subentry.title,
+            # Registered at setup (async_register_account_device); raises ValueError if not.
+            via_device_id=dr.async_get_device_id_by_identifier(
+                entry.runtime_data.account.hass,
+                (DOMAIN, entry.entry_id),
+                config_entry_id=entry.entry_id,
+            ),
+        )

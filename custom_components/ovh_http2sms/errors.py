@@ -109,3 +109,9 @@ def translate(err: Http2SmsError) -> HomeAssistantError:
         case Http2SmsInvalidResponseError():
             return send_error("invalid_response")
     return send_error("unknown_error")
+
+
+def failed_outcome(err: HomeAssistantError) -> Outcome:
+    """Whether the request behind a translated send error may have been sent."""
+    cause = err.__cause__
+    return outcome(cause) if isinstance(cause, Http2SmsError) else Outcome.NOT_SENT

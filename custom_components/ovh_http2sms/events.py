@@ -14,8 +14,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
 
-from .account import failed_outcome
 from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .errors import failed_outcome
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_CONTACTS = "contacts"

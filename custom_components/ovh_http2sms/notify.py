@@ -10,10 +10,10 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import Http2SmsConfigEntry
 from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact, is_stored_number
-from .entity import contact_device_info
+from .data import Http2SmsConfigEntry
+from .entity import ContactEntity
 from .validation import formats_to_read, masked_number, preload_number_formats
 
 # Sends are queued and paced by the account, not by the entity platform.
@@ -46,18 +46,16 @@ async def async_setup_entry(
         )
 
 
-class ContactNotifyEntity(NotifyEntity):
+class ContactNotifyEntity(ContactEntity, NotifyEntity):
     """A contact: its phone number and how SMS should reach it (flash, STOP mention)."""
 
-    _attr_has_entity_name = True
     _attr_name = None
     _attr_translation_key = "contact"
     _attr_supported_features = NotifyEntityFeature.TITLE
 
     def __init__(self, entry: Http2SmsConfigEntry, subentry: ConfigSubentry) -> None:
         """Describe the contact from its subentry."""
-        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
-        self._attr_device_info = contact_device_info(entry, subentry)
+        super().__init__(entry, subentry)
         # What the entity's page shows: which number (masked) and how SMS reach it.
         number = subentry.data.get(CONF_PHONE_NUMBER, "")
         self._attr_extra_state_attributes = {

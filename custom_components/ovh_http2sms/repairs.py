@@ -1,11 +1,20 @@
-"""Repairs: fix a contact whose saved number cannot be read without a country."""
+"""Every repair issue of the integration, raised and withdrawn here, beside its fix flow.
+
+Issues that go away by themselves (low credit, daily budget, a failed send nobody saw, a lost
+spend figure) have nothing to fix in a flow; a contact whose number cannot be read is fixed
+with `ContactNumberRepairFlow`. Placeholders carry figures and names, never a phone number
+or a message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
@@ -13,8 +22,197 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .const import CONF_PHONE_NUMBER, CONF_REGION
+from .const import CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
 from .validation import InvalidPhoneNumber, parse_phone_number
+
+BUDGET_REACHED = "daily_budget_reached"
+SPEND_LOST = "daily_spend_lost"
+LOW_CREDIT = "low_credit"
+SEND_FAILED = "send_failed"
+CONTACT_NUMBER_TO_FIX = "contact_number_to_fix"
+
+
+def low_credit_issue_id(entry_id: str) -> str:
+    """Name the issue raised while an SMS user's account credit is below its threshold."""
+    return f"{LOW_CREDIT}_{entry_id}"
+
+
+def budget_issue_id(entry_id: str) -> str:
+    """Name the issue raised while the daily budget of this SMS user refuses SMS."""
+    return f"daily_budget_{entry_id}"
+
+
+def send_failed_issue_id(entry_id: str) -> str:
+    """Name the issue of the last failed send an automation or a script made."""
+    return f"{SEND_FAILED}_{entry_id}"
+
+
+def spend_lost_issue_id(account_digest: str) -> str:
+    """Name the issue of an account whose day's spend could not be read back."""
+    return f"{SPEND_LOST}_{account_digest}"
+
+
+def contact_issue_id(subentry_id: str) -> str:
+    """Name the issue of a contact whose number must be fixed by hand."""
+    return f"contact_number_{subentry_id}"
+
+
+@callback
+def _async_raise(
+    hass: HomeAssistant,
+    issue_id: str,
+    key: str,
+    severity: ir.IssueSeverity = ir.IssueSeverity.WARNING,
+    **placeholders: str,
+) -> None:
+    """Raise (or update) an issue that goes away by itself: nothing to fix in a flow."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=severity,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+@callback
+def async_show_low_credit(
+    hass: HomeAssistant,
+    entry_id: str,
+    account: str,
+    credit: Decimal | None,
+    threshold: Decimal,
+) -> None:
+    """Raise the low-credit issue while the credit is under the threshold, else withdraw it."""
+    issue_id = low_credit_issue_id(entry_id)
+    if credit is not None and threshold > 0 and credit < threshold:
+        _async_raise(
+            hass,
+            issue_id,
+            LOW_CREDIT,
+            account=account,
+            credits=f"{credit:f}",
+            threshold=f"{threshold:f}",
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_withdraw_low_credit(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw the low-credit issue of an SMS user that is no longer set up."""
+    ir.async_delete_issue(hass, DOMAIN, low_credit_issue_id(entry_id))
+
+
+@callback
+def async_raise_budget_reached(
+    hass: HomeAssistant, entry_id: str, account: str, budget: int, spent: int
+) -> None:
+    """Say that the daily budget of this SMS user refuses the account's SMS."""
+    _async_raise(
+        hass,
+        budget_issue_id(entry_id),
+        BUDGET_REACHED,
+        account=account,
+        budget=str(budget),
+        spent=str(spent),
+    )
+
+
+@callback
+def async_withdraw_budget_reached(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw the budget issue: SMS go out again (a new day, a raised budget)."""
+    ir.async_delete_issue(hass, DOMAIN, budget_issue_id(entry_id))
+
+
+@callback
+def async_raise_send_failed(
+    hass: HomeAssistant,
+    entry_id: str,
+    *,
+    others: Iterable[str],
+    account: str,
+    when: str,
+    caller: str,
+    entity_id: str | None,
+    reason: str,
+) -> None:
+    """Say that an automation's or a script's SMS failed, where nobody saw the error.
+
+    The account has one such issue: it replaces the one of any other SMS user of it.
+    """
+    for other in others:
+        if other != entry_id:
+            async_withdraw_send_failed(hass, other)
+    _async_raise(
+        hass,
+        send_failed_issue_id(entry_id),
+        SEND_FAILED,
+        ir.IssueSeverity.ERROR,
+        account=account,
+        when=when,
+        caller=caller,
+        entity_id=entity_id or "-",
+        reason=reason,
+    )
+
+
+@callback
+def async_withdraw_send_failed(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw the failure issue: an SMS of the account went out since."""
+    ir.async_delete_issue(hass, DOMAIN, send_failed_issue_id(entry_id))
+
+
+@callback
+def async_show_spend_lost(
+    hass: HomeAssistant, account_digest: str, account: str, lost: bool
+) -> None:
+    """Say that today's spend could not be read back while a budget counts on it."""
+    issue_id = spend_lost_issue_id(account_digest)
+    if lost:
+        _async_raise(hass, issue_id, SPEND_LOST, account=account)
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_show_contact_number(
+    hass: HomeAssistant,
+    entry_id: str,
+    subentry_id: str,
+    contact: str,
+    to_fix: bool,
+) -> None:
+    """Raise the fixable issue of a contact whose number must be fixed, or withdraw it."""
+    issue_id = contact_issue_id(subentry_id)
+    if not to_fix:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=CONTACT_NUMBER_TO_FIX,
+        translation_placeholders={"contact": contact},
+        data={"entry_id": entry_id, "subentry_id": subentry_id},
+    )
+
+
+@callback
+def async_withdraw_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw what an SMS user's issues said: it was removed or disabled."""
+    for issue_id in (
+        low_credit_issue_id(entry_id),
+        budget_issue_id(entry_id),
+        send_failed_issue_id(entry_id),
+    ):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 class ContactNumberRepairFlow(RepairsFlow):

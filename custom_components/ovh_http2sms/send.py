@@ -8,25 +8,25 @@ may have, and how many did not.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .account import Admission, SmsAccount, failed_outcome
+from .account import Delivery, Outgoing, SmsAccount
+from .caller import current_caller
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
-from .errors import Outcome, send_error, validation_error
+from .data import Http2SmsConfigEntry, Http2SmsData
+from .errors import validation_error
 from .events import async_fire_failed, async_fire_sent, async_load_logbook_texts
 from .http2sms import (
     Encoding,
-    Http2SmsClient,
     SmsLayout,
     SmsRequest,
     batch_recipients,
@@ -35,7 +35,7 @@ from .http2sms import (
     transliterate,
 )
 from .options import SmsOptions
-from .runaway import async_report_unseen_failure
+from .repairs import BUDGET_REACHED, async_raise_send_failed
 from .validation import (
     InvalidPhoneNumber,
     PhoneNumber,
@@ -48,26 +48,10 @@ from .validation import (
     parse_phone_number,
 )
 
-if TYPE_CHECKING:
-    from . import Http2SmsConfigEntry
-
 _LOGGER = logging.getLogger(__name__)
 
 # Numbers already read, per entry and region: a contact's next SMS needs no executor hop.
 KNOWN_NUMBERS_LIMIT = 1000
-
-
-@dataclass(slots=True)
-class Http2SmsData:
-    """What a loaded entry holds: its account's one object, its client, options and sender."""
-
-    account: SmsAccount
-    client: Http2SmsClient
-    options: SmsOptions
-    sender: str
-    known_numbers: dict[tuple[str, str | None], PhoneNumber] = field(
-        default_factory=dict
-    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +70,8 @@ class SmsOrder:
     coding: str | None = None
     # The contacts' notify entities among the numbers, for the event and the logbook.
     contacts: Sequence[str] = ()
+    # The stored number of each of those contacts: what was sent to whom is recorded.
+    contact_numbers: Mapping[str, str] = field(default_factory=dict)
     # A deliberate repeat: the repeat guard lets the same text to the same number through.
     allow_repeat: bool = False
 
@@ -105,16 +91,6 @@ class PreparedSms:
     encoding: Encoding
     replaced: tuple[tuple[str, str], ...]
     dropped: tuple[str, ...]
-
-    def requests_for(self, recipients: Sequence[str]) -> list[SmsRequest]:
-        """Return the same requests for only these recipients (those the repeat guard let through)."""
-        if tuple(recipients) == self.recipients:
-            return self.requests
-        template = self.requests[0]
-        return [
-            replace(template, recipients=batch)
-            for batch in batch_recipients(recipients)
-        ]
 
     def as_response(self) -> dict[str, Any]:
         """Return what a dry run answers: the figures of the send, without sending.
@@ -221,27 +197,32 @@ async def async_send(
     # Read before any await: the entry may be unloaded or removed while this send waits.
     data = entry.runtime_data
     await async_load_logbook_texts(hass)
+    delivery = Delivery()
     try:
         prepared = await async_prepare(hass, data, order)
-        admission = data.account.async_admit(
-            entry.entry_id,
-            data.options,
-            list(prepared.recipients),
-            prepared.text,
+        _LOGGER.debug(
+            "Sending %d part(s) in %s to %d recipient(s)%s",
             prepared.parts,
-            allow_repeat=order.allow_repeat,
+            prepared.encoding,
+            len(prepared.recipients),
+            f", replaced {len(prepared.replaced)} character(s)"
+            if prepared.replaced
+            else "",
         )
-        return await _async_send_prepared(
-            hass,
-            entry_id=entry.entry_id,
-            account=data.account,
-            prepared=prepared,
-            admission=admission,
-            order=order,
-            context=context,
+        await data.account.async_transmit(
+            entry.entry_id,
+            Outgoing(
+                recipients=prepared.recipients,
+                request=prepared.requests[0],
+                parts=prepared.parts,
+                encoding=prepared.encoding.value,
+                contacts=order.contact_numbers,
+                allow_repeat=order.allow_repeat,
+            ),
+            delivery,
         )
     except HomeAssistantError as err:
-        async_report_unseen_failure(hass, data.account, entry.entry_id, err)
+        _async_report_unseen_failure(hass, data.account, entry.entry_id, err)
         async_fire_failed(
             hass,
             entry_id=entry.entry_id,
@@ -251,89 +232,76 @@ async def async_send(
             context=context,
         )
         raise
-
-
-async def _async_send_prepared(
-    hass: HomeAssistant,
-    *,
-    entry_id: str,
-    account: SmsAccount,
-    prepared: PreparedSms,
-    admission: Admission,
-    order: SmsOrder,
-    context: Context | None,
-) -> SmsReceipt:
-    admitted, noted_at = admission.recipients, admission.noted_at
-    requests = prepared.requests_for(admitted) if admitted else []
-    _LOGGER.debug(
-        "Sending %d part(s) in %s to %d recipient(s) in %d request(s)%s",
-        prepared.parts,
-        prepared.encoding,
-        len(admitted),
-        len(requests),
-        f", replaced {len(prepared.replaced)} character(s)"
-        if prepared.replaced
-        else "",
-    )
-    receipt = SmsReceipt(
-        sms_ids=(),
-        credits_left=None,
+    finally:
+        if delivery.sent:
+            _async_fire_sent(hass, entry.entry_id, order, delivery, context)
+    return SmsReceipt(
+        sms_ids=_sms_ids(delivery),
+        credits_left=delivery.credits_left,
         parts=prepared.parts,
         encoding=prepared.encoding,
-        recipients=(),
+        recipients=tuple(sms.number for sms in delivery.sent),
         replaced=prepared.replaced,
         dropped=prepared.dropped,
-        requests=len(requests),
-        suppressed=tuple(admission.suppressed),
+        requests=delivery.requests,
+        suppressed=delivery.suppressed,
     )
-    try:
-        for index, request in enumerate(requests):
-            try:
-                result = await account.async_send(
-                    entry_id, request, prepared.parts, noted_at=noted_at
-                )
-            except (HomeAssistantError, asyncio.CancelledError) as err:
-                # The batches after a failed or cancelled one are never tried.
-                for untried in requests[index + 1 :]:
-                    account.async_not_sent(untried, noted_at)
-                if isinstance(err, asyncio.CancelledError) or not receipt.recipients:
-                    raise
-                unknown = (
-                    len(request.recipients)
-                    if failed_outcome(err) is Outcome.UNKNOWN
-                    else 0
-                )
-                raise send_error(
-                    "partially_sent",
-                    accepted=str(len(receipt.recipients)),
-                    unknown=str(unknown),
-                    not_sent=str(len(admitted) - len(receipt.recipients) - unknown),
-                    total=str(len(admitted)),
-                ) from err
-            receipt = replace(
-                receipt,
-                sms_ids=(*receipt.sms_ids, *result.sms_ids),
-                recipients=(*receipt.recipients, *request.recipients),
-                credits_left=result.credits_left
-                if result.credits_left is not None
-                else receipt.credits_left,
-            )
-    finally:
-        if receipt.recipients:
-            async_fire_sent(
-                hass,
-                entry_id=entry_id,
-                contacts=order.contacts,
-                recipients=len(receipt.recipients),
-                parts=receipt.parts,
-                encoding=receipt.encoding.value,
-                sms_ids=receipt.sms_ids,
-                credits_left=float(receipt.credits_left)
-                if receipt.credits_left is not None
-                else None,
-                context=context,
-            )
-    return receipt
+
+
+def _sms_ids(delivery: Delivery) -> tuple[str, ...]:
+    """Return the ids OVH gave, as the record kept them (checked against the request)."""
+    return tuple(sms.sms_id for sms in delivery.sent if sms.sms_id is not None)
+
+
+def _async_fire_sent(
+    hass: HomeAssistant,
+    entry_id: str,
+    order: SmsOrder,
+    delivery: Delivery,
+    context: Context | None,
+) -> None:
+    """Say what the record holds of this send: how many phones, how many parts each."""
+    first = delivery.sent[0]
+    async_fire_sent(
+        hass,
+        entry_id=entry_id,
+        contacts=order.contacts,
+        recipients=len(delivery.sent),
+        parts=first.parts,
+        encoding=first.encoding,
+        sms_ids=_sms_ids(delivery),
+        credits_left=float(delivery.credits_left)
+        if delivery.credits_left is not None
+        else None,
+        context=context,
+    )
+
+
+def _async_report_unseen_failure(
+    hass: HomeAssistant, account: SmsAccount, entry_id: str, err: HomeAssistantError
+) -> None:
+    """Report a failed send made by an automation or a script to its account.
+
+    A person who calls the action sees the error; an automation's error lands in a trace
+    nobody reads. A refusal by the daily budget has its own repair issue.
+    """
+    if (
+        err.translation_key == BUDGET_REACHED
+        or entry_id not in account.attached
+        or (caller := current_caller(hass)) is None
+    ):
+        return
+    account.counters.failures_reported += 1
+    async_raise_send_failed(
+        hass,
+        entry_id,
+        others=account.attached,
+        account=account.name,
+        when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
+        caller=caller.name,
+        entity_id=caller.entity_id,
+        reason=str(err),
+    )
 
 
 async def _async_recipients(

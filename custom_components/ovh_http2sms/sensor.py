@@ -1,6 +1,7 @@
 """The account's sensors: the credit its last reply reported, and the SMS parts spent today.
 
-Both figures are the account's (`account.py`); the sensors only show them.
+Both figures are the account's (`account.py`, which reads the spend from its record of what
+was sent); the sensors only show them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from . import Http2SmsConfigEntry
-from .entity import account_device_info
+from .data import Http2SmsConfigEntry
+from .entity import AccountEntity
 from .http2sms import read_credit
 
-# The sensor is pushed from send replies; it never polls.
+# The sensors are pushed by the account; they never poll.
 PARALLEL_UPDATES = 0
 
 CREDITS_DESCRIPTION = SensorEntityDescription(
@@ -47,22 +48,18 @@ async def async_setup_entry(
     async_add_entities([CreditSensor(entry), SpentTodaySensor(entry)])
 
 
-class CreditSensor(RestoreSensor):
+class CreditSensor(AccountEntity, RestoreSensor):
     """Credit left on the SMS account, as read from the last http2sms reply.
 
     http2sms reports the credit only in the reply to an SMS, so the sensor is unknown until the
     first SMS after installation, and restored from the last figure after a restart.
     """
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
     entity_description = CREDITS_DESCRIPTION
 
     def __init__(self, entry: Http2SmsConfigEntry) -> None:
         """Attach the sensor to its account."""
-        self._account = entry.runtime_data.account
-        self._attr_unique_id = f"{entry.entry_id}_{CREDITS_DESCRIPTION.key}"
-        self._attr_device_info = account_device_info(entry)
+        super().__init__(entry, CREDITS_DESCRIPTION.key)
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -104,22 +101,18 @@ class CreditSensor(RestoreSensor):
         self.async_write_ha_state()
 
 
-class SpentTodaySensor(SensorEntity):
+class SpentTodaySensor(AccountEntity, SensorEntity):
     """SMS parts spent on the account since local midnight, as the daily budget counts them.
 
-    The account saves the figure itself (the budget must survive a restart even if this
+    The account saves its record itself (the budget must survive a restart even if this
     sensor is disabled), so the sensor restores nothing.
     """
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
     entity_description = SPENT_TODAY_DESCRIPTION
 
     def __init__(self, entry: Http2SmsConfigEntry) -> None:
         """Attach the sensor to its account."""
-        self._account = entry.runtime_data.account
-        self._attr_unique_id = f"{entry.entry_id}_{SPENT_TODAY_DESCRIPTION.key}"
-        self._attr_device_info = account_device_info(entry)
+        super().__init__(entry, SPENT_TODAY_DESCRIPTION.key)
 
     @override
     async def async_added_to_hass(self) -> None:

@@ -66,11 +66,12 @@ SEND_SMS_SCHEMA = probatio.Schema(
 
 def _contact_numbers(
     hass: HomeAssistant, entry_id: str, entity_ids: list[str]
-) -> list[str]:
-    """Return the phone numbers of contact entities, which must belong to the chosen account."""
-    return [
-        get_contact(hass, entity_id, entry_id).phone_number for entity_id in entity_ids
-    ]
+) -> dict[str, str]:
+    """Return the stored number of each contact entity, which must belong to the account."""
+    return {
+        get_contact(hass, entity_id, entry_id).phone_number: entity_id
+        for entity_id in entity_ids
+    }
 
 
 @callback
@@ -97,8 +98,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     if entry_id is None and len(hass.config_entries.async_loaded_entries(DOMAIN)) > 1:
         raise validation_error("choose_account")
     entry = service.async_get_config_entry(hass, DOMAIN, entry_id)
-    numbers = list(call.data[ATTR_RECIPIENTS])
-    numbers += _contact_numbers(hass, entry.entry_id, call.data[ATTR_CONTACTS])
+    contact_numbers = _contact_numbers(hass, entry.entry_id, call.data[ATTR_CONTACTS])
+    numbers = [*call.data[ATTR_RECIPIENTS], *contact_numbers]
     coding = call.data[ATTR_CODING]
     order = SmsOrder(
         numbers=numbers,
@@ -112,6 +113,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         sender_for_response=call.data[ATTR_SENDER_FOR_RESPONSE],
         coding=None if coding == CODING_AUTO else coding,
         contacts=tuple(call.data[ATTR_CONTACTS]),
+        contact_numbers=contact_numbers,
         allow_repeat=call.data[ATTR_ALLOW_REPEAT],
     )
     if call.data[ATTR_DRY_RUN]:

@@ -43,7 +43,7 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     REPLACE_LOOKALIKES,
 )
-from custom_components.ovh_http2sms.runaway import RecentSms, sms_digest
+from custom_components.ovh_http2sms.ledger import Ledger
 from http2sms_simulator import Fault, FaultKind
 from tests.conftest import ACCOUNT
 
@@ -318,44 +318,6 @@ async def test_an_sms_cancelled_while_queued_is_no_repeat(
         response = await async_send_sms(hass, recipients=numbers, message="Water leak")
         assert response["suppressed"] == []
         assert len(sim.outbox) == 1 + 1 + 150
-
-
-def test_the_memory_is_bounded_and_keeps_only_hashes() -> None:
-    """The guard remembers only the latest SMS, as hashes with no number or text in them."""
-    recent = RecentSms(limit=3)
-    now = dt_util.utcnow()
-    window = timedelta(minutes=2)
-    for index in range(5):
-        recent.remember(sms_digest(ALICE, f"Alarm {index}"), now)
-    assert len(recent) == 3
-    assert not recent.is_recent(sms_digest(ALICE, "Alarm 0"), now, window)
-    assert recent.is_recent(sms_digest(ALICE, "Alarm 4"), now, window)
-    kept = b"".join(recent._sent_at)
-    assert b"Alarm" not in kept
-    assert ALICE.encode() not in kept
-    # A clock set back a little still sees the repeat; set back by hours, it does not
-    # suppress for as long as it was off.
-    assert recent.is_recent(
-        sms_digest(ALICE, "Alarm 4"), now - timedelta(seconds=30), window
-    )
-    assert not recent.is_recent(
-        sms_digest(ALICE, "Alarm 4"), now - timedelta(hours=1), window
-    )
-
-
-def test_a_failed_send_takes_back_only_its_own_note() -> None:
-    """Forgetting a send that reached nobody keeps the note a later send made of the pair."""
-    recent = RecentSms()
-    digest = sms_digest(ALICE, "Smoke")
-    window = timedelta(minutes=2)
-    failed = dt_util.utcnow()
-    repeated = failed + timedelta(seconds=1)
-    recent.remember(digest, failed)
-    recent.remember(digest, repeated)
-    recent.forget(digest, failed)
-    assert recent.is_recent(digest, repeated, window)
-    recent.forget(digest, repeated)
-    assert not recent.is_recent(digest, repeated, window)
 
 
 # --- The daily budget -----------------------------------------------------------------------
@@ -670,10 +632,8 @@ async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
             for (domain, issue_id) in ir.async_get(hass).issues
             if domain == DOMAIN
         ] == []
-        # The account's last SMS user is gone: so is its saved spend.
-        assert not [
-            key for key in hass_storage if key.startswith(f"{DOMAIN}.daily_spend")
-        ]
+        # The account's last SMS user is gone: so is its saved record.
+        assert not [key for key in hass_storage if key.startswith(f"{DOMAIN}.sent")]
 
 
 # --- Today's spend --------------------------------------------------------------------------
@@ -688,11 +648,17 @@ def _parts_sent_today(sim: ObservedSimulator) -> int:
     )
 
 
-def _saved_spend(hass_storage: dict[str, Any]) -> list[dict[str, Any]]:
+def _saved_spend(hass_storage: dict[str, Any]) -> list[int]:
+    """Today's parts, as each saved record of an account reads back."""
     return [
-        value["data"]
+        Ledger.from_stored(value["data"], now=dt_util.utcnow())[0].spent_in(
+            dt_util.as_utc(dt_util.start_of_local_day()),
+            dt_util.as_utc(
+                dt_util.start_of_local_day(dt_util.now().date() + timedelta(days=1))
+            ),
+        )
         for key, value in hass_storage.items()
-        if key.startswith(f"{DOMAIN}.daily_spend.")
+        if key.startswith(f"{DOMAIN}.sent.")
     ]
 
 
@@ -714,7 +680,7 @@ async def test_a_steady_stream_of_sms_does_not_put_off_saving_the_spend(
             if (alert + 1) * every > SPEND_SAVE_DELAY:
                 # Written while SMS go on: a crash now would lose only the latest.
                 [saved] = _saved_spend(hass_storage)
-                assert saved["parts"] >= alert
+                assert saved >= alert
 
 
 @TICKING_CLOCK
@@ -743,8 +709,7 @@ async def test_the_spend_sensor_is_the_outbox_of_the_day_across_a_restart(
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
         hass.data.pop(ACCOUNTS)
-        [stored] = _saved_spend(hass_storage)
-        assert stored == {"day": dt_util.now().date().isoformat(), "parts": 5}
+        assert _saved_spend(hass_storage) == [5]
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         assert int(hass.states.get(SPENT_SENSOR).state) == 5
@@ -801,22 +766,28 @@ async def test_the_budget_starts_again_at_local_midnight_whatever_summer_time(
 
 @TICKING_CLOCK
 async def test_a_time_zone_change_moves_the_day_the_budget_counts(
-    hass: HomeAssistant, socket_enabled: None
+    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Moved to a time zone where tomorrow has begun, the budget counts that new day."""
+    """Moved to a time zone where tomorrow has begun since, the budget counts that new day.
+
+    What was sent before that zone's midnight is another day there; what was sent after it
+    would count (a local day is a stretch of time, whatever the zone).
+    """
     await hass.config.async_set_time_zone("Europe/Paris")
     async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, entry):
+        # 20:00 UTC: 21:00 in Paris, 23:00 in Moscow.
         await async_notify(hass, "notify.alice", "Paris evening")
+        freezer.move_to("2026-11-30 21:30:00+00:00")
         with pytest.raises(HomeAssistantError):
             await async_notify(hass, "notify.alice", "Still Paris")
-        # 20:00 UTC is 05:00 on the next day in Tokyo.
-        await hass.config.async_set_time_zone("Asia/Tokyo")
-        await async_notify(hass, "notify.alice", "Tokyo morning")
+        # 21:30 UTC is 00:30 on the next day in Moscow.
+        await hass.config.async_set_time_zone("Europe/Moscow")
+        await async_notify(hass, "notify.alice", "Moscow, after midnight")
         assert (
             entry.runtime_data.account.spend_day_start == dt_util.start_of_local_day()
         )
         with pytest.raises(HomeAssistantError):
-            await async_notify(hass, "notify.alice", "Still Tokyo")
+            await async_notify(hass, "notify.alice", "Still Moscow")
         assert len(sim.outbox) == 2
 
 
@@ -830,8 +801,9 @@ async def test_the_spend_sensor_follows_a_time_zone_change_at_once(
         await async_notify(hass, "notify.alice", "Paris evening")
         assert hass.states.get(SPENT_SENSOR).state == "1"
 
-        # 20:00 UTC is 05:00 on the next day in Tokyo: no SMS needed to show it.
-        await hass.config.async_update(time_zone="Asia/Tokyo")
+        # 21:30 UTC is 00:30 on the next day in Moscow: no SMS needed to show it.
+        freezer.move_to("2026-11-30 21:30:00+00:00")
+        await hass.config.async_update(time_zone="Europe/Moscow")
         await hass.async_block_till_done()
         state = hass.states.get(SPENT_SENSOR)
         assert state.state == "0"
@@ -839,7 +811,8 @@ async def test_the_spend_sensor_follows_a_time_zone_change_at_once(
             state.attributes["last_reset"] == dt_util.start_of_local_day().isoformat()
         )
 
-        await async_notify(hass, "notify.alice", "Tokyo morning")
+        await async_notify(hass, "notify.alice", "Moscow night")
+        assert hass.states.get(SPENT_SENSOR).state == "1"
         await _next_local_day(hass, freezer)
         state = hass.states.get(SPENT_SENSOR)
         assert state.state == "0"
@@ -985,5 +958,4 @@ async def test_a_reply_after_the_last_unload_is_saved_at_once(
         assert await hass.config_entries.async_unload(entry.entry_id)
         await on_the_wire
         await hass.async_block_till_done()
-        [stored] = _saved_spend(hass_storage)
-        assert stored["parts"] == 1
+        assert _saved_spend(hass_storage) == [1]

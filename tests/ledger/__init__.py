@@ -1,0 +1,1 @@
+"""Tests for the record of what was sent (no Home Assistant)."""

@@ -1,0 +1,300 @@
+"""The stored form: compact, versioned, bounded, and no file can break the ledger."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+from typing import Any
+
+import pytest
+
+from custom_components.ovh_http2sms.ledger import (
+    KEEP,
+    SMS_LIMIT,
+    STORED_VERSION,
+    Ledger,
+    old_spend_day,
+)
+
+from .conftest import ALICE, BOB, NOW, PARIS, admit, day_of, recipient, send
+
+TODAY = day_of(NOW, PARIS)
+
+
+def _saved() -> dict[str, Any]:
+    """A saved ledger: one SMS of two parts to Alice with an id, a budget note."""
+    ledger = Ledger()
+    admit(ledger, [recipient(ALICE, contact="notify.alice")], parts=2).accepted(
+        [ALICE], ["1001"], NOW
+    )
+    ledger.note_budget("entry_a", 5)
+    return ledger.as_stored()
+
+
+def _usable(ledger: Ledger) -> None:
+    """An SMS still goes out after the file was read, and the ledger can be saved again."""
+    reservation = admit(ledger, [recipient("0033600000000", "Still works")])
+    assert reservation.admitted
+    reservation.accepted(["0033600000000"], ["x-usable"], NOW)
+    json.dumps(ledger.as_stored(), allow_nan=False).encode()
+
+
+def test_the_layout_is_versioned_and_compact() -> None:
+    stored = _saved()
+
+    assert stored["version"] == STORED_VERSION
+    assert stored["budgets"] == {"entry_a": 5}
+    (row,) = stored["records"]
+    assert isinstance(row, list)
+    assert all(isinstance(value, str | int | None) for value in row)
+    assert ALICE in row
+    identity = recipient(ALICE).identity.hex()
+    assert identity in row
+    assert len(json.dumps(stored)) < 300
+
+
+def test_a_future_version_is_read_as_far_as_understood() -> None:
+    stored = _saved() | {"version": STORED_VERSION + 1, "replies": [1, 2, 3]}
+    stored["records"][0].append("a field of tomorrow")
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["version"]
+    assert ledger.spent_in(*TODAY) == 2
+    assert ledger.find("1001") is not None
+    _usable(ledger)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        0,
+        "ledger",
+        [],
+        {},
+        {"version": "1"},
+        {"version": 0},
+        {"version": 1.0},
+        {"version": True},
+    ],
+    ids=repr,
+)
+def test_what_is_not_a_ledger_is_dropped_with_one_word(data: object) -> None:
+    ledger, problems = Ledger.from_stored(data, now=NOW)
+
+    assert problems == ["layout"]
+    _usable(ledger)
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [1e300, float("nan"), float("inf"), -1, 10**30, "5", True, None],
+    ids=repr,
+)
+def test_a_hostile_bucket_is_dropped(parts: object) -> None:
+    stored = _saved()
+    stored["buckets"].append([stored["buckets"][0][0] + 1, parts])
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["buckets"]
+    assert ledger.spent_in(*TODAY) == 2
+    _usable(ledger)
+
+
+def test_lost_buckets_are_rebuilt_from_the_records() -> None:
+    stored = _saved()
+    del stored["buckets"]
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["buckets"]
+    assert ledger.spent_in(*TODAY) == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (0, ""),
+        (0, 33612345678),
+        (0, "\ud800"),
+        (0, "0" * 1000),
+        (3, 0),
+        (3, 1e300),
+        (3, 256),
+        (4, "utf-8"),
+        (5, "zz" * 16),
+        (5, "ab"),
+        (6, float("nan")),
+        (6, float("inf")),
+        (6, -1e300),
+        (6, 1e300),
+        (6, "yesterday"),
+        (6, "2026-06-15T10:00:00"),
+        (6, "\ud800" * 5),
+        (7, "soon"),
+        (10, 2),
+        (10, 0.5),
+        (11, "exploded"),
+        (12, [1]),
+    ],
+    ids=repr,
+)
+def test_a_hostile_record_is_dropped(field: int, value: object) -> None:
+    stored = _saved()
+    stored["records"][0][field] = value
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert ledger.records() == ()
+    assert ledger.spent_in(*TODAY) == 2
+    _usable(ledger)
+
+
+def test_times_may_be_written_as_iso_strings() -> None:
+    stored = _saved()
+    stored["records"][0][6] = NOW.isoformat()
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == []
+    assert ledger.records()[0].sent_at == NOW
+
+
+def test_a_record_further_ahead_than_keep_is_a_broken_clock() -> None:
+    stored = _saved()
+    stored["records"][0][6] += int((KEEP + timedelta(minutes=1)).total_seconds())
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert ledger.records() == ()
+
+
+def test_a_record_ahead_but_within_keep_is_kept() -> None:
+    stored = _saved()
+    stored["records"][0][6] += int((KEEP - timedelta(minutes=1)).total_seconds())
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == []
+    assert len(ledger.records()) == 1
+
+
+def test_what_expired_is_forgotten_without_a_problem() -> None:
+    later = NOW + KEEP + timedelta(hours=1)
+
+    ledger, problems = Ledger.from_stored(_saved(), now=later)
+
+    assert problems == []
+    assert ledger.records() == ()
+    assert ledger.spent_in(*TODAY) == 0
+
+
+def test_more_records_than_the_limit_keep_the_newest() -> None:
+    stored = _saved()
+    row = stored["records"][0]
+    stored["records"] = [[*row[:9], str(n), *row[10:]] for n in range(SMS_LIMIT + 10)]
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert len(ledger.records()) == SMS_LIMIT
+    assert ledger.find(str(SMS_LIMIT + 9)) is not None
+    assert ledger.find("0") is None
+
+
+def test_a_huge_list_of_buckets_is_cut() -> None:
+    stored = _saved()
+    key = stored["buckets"][0][0]
+    stored["buckets"] = [[key - n, 1] for n in range(100_000)]
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["buckets"]
+    assert ledger.spent_in(*TODAY) <= 96
+
+
+def test_a_repeated_bucket_and_a_repeated_id_are_problems() -> None:
+    stored = _saved()
+    stored["buckets"].append(list(stored["buckets"][0]))
+    stored["records"].append(list(stored["records"][0]))
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert sorted(problems) == ["buckets", "records"]
+    assert ledger.spent_in(*TODAY) == 2
+    assert len(ledger.records()) == 2
+
+
+@pytest.mark.parametrize(
+    "budgets",
+    [{"entry_a": -1}, {"entry_a": 1e300}, {"entry_a": "5"}, {"x" * 65: 5}, [5]],
+    ids=repr,
+)
+def test_a_hostile_budget_note_is_dropped(budgets: object) -> None:
+    stored = _saved() | {"budgets": budgets}
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["budgets"]
+    assert ledger.budget_seen("entry_a") is None
+
+
+def test_the_previous_spend_file_of_another_day_books_nothing() -> None:
+    data = {"day": "2026-06-14", "parts": 7}
+
+    ledger, problems = Ledger.from_old_spend(data, None, NOW)
+
+    assert old_spend_day(data) is not None
+    assert problems == []
+    assert ledger.spent_in(*TODAY) == 0
+
+
+@pytest.mark.parametrize("parts", [1e300, -1, "7", None, float("nan"), 10**20])
+def test_a_hostile_previous_spend_file_is_one_problem(parts: object) -> None:
+    ledger, problems = Ledger.from_old_spend(
+        {"day": "2026-06-15", "parts": parts}, TODAY[0], NOW
+    )
+
+    assert problems == ["old_spend"]
+    _usable(ledger)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"day": "2026-13-45", "parts": 1},
+        {"day": 20260615, "parts": 1},
+        {"day": "\ud800" * 10, "parts": 1},
+        {"version": 1, "day": "2026-06-15", "parts": 1},
+        {"day": "2026-06-15"},
+        [],
+    ],
+    ids=repr,
+)
+def test_what_is_not_a_previous_spend_file_has_no_day(data: object) -> None:
+    assert old_spend_day(data) is None
+
+
+def test_the_previous_spend_file_is_not_a_ledger() -> None:
+    _ledger, problems = Ledger.from_stored({"day": "2026-06-15", "parts": 3}, now=NOW)
+
+    assert problems == ["layout"]
+
+
+def test_a_saved_ledger_with_open_and_settled_sms_reads_back_whole() -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE)])
+    admit(ledger, [recipient(BOB)], parts=3)
+
+    again, problems = Ledger.from_stored(ledger.as_stored(), now=NOW)
+
+    assert problems == []
+    assert again.spent_in(*TODAY) == 4
+    assert [(r.number, r.outcome_known) for r in again.records()] == [
+        (ALICE, True),
+        (BOB, False),
+    ]
