@@ -9,7 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER
+from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER, WEBHOOK_DATA
 from .data import Http2SmsConfigEntry
 
 TO_REDACT = {
@@ -19,6 +19,7 @@ TO_REDACT = {
     CONF_PHONE_NUMBER,
     "unique_id",
     "title",
+    *WEBHOOK_DATA,
 }
 
 
@@ -48,4 +49,5 @@ async def async_get_config_entry_diagnostics(
             "records_kept": data.account.records_kept,
             **asdict(data.account.counters),
         },
+        "callbacks": asdict(data.account.callbacks),
     }
