@@ -32,8 +32,6 @@ from .webhook import async_register_webhook
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
-# The contacts' notify entities come first: their delivery sensors find them by entity id.
-_PLATFORMS_AFTER_NOTIFY = [p for p in PLATFORMS if p is not Platform.NOTIFY]
 # How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
 SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -105,13 +103,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
         account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
     )
     account.async_attach(entry, client, options)
+    # Before the update listener: a copied entry's id, already served, is replaced here.
+    async_register_webhook(hass, entry)
     async_register_account_device(hass, entry)
     async_check_contacts(hass, entry)
     await async_load_logbook_texts(hass)
-    await hass.config_entries.async_forward_entry_setups(entry, [Platform.NOTIFY])
-    await hass.config_entries.async_forward_entry_setups(entry, _PLATFORMS_AFTER_NOTIFY)
+    # The contacts' notify entities come first: their delivery sensors find them by entity id.
+    for platforms in (
+        [p for p in PLATFORMS if p is Platform.NOTIFY],
+        [p for p in PLATFORMS if p is not Platform.NOTIFY],
+    ):
+        await hass.config_entries.async_forward_entry_setups(entry, platforms)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
-    async_register_webhook(hass, entry)
     return True
 
 
