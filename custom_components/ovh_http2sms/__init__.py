@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import async_get_account
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
-from .contacts import async_check_contacts, async_migrate_contacts
+from .contacts import async_migrate_contacts, async_show_contacts_to_fix
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
 from .events import async_load_logbook_texts
@@ -106,7 +106,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     # Before the update listener: a copied entry's id, already served, is replaced here.
     async_register_webhook(hass, entry)
     async_register_account_device(hass, entry)
-    async_check_contacts(hass, entry)
+    async_show_contacts_to_fix(hass, entry)
     await async_load_logbook_texts(hass)
     # The contacts' notify entities come first: their delivery sensors find them by entity id.
     for platforms in (

@@ -283,14 +283,16 @@ class SmsAccount:
         Return whether the account was forgotten (its saved record can go too).
         """
         self._refuse(entry_id)
-        self._ledger.forget_entry(entry_id)
         repairs.async_withdraw_entry_issues(self.hass, entry_id)
         self._budget.async_forget(entry_id)
-        self._async_review_budget()
         if not self._links and not self._pacer.waiting() and not self._pacer.running:
+            # The record goes with the account: no save may be scheduled after its removal.
+            self._ledger.on_change = None
             self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
             self._budget.async_withdraw_all(self.name)
             return True
+        self._ledger.forget_entry(entry_id)
+        self._async_review_budget()
         return False
 
     @callback
@@ -439,7 +441,9 @@ class SmsAccount:
         finally:
             # What was never tried (a failure, a cancellation, a refusal) reached nobody.
             reservation.close()
-            self._async_changed()
+            if len(delivery.sent) != len(delivery.admitted):
+                # The spend changed without an acceptance telling the sensors.
+                self._async_changed()
 
     async def _async_request_in_turn(
         self,
