@@ -128,7 +128,7 @@ async def _async_handle(
 ) -> None:
     """Read, parse and hand over one callback; never raise, whatever arrives."""
     account = entry.runtime_data.account
-    counters = account.callbacks
+    counters = account.deliveries.counters
     if not bucket.take():
         counters.dropped_by_rate += 1
         return
@@ -138,7 +138,7 @@ async def _async_handle(
     if fields is None:
         counters.garbage += 1
     elif (report := parse_delivery_report(fields)) is not None:
-        account.async_report(report, entry.entry_id)
+        account.deliveries.async_report(report, entry.entry_id)
     elif (incoming := parse_incoming_sms(fields)) is not None:
         async_receive(hass, account, entry.entry_id, incoming)
     else:
