@@ -16,13 +16,14 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from aiohttp.test_utils import TestClient
-from homeassistant.components import conversation
+from homeassistant.components import conversation, webhook as ha_webhook
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from homeassistant.util.aiohttp import MockRequest
 from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -108,6 +109,7 @@ async def _reply(
     *,
     sms_id: str = "900001",
     in_query: bool = False,
+    tag: str = "",
 ) -> None:
     """Call the webhook as "Call a CGI" does: a form POST (or the same fields in the query)."""
     fields = {
@@ -116,7 +118,7 @@ async def _reply(
         "message": message,
         "keyword": message.split(maxsplit=1)[0] if message.split() else "",
         "shortcode": "38xxx",
-        "tag": "",
+        "tag": tag,
     }
     if in_query:
         response = await client.post(_url(entry), params=fields)
@@ -318,6 +320,10 @@ async def test_a_report_after_a_restart_matches_an_sms_sent_before_it(
     await _restart(hass, [init_integration])
     assert hass.states.get(sensor).state == "delivered"
 
+    # The next SMS is the last one: nothing is known of it yet.
+    await _sent_to_alice(hass, "After the restart")
+    assert hass.states.get(sensor).state == "unknown"
+
 
 async def test_get_and_post_both_carry_a_report(
     hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
@@ -382,16 +388,25 @@ async def test_a_reply_from_a_stranger_has_no_contact(
     """A number that is no contact: the event says so; its number is in international form."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     await _reply(
-        client, init_integration, "0798765432", "Who is this?", in_query=in_query
+        client,
+        init_integration,
+        "0798765432",
+        "Who is this?",
+        in_query=in_query,
+        tag="call 0612345678",
     )
     await hass.async_block_till_done()
     [event] = received
     assert event.data["sender"] == STRANGER
     assert event.data["contact"] is None
     assert event.data["in_reply_to"] is None
+    assert event.data["tag"] == "call 0612345678"
     state = hass.states.get(_received_entity(hass))
     assert state.attributes["contact"] is None
     assert state.attributes["sender_last_digits"] == "32"
+    assert state.attributes["tag"] is None
+    assert "Who" not in str(state.attributes)
+    assert "0612345678" not in str(state.attributes)
 
 
 async def test_a_reply_of_1600_unicode_characters_is_received(
@@ -568,6 +583,83 @@ async def test_two_sms_users_share_reports_and_replies(
         for entry in (first, second):
             assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+async def test_a_copied_entry_gets_its_own_url(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A second SMS user saved with the first one's data still sets up, with a URL of its own."""
+    async with observed_simulator(_two_users_state()) as sim:
+        first = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
+        webhook_id = first.data[CONF_WEBHOOK_ID]
+        second = await async_setup(
+            hass,
+            MockConfigEntry(
+                domain=DOMAIN,
+                entry_id=SECOND_ENTRY_ID,
+                title=ACCOUNT,
+                unique_id=entry_unique_id(ACCOUNT, SECOND_LOGIN),
+                data={
+                    **first.data,
+                    CONF_LOGIN: SECOND_LOGIN,
+                    "password": SECOND_PASSWORD,
+                },
+                version=1,
+                minor_version=3,
+            ),
+        )
+        assert second.state is ConfigEntryState.LOADED
+        assert first.data[CONF_WEBHOOK_ID] == webhook_id
+        assert second.data[CONF_WEBHOOK_ID] != webhook_id
+        client = await hass_client_no_auth()
+        received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+        await _reply(client, first, STRANGER, "To the first")
+        await _reply(client, second, STRANGER, "To the second")
+        await hass.async_block_till_done()
+        assert [event.data["entry_id"] for event in received] == [
+            ENTRY_ID,
+            SECOND_ENTRY_ID,
+        ]
+        for entry in (first, second):
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+async def test_home_assistant_cloud_s_requests_are_read_the_same(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A cloudhook hands the request over as a MockRequest: reports and replies still read."""
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    sms_id = await _sent_to_alice(hass, "Through the cloud")
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
+    response = await ha_webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"",
+            mock_source="cloud",
+            method="GET",
+            query_string=f"id={sms_id}&description=1",
+        ),
+    )
+    assert response.status == 200
+    response = await ha_webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"id=5&senderid=%2B33612345678&message=OK",
+            mock_source="cloud",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert [event.data["status"] for event in deliveries] == ["delivered"]
+    assert [event.data["contact"] for event in received] == ["notify.alice"]
 
 
 # --- The notify entity's last message --------------------------------------------------------
