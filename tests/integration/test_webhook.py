@@ -580,6 +580,10 @@ async def test_two_sms_users_share_reports_and_replies(
         assert hass.states.get(_delivery_sensor(hass)).state == "delivered"
         assert [event.data["contact"] for event in received] == ["notify.alice"]
         assert [event.data["in_reply_to"] for event in received] == [sms_id]
+        # The reply is the account's: each SMS user's "SMS received" entity shows it.
+        for entry_id in (ENTRY_ID, SECOND_ENTRY_ID):
+            state = hass.states.get(_received_entity(hass, entry_id))
+            assert state.attributes["contact"] == "notify.alice"
         for entry in (first, second):
             assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
@@ -763,8 +767,14 @@ _FIELD_NAMES = st.sampled_from(
         "tag",
     ]
 )
+_REAL_ID = "real"
 _FIELDS = st.lists(
-    st.tuples(_FIELD_NAMES | st.text(max_size=8), st.text(max_size=40)), max_size=8
+    st.tuples(
+        _FIELD_NAMES | st.text(max_size=8),
+        st.sampled_from([_REAL_ID, "0", "1", "2", "16", "+33612345678"])
+        | st.text(max_size=40),
+    ),
+    max_size=8,
 )
 
 
@@ -774,7 +784,11 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
     client: TestClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Arbitrary queries and forms: always 200; an event only for a well-formed callback."""
+    """Arbitrary queries and forms: always 200; an event only for a well-formed callback.
+
+    One SMS was really sent: its id is among the values drawn, so a report can match it.
+    """
+    sms_id = await _sent_to_alice(hass, "The one real SMS")
     events: list[Event] = []
     hass.bus.async_listen(EVENT_SMS_DELIVERY, events.append)
     hass.bus.async_listen(EVENT_SMS_RECEIVED, events.append)
@@ -785,7 +799,9 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
         encoded = [
             (
                 name.encode("utf-8", "replace").decode(),
-                value.encode("utf-8", "replace").decode(),
+                (sms_id if value == _REAL_ID else value)
+                .encode("utf-8", "replace")
+                .decode(),
             )
             for name, value in fields
         ]
@@ -808,7 +824,10 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
         if not well_formed:
             assert events == []
         for event in events:
-            assert event.event_type == EVENT_SMS_RECEIVED
+            if event.event_type == EVENT_SMS_DELIVERY:
+                assert event.data["sms_id"] == sms_id
+                assert {"description", "dlr"} & names and ("id", sms_id) in encoded
+                assert event.data["contact"] == "notify.alice"
 
     @given(_FIELDS, st.booleans())
     def property_holds(fields: list[tuple[str, str]], as_form: bool) -> None:
