@@ -466,6 +466,7 @@ async def test_a_flood_is_dropped_beyond_the_rate_and_counted(
     init_integration: MockConfigEntry,
     client: TestClient,
     hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A leaked URL cannot fill the recorder: past the burst, replies are dropped."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
@@ -487,6 +488,9 @@ async def test_a_flood_is_dropped_beyond_the_rate_and_counted(
     figures = await _figures(hass, hass_client, init_integration)
     assert figures["replies"] == len(received)
     assert figures["dropped_by_rate"] == 2 * flood - len(received)
+    # Said once, without the URL.
+    [warning] = [r for r in caplog.records if "faster than" in r.getMessage()]
+    assert init_integration.data[CONF_WEBHOOK_ID] not in warning.getMessage()
 
 
 async def test_a_removed_entry_s_url_answers_nothing_of_ours(
