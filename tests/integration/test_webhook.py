@@ -22,6 +22,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
 from homeassistant.util.aiohttp import MockRequest
 from hypothesis import given, strategies as st
@@ -432,6 +433,32 @@ async def test_a_reply_of_1600_unicode_characters_is_received(
     assert response.status == 200
     await hass.async_block_till_done()
     assert [event.data["message"] for event in received] == [message]
+
+
+@pytest.mark.parametrize("in_query", [False, True], ids=["form", "query"])
+async def test_broken_utf_8_never_reaches_the_recorder_broken(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    in_query: bool,
+) -> None:
+    """A lone surrogate or invalid UTF-8 in a reply is shown as �; the event can be stored."""
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    encoded = "id=5&senderid=%2B33798765432&message=A%ED%A0%80B%FF&keyword=%ED%B0%80"
+    if in_query:
+        response = await client.post(f"{_url(init_integration)}?{encoded}")
+    else:
+        response = await client.post(
+            _url(init_integration),
+            data=encoded,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    [event] = received
+    assert event.data["message"].startswith("A")
+    assert event.data["message"].endswith("\ufffd")
+    json_bytes(event.data)
 
 
 # --- What a stranger can send ----------------------------------------------------------------
