@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import logging
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,6 +25,7 @@ from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 from hypothesis import given, strategies as st
 import pytest
@@ -236,6 +238,27 @@ async def test_a_delivered_report_turns_the_contact_s_sensor_and_fires_the_event
         "delay": 8,
     }
     assert "Water" not in str(state.attributes)
+
+
+@pytest.mark.freeze_time("2026-12-01 10:00:00+00:00", tick=True)
+async def test_a_deferred_sms_s_delay_counts_from_its_planned_time(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    freezer: Any,
+) -> None:
+    """Planned for 11:00, delivered at 11:00:05: it took 5 s, not an hour."""
+    planned = dt_util.parse_datetime("2026-12-01 11:00:00+00:00")
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    response = await async_send_sms(
+        hass, contacts=["notify.alice"], message="Later", deferred=planned
+    )
+    [sms_id] = response["sms_ids"]
+    freezer.move_to(planned + timedelta(seconds=5, milliseconds=100))
+    await _report(client, init_integration, str(sms_id), "1")
+    await hass.async_block_till_done()
+    assert [event.data["delay"] for event in deliveries] == [5]
+    assert hass.states.get(_delivery_sensor(hass)).attributes["delay"] == 5
 
 
 @pytest.mark.parametrize(
