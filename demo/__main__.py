@@ -10,7 +10,8 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
 - a "Send a demo SMS" button and an automation that texts both contacts when it is pressed, then
   sends one more SMS with the integration's own action and shows its response;
 - a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
-  the contacts and their logbook.
+  the contacts and their logbook;
+- a French Assist pipeline beside the English one, for trying voice in French.
 
 Those texts follow Home Assistant's language (Settings > System > General), even while the demo
 runs: English, French, Spanish, Italian or Polish (demo/texts.py).
@@ -99,6 +100,7 @@ ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
 MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
 DASHBOARD_TITLE = demo_texts("en").dashboard_title
 DASHBOARD_ICON = "mdi:message-text"
+FRENCH_PIPELINE = "Assist (français)"
 
 
 def first_line(err: Exception) -> str:
@@ -170,8 +172,9 @@ class Demo:
             state_dir / "homeassistant",
             port=choose_port(self.state.get("ha_port"), ha_port),
             offline=True,
-            # The dashboard's logbook card reads the logbook (and so the recorder).
-            integrations=("logbook",),
+            # The dashboard's logbook card reads the logbook (and so the recorder); Assist's
+            # pipelines, so that a French one can stand beside the English one.
+            integrations=("logbook", "assist_pipeline"),
         )
         self.stopping = False
         self.waiting = False
@@ -443,6 +446,33 @@ class Demo:
         )
         self.state["dashboard"] = done
 
+    def french_assist(self, user: Client) -> None:
+        """Offer a French Assist pipeline beside the English one, with Home Assistant's agent.
+
+        Assist answers in the language of the sentence it understood, but a French speaker
+        expects French from the start: the pipeline is chosen in the Assist dialog.
+        """
+        pipelines = user.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
+        if any(pipeline["language"] == "fr" for pipeline in pipelines):
+            return
+        say(f"Adding the Assist pipeline {FRENCH_PIPELINE!r}")
+        user.ws(
+            {
+                "type": "assist_pipeline/pipeline/create",
+                "name": FRENCH_PIPELINE,
+                "language": "fr",
+                "conversation_engine": "conversation.home_assistant",
+                "conversation_language": "fr",
+                "stt_engine": None,
+                "stt_language": None,
+                "tts_engine": None,
+                "tts_language": None,
+                "tts_voice": None,
+                "wake_word_entity": None,
+                "wake_word_id": None,
+            }
+        )
+
     # -- the run ------------------------------------------------------------------------------
 
     def on_signal(self, signum: int, _frame: object) -> None:
@@ -468,6 +498,7 @@ class Demo:
             say(f"WARNING: {problem}")
         self.tidy_up(user)
         self.account(user)
+        self.french_assist(user)
         self.state.update(ha_port=self.hass.port, simulator_port=self.simulator.port)
         self.save()
         self.user = user

@@ -1,9 +1,10 @@
 """Draw the integration's brand images: a rounded speech bubble with three dots.
 
 An original mark in OVHcloud-like blues, not OVHcloud's logo. Home Assistant shows
-custom_components/ovh_http2sms/brand/icon.png (256 px), icon@2x.png (512 px) and logo.png, and
-their dark_ twins on its dark theme, where the dark blue would hardly stand out from the
-background (#111111): the twins draw the bubble in a lighter blue.
+custom_components/ovh_http2sms/brand/icon.png (256 px) and icon@2x.png (512 px), and their
+dark_ twins on its dark theme, where the dark blue would hardly stand out from the background
+(#111111): the twins draw the bubble in a lighter blue. There is no logo: where it would show a
+logo, Home Assistant shows the icon (a logo identical to the icon would only be a second file).
 Run: scripts/run python scripts/brand.py
 
 `--preview` also writes artifacts/brand/preview.html, every image on Home Assistant's light and
@@ -49,16 +50,20 @@ def draw(size: int, body: tuple[int, int, int, int] = BLUE) -> Image.Image:
     # Three dots: a message being written.
     for centre in (302, 512, 722):
         pen.ellipse(box(centre - 76, 356, centre + 76, 508), fill=WHITE)
-    return image.resize((size, size), Image.Resampling.LANCZOS)
+    # Home Assistant's brand rules: no transparent margin. The mark is wider than tall, so it
+    # fills the width and is centred in the height of a square.
+    mark = image.crop(image.getbbox())
+    side = max(mark.size)
+    square = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    square.paste(mark, ((side - mark.width) // 2, (side - mark.height) // 2))
+    return square.resize((size, size), Image.Resampling.LANCZOS)
 
 
 IMAGES = (
     ("icon.png", 256, BLUE),
     ("icon@2x.png", 512, BLUE),
-    ("logo.png", 256, BLUE),
     ("dark_icon.png", 256, DARK_THEME_BLUE),
     ("dark_icon@2x.png", 512, DARK_THEME_BLUE),
-    ("dark_logo.png", 256, DARK_THEME_BLUE),
 )
 PREVIEW = (
     Path(__file__).resolve().parent.parent / "artifacts" / "brand" / "preview.html"
@@ -74,7 +79,7 @@ def write_preview() -> None:
         prefix = "dark_" if theme == "dark" else ""
         images = "".join(
             f'<img src="{(BRAND / f"{prefix}{name}").as_uri()}" width="128" alt="{prefix}{name}">'
-            for name in ("icon.png", "logo.png")
+            for name in ("icon.png", "icon@2x.png")
         )
         rows.append(
             f'<div style="background:{background};color:{text};padding:24px;display:flex;'

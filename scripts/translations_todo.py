@@ -6,7 +6,7 @@
     python3 scripts/translations_todo.py es > es-todo.json
         The texts Spanish needs, as a JSON tree of the English texts: translate the values.
     python3 scripts/translations_todo.py es --merge es-todo.json
-        Writes es.json in en.json's order: the translated texts, the texts strings.json shares by
+        Writes es.json in en.json's order (only when a text changes): the translated texts, the texts strings.json shares by
         reference (taken from es.json's own translation of the source key), nothing en.json
         no longer has. Then run the translation tests.
 
@@ -118,12 +118,16 @@ def merge(language: str, translated: dict[str, Any]) -> list[str]:
     """Write `language`.json with the translated texts; return the keys still missing."""
     en = leaves(_load(TRANSLATIONS / "en.json"))
     path = TRANSLATIONS / f"{language}.json"
-    texts = (leaves(_load(path)) if path.exists() else {}) | leaves(translated)
+    before = leaves(_load(path)) if path.exists() else None
+    texts = (before or {}) | leaves(translated)
     shared = _shared()
     for key, source in shared.items():
         if source in texts:
             texts[key] = texts[source]
     written = {key: texts[key] for key in en if key in texts}
+    # Nothing changes: leave the file, and the translator's own key order, alone.
+    if written == before:
+        return [key for key in en if key not in written]
     path.write_text(
         json.dumps(tree(written), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -1,12 +1,15 @@
-"""One scanner for secrets: every text an error or a log record can show, searched in any case.
+"""Every text an error or a log record can hold, down to debug, for the secrets' own scans.
 
-Used by the client tests (errors) and the integration's secret tests (errors, logs, reprs).
+Used by the client tests (errors) and the integration's secret tests (errors, logs, reprs at
+DEBUG). What counts as a leak is decided in one place, tests/privacy_scan.py.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+
+from tests.privacy_scan import Private, find_leaks
 
 
 def exception_texts(err: BaseException) -> list[str]:
@@ -45,8 +48,5 @@ def log_texts(records: list[logging.LogRecord]) -> list[str]:
 
 def leaks(texts: list[str], secrets: tuple[str, ...]) -> list[str]:
     """The texts in which a secret appears, in any case."""
-    return [
-        text
-        for text in texts
-        if any(secret.lower() in text.lower() for secret in secrets)
-    ]
+    private = Private(secrets=set(secrets))
+    return [text for text in texts if find_leaks([("", text)], private)]

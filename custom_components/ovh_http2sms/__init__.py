@@ -17,7 +17,6 @@ from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
 from .contacts import async_migrate_contacts, async_show_contacts_to_fix
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
-from .events import async_follow_language, async_load_logbook_texts
 from .http2sms import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
@@ -40,7 +39,6 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the send_sms action, whatever entries are loaded."""
     async_setup_services(hass)
-    async_follow_language(hass)
     return True
 
 
@@ -108,7 +106,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     async_register_webhook(hass, entry)
     async_register_account_device(hass, entry)
     async_show_contacts_to_fix(hass, entry)
-    await async_load_logbook_texts(hass)
     # The contacts' notify entities come first: their delivery sensors find them by entity id.
     for platforms in (
         [p for p in PLATFORMS if p is Platform.NOTIFY],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 import re
 from typing import TYPE_CHECKING, Any, Final
 import unicodedata
@@ -24,6 +25,7 @@ from homeassistant.helpers import (
     translation,
 )
 from homeassistant.setup import async_when_setup
+from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
 
@@ -36,34 +38,45 @@ SLOT_CONTACT: Final = "contact"
 SLOT_MESSAGE: Final = "message"
 # The assistant Home Assistant's own agent and the Assist LLM API expose entities to.
 ASSISTANT: Final = "conversation"
-TRANSLATION_CATEGORY: Final = "assist"
+# The spoken answers: this integration's shared texts, each key starting with "assist_".
+TRANSLATION_CATEGORY: Final = "common"
+SPEECH_PREFIX: Final = "assist_"
 
 # One trigger, so a sentence that several templates match sends one SMS. Every list reference
 # in a trigger sentence is a wildcard: {sms} is the contact and the message together, split
 # here with the contacts' names (two adjacent wildcards cannot be split by the matcher).
 # These say "SMS" or "text" outright, so an unknown name gets an answer ("no such contact").
-SMS_SENTENCES: Final = [
-    # English
-    "(send|text) [a|an] (SMS|text|text message) to {sms}",
-    "send {contact} (a|an) (SMS|text|text message) [saying] {message}",
-    # French
-    "(envoie|envoyez|envoyer|envoi|écris|écrivez) [un] (SMS|texto) (à|a|au) {sms}",
-    (
-        "(envoie|envoyez|envoyer|écris|écrivez) (à|a|au) {contact} [un] (SMS|texto)"
-        " [disant] {message}"
-    ),
-]
+SMS_SENTENCES: Final = {
+    "en": [
+        "(send|text) [a|an] (SMS|text|text message) to {sms}",
+        "send {contact} (a|an) (SMS|text|text message) [saying] {message}",
+    ],
+    "fr": [
+        "(envoie|envoyez|envoyer|envoi|écris|écrivez) [un] (SMS|texto) (à|a|au) {sms}",
+        (
+            "(envoie|envoyez|envoyer|écris|écrivez) (à|a|au) {contact} [un] (SMS|texto)"
+            " [disant] {message}"
+        ),
+    ],
+}
 # Shorter ways, which could be about something else ("text me when..."): only with a
 # contact's name, listed in the sentence, so anything else goes on to other intents.
-NAMED_SENTENCES: Final = [
-    "(text|SMS|message) [to] ({names}) [{message}]",
-    "(send|text) [a|an] message to ({names}) [{message}]",
-    "(texte|texto|SMS|message) (à|a|au) ({names}) [{message}]",
-    (
-        "(envoie|envoyez|envoyer|envoi|écris|écrivez) [un] message (à|a|au) ({names})"
-        " [{message}]"
-    ),
-]
+# "SMS Alice ..." is said in either language: its answer keeps the request's language (None).
+NAMED_SENTENCES: Final[dict[str | None, list[str]]] = {
+    None: ["(SMS|message) ({names}) [{message}]"],
+    "en": [
+        "text [to] ({names}) [{message}]",
+        "(SMS|message) to ({names}) [{message}]",
+        "(send|text) [a|an] message to ({names}) [{message}]",
+    ],
+    "fr": [
+        "(texte|texto|SMS|message) (à|a|au) ({names}) [{message}]",
+        (
+            "(envoie|envoyez|envoyer|envoi|écris|écrivez) [un] message (à|a|au) ({names})"
+            " [{message}]"
+        ),
+    ],
+}
 _NAMED_VERB: Final = re.compile(
     r"^\s*(?:(?:send|text)\s+(?:an?\s+)?message\s+to"
     r"|(?:envoie|envoyez|envoyer|envoi|écris|écrivez)\s+(?:un\s+)?message"
@@ -245,7 +258,7 @@ async def async_speech(
         hass,
         language,
         TRANSLATION_CATEGORY,
-        f"component.{DOMAIN}.{TRANSLATION_CATEGORY}.{key}",
+        f"component.{DOMAIN}.{TRANSLATION_CATEGORY}.{SPEECH_PREFIX}{key}",
         placeholders,
     )
 
@@ -278,14 +291,43 @@ async def _async_text(
     key: str,
     placeholders: Mapping[str, str],
 ) -> str:
-    """Look a text up in the request's language, then its base language, then English."""
-    for candidate in dict.fromkeys((language, language.partition("-")[0], "en")):
-        texts = await translation.async_get_translations(
-            hass, candidate, category, [DOMAIN]
-        )
-        if text := texts.get(key):
-            return text.format(**placeholders)
+    """Look a text up in the request's language, else its base language, else English.
+
+    Home Assistant answers English for a language this integration does not ship (fr-CA):
+    the base language is looked for first.
+    """
+    shipped = await _async_shipped_languages(hass)
+    candidate = next(
+        (
+            candidate
+            for candidate in (language, language.partition("-")[0])
+            if candidate in shipped
+        ),
+        "en",
+    )
+    texts = await translation.async_get_translations(
+        hass, candidate, category, [DOMAIN]
+    )
+    if text := texts.get(key):
+        return text.format(**placeholders)
     return ""
+
+
+_SHIPPED_LANGUAGES: HassKey[frozenset[str]] = HassKey(f"{DOMAIN}_languages")
+
+
+async def _async_shipped_languages(hass: HomeAssistant) -> frozenset[str]:
+    """Return the languages of this integration's translation files (read once)."""
+    if (shipped := hass.data.get(_SHIPPED_LANGUAGES)) is None:
+        folder = Path(__file__).parent / "translations"
+        shipped = frozenset(
+            path.stem
+            for path in await hass.async_add_executor_job(
+                lambda: list(folder.glob("*.json"))
+            )
+        )
+        hass.data[_SHIPPED_LANGUAGES] = shipped
+    return shipped
 
 
 @callback
@@ -325,15 +367,32 @@ def async_contact_name_templates(hass: HomeAssistant) -> list[str]:
 
 
 @callback
-def async_sentences(hass: HomeAssistant) -> list[str]:
-    """Return the trigger's sentences for the contacts there are now."""
+def async_sentences(hass: HomeAssistant) -> dict[str, str | None]:
+    """Return the trigger's sentences for the contacts there are now, with their language."""
+    sentences: dict[str, str | None] = {
+        sentence: language
+        for language, templates in SMS_SENTENCES.items()
+        for sentence in templates
+    }
     if not (names := async_contact_name_templates(hass)):
-        return list(SMS_SENTENCES)
+        return sentences
     listed = "|".join(names)
-    return [
-        *SMS_SENTENCES,
-        *(sentence.replace("{names}", listed) for sentence in NAMED_SENTENCES),
-    ]
+    return sentences | {
+        sentence.replace("{names}", listed): language
+        for language, templates in NAMED_SENTENCES.items()
+        for sentence in templates
+    }
+
+
+def answer_language(requested: str, sentence: str | None) -> str:
+    """Answer in the language of the sentence that matched, whatever the pipeline's.
+
+    The pipeline's own language is kept when it is a variant of the sentence's (fr-CA for a
+    French sentence).
+    """
+    if sentence is None or requested.partition("-")[0] == sentence:
+        return requested
+    return sentence
 
 
 async def _async_register_sentences(hass: HomeAssistant, component: str) -> None:
@@ -348,7 +407,12 @@ async def _async_register_sentences(hass: HomeAssistant, component: str) -> None
         user_input: ConversationInput, result: RecognizeResult
     ) -> str | None:
         """Send what was heard through the intent, and say its answer."""
-        language = user_input.language or hass.config.language
+        language = answer_language(
+            user_input.language or hass.config.language,
+            registered.get(result.intent_sentence.text or "")
+            if result.intent_sentence is not None
+            else None,
+        )
         name, message = _heard_request(hass, user_input.text, result)
         try:
             response = await intent.async_handle(
@@ -370,7 +434,7 @@ async def _async_register_sentences(hass: HomeAssistant, component: str) -> None
         return speech
 
     manager = get_agent_manager(hass)
-    registered: list[str] = []
+    registered: dict[str, str | None] = {}
     unregister: Callable[[], None] | None = None
 
     @callback
@@ -381,7 +445,7 @@ async def _async_register_sentences(hass: HomeAssistant, component: str) -> None
         if unregister is not None:
             unregister()
         registered = sentences
-        unregister = manager.register_trigger(sentences, async_heard)
+        unregister = manager.register_trigger(list(sentences), async_heard)
 
     async_update_sentences()
     # Only what can change a contact's name: a notify entity, a device's name.

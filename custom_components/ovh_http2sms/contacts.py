@@ -9,6 +9,7 @@ Home Assistant's country never sends it to someone else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -28,7 +29,7 @@ from .data import Http2SmsConfigEntry
 from .errors import validation_error
 from .repairs import async_show_contact_number
 from .send import SmsOrder, SmsReceipt, async_send
-from .validation import InvalidPhoneNumber, to_http2sms_number
+from .validation import InvalidPhoneNumber, regions_of, to_http2sms_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +69,14 @@ def get_contact(
     subentry = entry.subentries.get(registry_entry.config_subentry_id)
     if subentry is None:
         raise _unknown_contact(entity_id)
-    if not is_stored_number(subentry.data[CONF_PHONE_NUMBER]):
+    if not is_stored_number(number := subentry.data.get(CONF_PHONE_NUMBER)):
         raise validation_error("contact_number_to_fix", contact=subentry.title)
     return Contact(
         entity_id=entity_id,
         entry_id=entry.entry_id,
         subentry_id=subentry.subentry_id,
         name=subentry.title,
-        phone_number=subentry.data[CONF_PHONE_NUMBER],
+        phone_number=number,
         flash=subentry.data.get(CONF_FLASH, False),
         no_stop=subentry.data.get(CONF_NO_STOP, True),
     )
@@ -112,35 +113,72 @@ async def async_send_to_contact(
     )
 
 
-def is_stored_number(number: str) -> bool:
-    """Tell whether a contact's number is in http2sms form, so no country is needed to read it."""
-    return number.startswith("00") and number.isascii() and number.isdigit()
+def is_stored_number(number: object) -> TypeGuard[str]:
+    """Tell whether a contact's number is in http2sms form, so no country is needed to read it.
+
+    Anything else, damaged storage included, is not: the contact must be fixed by hand.
+    """
+    return (
+        isinstance(number, str)
+        and number.startswith("00")
+        and number.isascii()
+        and number.isdigit()
+    )
 
 
 async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Store every contact's number in http2sms form, read with today's country.
+    """Store every contact's number in http2sms form, as it was read when it was saved.
 
-    A national number that cannot be read (no country is set) is left as typed; the setup
-    raises a repair issue for it and the contact refuses to send until it is fixed.
+    The previous release kept that reading as the contact's unique id: when the unique id is
+    the typed number read in its own country, it is the number, whatever today's country.
+    Otherwise the number is read with today's country; one that cannot be read (no country is
+    set) is left as typed, and the setup raises a repair issue for it.
     """
     region = hass.config.country
     for subentry in list(entry.subentries.values()):
-        number = subentry.data.get(CONF_PHONE_NUMBER, "")
-        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT or is_stored_number(
-            number
+        number = subentry.data.get(CONF_PHONE_NUMBER)
+        if (
+            subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT
+            or is_stored_number(number)
+            or not isinstance(number, str)
         ):
             continue
-        try:
-            stored = await hass.async_add_executor_job(
-                to_http2sms_number, number, region
-            )
-        except InvalidPhoneNumber:
+        read = await hass.async_add_executor_job(
+            _number_as_saved, number, subentry.unique_id, region
+        )
+        if read is None:
             continue
+        stored, read_in = read
         hass.config_entries.async_update_subentry(
             entry,
             subentry,
-            data={**subentry.data, CONF_PHONE_NUMBER: stored, CONF_REGION: region},
+            data={**subentry.data, CONF_PHONE_NUMBER: stored, CONF_REGION: read_in},
         )
+
+
+def _number_as_saved(
+    typed: str, unique_id: str | None, region: str | None
+) -> tuple[str, str | None] | None:
+    """Return a typed number in http2sms form and the country it is read in, or None.
+
+    Today's country when it reads the number as it was saved (or nothing was saved), else the
+    country of the saved reading. Blocking: phonenumbers loads a region's metadata from disk.
+    """
+    saved = unique_id if unique_id is not None and is_stored_number(unique_id) else None
+    candidates = [region] if saved is None else [region, *regions_of(saved)]
+    for candidate in dict.fromkeys(candidates):
+        try:
+            read = to_http2sms_number(typed, candidate)
+        except InvalidPhoneNumber:
+            continue
+        if saved is None or read == saved:
+            return read, candidate
+    if saved is None:
+        return None
+    try:
+        return to_http2sms_number(typed, region), region
+    except InvalidPhoneNumber:
+        return None
 
 
 @callback

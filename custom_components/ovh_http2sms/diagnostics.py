@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER, WEBHOOK_DATA
+from .const import (
+    CONF_ACCOUNT,
+    CONF_LOGIN,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    WEBHOOK_DATA,
+)
 from .data import Http2SmsConfigEntry
 
 TO_REDACT = {
@@ -21,6 +28,8 @@ TO_REDACT = {
     "title",
     *WEBHOOK_DATA,
 }
+# A sender with this many digits may be a person's phone number.
+PHONE_SENDER_DIGITS = 6
 
 
 async def async_get_config_entry_diagnostics(
@@ -30,7 +39,8 @@ async def async_get_config_entry_diagnostics(
     data = entry.runtime_data
     return {
         "entry": async_redact_data(
-            {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
+            {"data": _without_phone_sender(entry.data), "options": dict(entry.options)},
+            TO_REDACT,
         ),
         "contacts": [
             async_redact_data(
@@ -51,3 +61,11 @@ async def async_get_config_entry_diagnostics(
         },
         "callbacks": asdict(data.account.deliveries.counters),
     }
+
+
+def _without_phone_sender(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Redact the sender when it may be a phone number; a name like HomeAlert helps debugging."""
+    sender = str(data.get(CONF_SENDER) or "")
+    if sum(char.isdigit() for char in sender) < PHONE_SENDER_DIGITS:
+        return dict(data)
+    return {**data, CONF_SENDER: REDACTED}

@@ -7,7 +7,10 @@ says "not sent" only when that is certain.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+import logging
+import re
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -24,8 +27,14 @@ from .http2sms import (
     Http2SmsTimeoutError,
 )
 
+_LOGGER = logging.getLogger(__name__)
+
 # A text shown in an error is cut to this many characters.
 MAX_SHOWN_LENGTH = 40
+# Six digits or more, maybe spaced or dotted: may be a phone number.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-]?\d){5,}")
+# A piece of the gateway's reason this long that is also in the sent text is that text.
+_MIN_ECHO = 4
 
 
 class Outcome(StrEnum):
@@ -77,8 +86,70 @@ def outcome(err: Http2SmsError) -> Outcome:
     return Outcome.NOT_SENT
 
 
+def private_reason(reason: str, sent: Iterable[str] = ()) -> str:
+    """Return the gateway's reason as anyone may read it.
+
+    A number shows only its last two digits; any piece of what was sent (`sent`: the text,
+    the numbers) becomes an ellipsis.
+    """
+    reason = _DIGIT_RUN.sub(
+        lambda match: "…" + "".join(filter(str.isdigit, match[0]))[-2:], reason
+    )
+    for text in sorted({text.casefold() for text in sent if text}, key=len):
+        reason = _without_echo(reason, text)
+    return reason
+
+
+def _without_echo(reason: str, sent: str) -> str:
+    """Replace each piece of `reason` of at least _MIN_ECHO characters that `sent` holds.
+
+    Compared without letter case; `sent` is case folded already.
+    """
+    folded = reason.casefold()
+    # Where each folded character comes from (ß folds to two).
+    origin = [index for index, char in enumerate(reason) for _ in char.casefold()]
+    hidden = [False] * len(reason)
+    start = 0
+    while start < len(folded):
+        end = start
+        while end < len(folded) and folded[start : end + 1] in sent:
+            end += 1
+        if end - start >= _MIN_ECHO:
+            for index in range(origin[start], origin[end - 1] + 1):
+                hidden[index] = True
+            start = end
+        else:
+            start += 1
+    kept: list[str] = []
+    for index, char in enumerate(reason):
+        if not hidden[index]:
+            kept.append(char)
+        elif index == 0 or not hidden[index - 1]:
+            kept.append("…")
+    return "".join(kept)
+
+
+def _mask_reason(err: Http2SmsServiceError) -> None:
+    """Log the gateway's reason whole at debug, then keep only its masked form.
+
+    The client's error becomes the cause of the caller's error, and Home Assistant prints
+    causes in the tracebacks of its ERROR logs: from here on it reads masked too.
+    """
+    _LOGGER.debug("http2sms refused the request: %s", err.reason)
+    raw, err.reason = err.reason, private_reason(err.reason, err.sent)
+    if raw:
+        err.args = tuple(str(arg).replace(raw, err.reason) for arg in err.args)
+    err.sent = ()
+
+
 def translate(err: Http2SmsError) -> HomeAssistantError:
-    """Turn a client error into the translated error the caller sees."""
+    """Turn a client error into the translated error the caller sees.
+
+    The gateway's reason may repeat the numbers and the text: it is shown masked, and only
+    the debug log holds it whole.
+    """
+    if isinstance(err, Http2SmsServiceError):
+        _mask_reason(err)
     match err:
         case Http2SmsServiceError(status=401):
             return send_error("authentication_failed")

@@ -1,9 +1,9 @@
-"""The events of every SMS: what it cost or why it failed, whether it arrived, and replies.
+"""The events of every SMS: what it cost, why it failed or was held back, whether it arrived.
 
-The sent, failed and delivery events carry neither the text nor a phone number: the logbook
-built on them is shown to every user of the home. The sent and failed events carry the
-caller's context, so the logbook ties them to the automation or script that sent the SMS. The
-received event is the one exception: see `async_fire_received`.
+The sent, failed, suppressed and delivery events carry neither the text nor a phone number: the
+logbook built on them is shown to every user of the home. The sent, failed and suppressed events
+carry the caller's context, so the logbook ties them to the automation or script that sent the
+SMS. The received event (a reply) is the one exception: see `async_fire_received`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 import math
 
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
@@ -24,6 +23,7 @@ from .const import (
     EVENT_SMS_FAILED,
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
+    EVENT_SMS_SUPPRESSED,
 )
 from .errors import failed_outcome
 from .http2sms import IncomingSms
@@ -52,8 +52,9 @@ ATTR_SENDER = "sender"
 ATTR_KEYWORD = "keyword"
 ATTR_SHORT_CODE = "short_code"
 ATTR_IN_REPLY_TO = "in_reply_to"
-# The logbook's texts: a category of this integration's translations of its own.
-LOGBOOK_CATEGORY = "logbook"
+# The logbook's texts: this integration's shared texts, each key starting with "logbook_".
+LOGBOOK_CATEGORY = "common"
+LOGBOOK_PREFIX = "logbook_"
 
 
 _LOADED_LANGUAGES: HassKey[set[str]] = HassKey(f"{DOMAIN}_logbook_languages")
@@ -70,20 +71,6 @@ async def async_load_logbook_texts(hass: HomeAssistant) -> None:
             hass, hass.config.language, LOGBOOK_CATEGORY, [DOMAIN]
         )
         loaded.add(hass.config.language)
-
-
-@callback
-def async_follow_language(hass: HomeAssistant) -> None:
-    """Load the logbook's texts again when Home Assistant's language changes.
-
-    A delivery report or a reply may be the first line told after the change: nothing else
-    would load the new language's texts before the logbook describes it.
-    """
-
-    async def async_config_updated(_event: Event) -> None:
-        await async_load_logbook_texts(hass)
-
-    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, async_config_updated)
 
 
 @callback
@@ -204,4 +191,25 @@ def async_fire_received(
             ATTR_SMS_ID: incoming.sms_id,
             ATTR_IN_REPLY_TO: in_reply_to,
         },
+    )
+
+
+@callback
+def async_fire_suppressed(
+    hass: HomeAssistant,
+    *,
+    entry_id: str,
+    contacts: Sequence[str],
+    recipients: int,
+    context: Context | None,
+) -> None:
+    """Say that the repeat guard held an SMS back from `recipients` phones."""
+    hass.bus.async_fire(
+        EVENT_SMS_SUPPRESSED,
+        {
+            ATTR_CONFIG_ENTRY_ID: entry_id,
+            ATTR_CONTACTS: list(contacts),
+            ATTR_RECIPIENTS: recipients,
+        },
+        context=context,
     )

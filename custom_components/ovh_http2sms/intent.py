@@ -129,14 +129,12 @@ class SendSmsIntentHandler(intent.IntentHandler):
             id=contact.entity_id,
         )
         response.async_set_results(success_results=[target])
+        # No credit: the LLM tool hands this response to the model, which must not see it.
         response.async_set_speech_slots(
             {
                 "contact": contact.name,
                 "parts": receipt.parts,
                 "encoding": receipt.encoding.value,
-                "credits_left": float(receipt.credits_left)
-                if receipt.credits_left is not None
-                else None,
             }
         )
         if not receipt.recipients:

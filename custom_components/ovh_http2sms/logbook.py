@@ -1,8 +1,11 @@
 """Logbook lines for every SMS: what it cost, why it failed, whether it arrived, who replied.
 
-Never a text, never a number beyond its last two digits. The logbook is rendered by the server,
-so the lines follow Home Assistant's language (as entity names do). A line is attached to the
-contact when a contact was the target (or replied), to the account's credit sensor (or its
+Never a text, never a number beyond its last two digits. Home Assistant's logbook cannot follow
+each viewer's language: it hands a describer the event alone (no viewer, no language), and shows
+the `message` it returns as it is; an entry cannot carry a translation key. So the lines are
+rendered here, in Home Assistant's language (as entity names are), each from one whole translated
+text per kind of line, with only figures and short tokens in its placeholders. A line is attached
+to the contact when a contact was the target (or replied), to the account's credit sensor (or its
 "SMS received" entity) otherwise.
 """
 
@@ -17,7 +20,8 @@ from homeassistant.components.logbook.const import (
     LOGBOOK_ENTRY_NAME,
 )
 from homeassistant.components.logbook.models import LazyEventPartialState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, translation
 
 from .const import (
@@ -26,6 +30,7 @@ from .const import (
     EVENT_SMS_FAILED,
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
+    EVENT_SMS_SUPPRESSED,
 )
 from .errors import Outcome
 from .events import (
@@ -42,26 +47,10 @@ from .events import (
     ATTR_SENDER,
     ATTR_STATUS,
     LOGBOOK_CATEGORY,
+    LOGBOOK_PREFIX,
+    async_load_logbook_texts,
 )
-
-# The short reason shown for each error of a failed send; anything else was refused before
-# sending (the input).
-_REASONS = {
-    "authentication_failed": "reason_authentication",
-    "cannot_connect": "reason_unreachable",
-    "partially_sent": "reason_partial",
-    "stopping": "reason_stopped",
-    "entry_gone": "reason_stopped",
-    "service_refused": "reason_refused",
-    "invalid_parameter": "reason_refused",
-    "sender_not_found": "reason_refused",
-    "rate_limited": "reason_refused",
-    "http_error": "reason_refused",
-    "timeout": "reason_no_answer",
-    "connection_broken": "reason_no_answer",
-    "invalid_response": "reason_no_answer",
-    "http_error_unknown_outcome": "reason_no_answer",
-}
+from .reasons import failure_kind
 
 
 @callback
@@ -71,14 +60,15 @@ def async_describe_events(
         [str, str, Callable[[LazyEventPartialState], dict[str, Any]]], None
     ],
 ) -> None:
-    """Describe the sent and failed events."""
+    """Describe the sent, failed, suppressed, delivery and received events."""
 
     def text(key: str, **placeholders: object) -> str:
+        path = f"component.{DOMAIN}.{LOGBOOK_CATEGORY}.{LOGBOOK_PREFIX}{key}"
         for language in (hass.config.language, "en"):
             texts = translation.async_get_cached_translations(
                 hass, language, LOGBOOK_CATEGORY, DOMAIN
             )
-            if found := texts.get(f"component.{DOMAIN}.{LOGBOOK_CATEGORY}.{key}"):
+            if found := texts.get(path):
                 return found.format(**placeholders)
         return key
 
@@ -100,43 +90,32 @@ def async_describe_events(
             else (entry.title if entry else DOMAIN),
         }
 
-    def recipients_phrase(data: Mapping[str, Any]) -> str:
-        count = int(data.get(ATTR_RECIPIENTS) or 0)
-        return text(
-            "recipients_one" if count == 1 else "recipients_other", recipients=count
-        )
-
     @callback
     def describe_sent(event: LazyEventPartialState) -> dict[str, Any]:
         data = event.data
         parts = int(data.get(ATTR_PARTS) or 0)
-        cost = text(
-            "parts_one" if parts == 1 else "parts_other",
-            parts=parts,
-            encoding=text(f"encoding_{data.get(ATTR_ENCODING)}"),
-        )
+        recipients = int(data.get(ATTR_RECIPIENTS) or 0)
+        encoding = text(f"encoding_{data.get(ATTR_ENCODING)}")
         where = attached_to(data)
-        if where[LOGBOOK_ENTRY_ENTITY_ID] in (data.get(ATTR_CONTACTS) or []):
-            message = text("sent", cost=cost)
-        else:
-            message = text(
-                "sent_to_recipients", recipients=recipients_phrase(data), cost=cost
-            )
+        line = "sent" if recipients <= 1 else "sent_to_recipients"
+        message = text(
+            f"{line}_{'one_part' if parts == 1 else 'parts'}",
+            parts=parts,
+            recipients=recipients,
+            encoding=encoding,
+        )
         return {**where, LOGBOOK_ENTRY_MESSAGE: message}
 
     @callback
     def describe_failed(event: LazyEventPartialState) -> dict[str, Any]:
         data = event.data
-        reason = text(_REASONS.get(str(data.get(ATTR_REASON)), "reason_invalid"))
-        template = (
-            "may_have_been_sent"
+        kind = failure_kind(
+            str(data.get(ATTR_REASON)),
+            Outcome.UNKNOWN
             if data.get(ATTR_OUTCOME) == Outcome.UNKNOWN.value
-            else "not_sent"
+            else Outcome.NOT_SENT,
         )
-        return {
-            **attached_to(data),
-            LOGBOOK_ENTRY_MESSAGE: text(template, reason=reason),
-        }
+        return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: text(f"failed_{kind}")}
 
     def attached_to_one(
         data: Mapping[str, Any], fallback_key: str, fallback_domain: str
@@ -161,7 +140,7 @@ def async_describe_events(
         status = str(data.get(ATTR_STATUS))
         delay = data.get(ATTR_DELAY)
         if status == "delivered" and isinstance(delay, int):
-            message = text("delivery_delivered", delay=delay_phrase(delay))
+            message = delivered_after(delay)
         elif status == "delivered":
             message = text("delivery_delivered_no_delay")
         else:
@@ -171,12 +150,12 @@ def async_describe_events(
             LOGBOOK_ENTRY_MESSAGE: message,
         }
 
-    def delay_phrase(seconds: int) -> str:
+    def delivered_after(seconds: int) -> str:
         if seconds < 120:
-            return text("delay_seconds", delay=seconds)
+            return text("delivery_delivered_seconds", delay=seconds)
         if seconds < 7200:
-            return text("delay_minutes", delay=round(seconds / 60))
-        return text("delay_hours", delay=round(seconds / 3600))
+            return text("delivery_delivered_minutes", delay=round(seconds / 60))
+        return text("delivery_delivered_hours", delay=round(seconds / 3600))
 
     @callback
     def describe_received(event: LazyEventPartialState) -> dict[str, Any]:
@@ -194,7 +173,23 @@ def async_describe_events(
             LOGBOOK_ENTRY_MESSAGE: text("reply_from_number", digits=digits),
         }
 
+    @callback
+    def describe_suppressed(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        recipients = int(data.get(ATTR_RECIPIENTS) or 0)
+        message = text(
+            "repeat_one" if recipients == 1 else "repeat_other", recipients=recipients
+        )
+        return {**attached_to(data), LOGBOOK_ENTRY_MESSAGE: message}
+
+    async def async_load_texts(_: Event | None = None) -> None:
+        await async_load_logbook_texts(hass)
+
+    # Lines are described synchronously, from texts loaded now and at each change of language.
+    hass.async_create_task(async_load_texts(), eager_start=True)
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, async_load_texts)
     async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_SMS_FAILED, describe_failed)
+    async_describe_event(DOMAIN, EVENT_SMS_SUPPRESSED, describe_suppressed)
     async_describe_event(DOMAIN, EVENT_SMS_DELIVERY, describe_delivery)
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_received)

@@ -14,6 +14,7 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -23,12 +24,12 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .const import CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
+from .reasons import SEND_FAILED_ISSUE, failure_issue
 from .validation import InvalidPhoneNumber, parse_phone_number
 
 BUDGET_REACHED = "daily_budget_reached"
 SPEND_LOST = "daily_spend_lost"
 LOW_CREDIT = "low_credit"
-SEND_FAILED = "send_failed"
 CONTACT_NUMBER_TO_FIX = "contact_number_to_fix"
 
 
@@ -44,7 +45,7 @@ def budget_issue_id(entry_id: str) -> str:
 
 def send_failed_issue_id(entry_id: str) -> str:
     """Name the issue of the last failed send an automation or a script made."""
-    return f"{SEND_FAILED}_{entry_id}"
+    return f"{SEND_FAILED_ISSUE}_{entry_id}"
 
 
 def spend_lost_issue_id(account_digest: str) -> str:
@@ -132,31 +133,34 @@ def async_withdraw_budget_reached(hass: HomeAssistant, entry_id: str) -> None:
 def async_raise_send_failed(
     hass: HomeAssistant,
     entry_id: str,
+    err: HomeAssistantError,
     *,
     others: Iterable[str],
     account: str,
     when: str,
     caller: str,
     entity_id: str | None,
-    reason: str,
 ) -> None:
     """Say that an automation's or a script's SMS failed, where nobody saw the error.
 
-    The account has one such issue: it replaces the one of any other SMS user of it.
+    The account has one such issue: it replaces the one of any other SMS user of it. Its
+    translation key names the kind of failure, so that each viewer reads why in their own
+    language; the placeholders are figures, names and a masked number (`failure_issue`).
     """
     for other in others:
         if other != entry_id:
             async_withdraw_send_failed(hass, other)
+    key, placeholders = failure_issue(err)
     _async_raise(
         hass,
         send_failed_issue_id(entry_id),
-        SEND_FAILED,
+        key,
         ir.IssueSeverity.ERROR,
         account=account,
         when=when,
         caller=caller,
         entity_id=entity_id or "-",
-        reason=reason,
+        **placeholders,
     )
 
 

@@ -25,7 +25,12 @@ from .caller import current_caller
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .errors import validation_error
-from .events import async_fire_failed, async_fire_sent, async_load_logbook_texts
+from .events import (
+    async_fire_failed,
+    async_fire_sent,
+    async_fire_suppressed,
+    async_load_logbook_texts,
+)
 from .http2sms import (
     Encoding,
     SmsLayout,
@@ -234,6 +239,15 @@ async def async_send(
         )
         raise
     finally:
+        if delivery.suppressed:
+            async_fire_suppressed(
+                hass,
+                entry_id=entry.entry_id,
+                # The contact is known only when the order had one recipient.
+                contacts=order.contacts if len(order.numbers) == 1 else (),
+                recipients=len(delivery.suppressed),
+                context=context,
+            )
         if delivery.sent:
             data.account.deliveries.async_sent(delivery.sent)
             _async_fire_sent(hass, entry.entry_id, order, delivery, context)
@@ -297,12 +311,12 @@ def _async_report_unseen_failure(
     async_raise_send_failed(
         hass,
         entry_id,
+        err,
         others=account.attached,
         account=account.name,
         when=dt_util.now().strftime("%Y-%m-%d %H:%M:%S"),
         caller=caller.name,
         entity_id=caller.entity_id,
-        reason=str(err),
     )
 
 

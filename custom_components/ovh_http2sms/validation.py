@@ -15,7 +15,7 @@ import unicodedata
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from .errors import shown, validation_error
+from .errors import private_reason, shown, validation_error
 from .http2sms import (
     MAX_TAG_LENGTH,
     format_deferred,
@@ -146,14 +146,25 @@ def preload_number_formats(numbers: Iterable[str]) -> None:
         masked_number(number)
 
 
+def regions_of(http2sms: str) -> list[str]:
+    """Return the countries a number in http2sms form may belong to, by its country code."""
+    try:
+        number = phonenumbers.parse("+" + http2sms.removeprefix("00"))
+    except phonenumbers.NumberParseException:
+        return []
+    if number.country_code is None:
+        return []
+    return list(phonenumbers.region_codes_for_country_code(number.country_code))
+
+
 def to_http2sms_number(text: str, region: str | None) -> str:
     """Return `text` as 00 + country code + national number, or raise InvalidPhoneNumber."""
     return parse_phone_number(text, region).http2sms
 
 
 def number_error(err: InvalidPhoneNumber) -> Exception:
-    """Return the translated error for a number that cannot be used."""
-    return validation_error(err.reason, number=shown(str(err.args[0])))
+    """Return the translated error for a number that cannot be used, its digits masked."""
+    return validation_error(err.reason, number=shown(private_reason(str(err.args[0]))))
 
 
 def is_valid_sender(sender: str) -> bool:
@@ -166,9 +177,12 @@ def is_valid_sender(sender: str) -> bool:
 
 
 def checked_sender(sender: str) -> str:
-    """Return the sender, or raise: OVH refuses any other shape."""
+    """Return the sender, or raise: OVH refuses any other shape.
+
+    The error shows a sender that may be a phone number with its last two digits only.
+    """
     if not is_valid_sender(sender):
-        raise validation_error("invalid_sender", sender=shown(sender))
+        raise validation_error("invalid_sender", sender=shown(private_reason(sender)))
     return sender
 
 

@@ -801,13 +801,15 @@ def test_the_demo_dashboard_sends_an_sms(
     simulator, base_url = demo.simulator, demo.hass.base_url
     credit_before = simulator.credit()
     ui = frontend_texts("en")
+    owner = login(base_url, DEMO_OWNER.username, DEMO_OWNER.password)
     (alice_device,) = [
         device["id"]
-        for device in login(base_url, DEMO_OWNER.username, DEMO_OWNER.password).ws(
-            {"type": "config/device_registry/list"}
-        )
+        for device in owner.ws({"type": "config/device_registry/list"})
         if device["name"] == "Alice"
     ]
+    # A French speaker finds a French Assist pipeline beside the English one.
+    pipelines = owner.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
+    assert {"en", "fr"} <= {pipeline["language"] for pipeline in pipelines}
     browser_problems: list[str] = []
     with browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()

@@ -185,7 +185,7 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
     # few seconds on a busy machine, before the browser's timeouts start.
     user.ws({"type": "conversation/prepare", "language": "fr"}, timeout=120)
     sent_before = len(simulator.outbox())
-    ours = integration_texts("fr")["assist"]
+    ours = integration_texts("fr")["common"]
     ui = frontend_texts("fr")
     sentence = "Envoie un SMS à Alice : la porte du garage est ouverte"
 
@@ -213,7 +213,9 @@ def test_a_person_texts_alice_from_the_assist_dialog_in_french(
         shots.take("assist-open")
         request.fill(sentence)
         request.press("Enter")
-        answer = dialog.get_by_text(ours["sent"].format(name="Alice"), exact=True)
+        answer = dialog.get_by_text(
+            ours["assist_sent"].format(name="Alice"), exact=True
+        )
         expect(answer).to_be_visible()
         expect(dialog.get_by_text(sentence, exact=True)).to_be_visible()
         shots.take("assist-fr")

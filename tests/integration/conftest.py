@@ -1,10 +1,15 @@
-"""Fixtures for the integration tests: a real simulator on loopback, entries pointing at it."""
+"""Fixtures for the integration tests: a real simulator on loopback, entries pointing at it.
+
+Every test that has a Home Assistant is watched by the privacy scan (tests/privacy_scan.py):
+what it made Home Assistant show a person or a model must hold nothing personal or secret.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from homeassistant.components import conversation
 from homeassistant.components.notify import (
     ATTR_MESSAGE,
     ATTR_TITLE,
@@ -17,10 +22,12 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME, CONF_PASSWORD
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, HomeAssistant, ServiceRegistry
+from homeassistant.helpers import intent, llm
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+import custom_components.ovh_http2sms as integration
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_ACCOUNT,
@@ -35,7 +42,8 @@ from custom_components.ovh_http2sms.const import (
 )
 from custom_components.ovh_http2sms.services import SERVICE_SEND_SMS
 from http2sms_simulator.testing import RunningSimulator
-from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
+from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SECRETS, SENDER
+from tests.privacy_scan import LLM, SPOKEN, PrivacyWatch, as_json, error_texts
 
 ENTRY_ID = "01KAOVHSMS0ACCOUNT00000000"
 
@@ -102,6 +110,106 @@ def account_entry(
             *more_contacts,
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def privacy(request: pytest.FixtureRequest) -> PrivacyWatch:
+    """Scan what every test with a Home Assistant shows people and models (see module doc).
+
+    A test may add numbers, texts or secrets of its own to `privacy.private`.
+    """
+    if "hass" in request.fixturenames:
+        watch: PrivacyWatch = request.getfixturevalue("_privacy_scan")
+        return watch
+    return PrivacyWatch()
+
+
+@pytest.fixture
+async def _privacy_scan(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[PrivacyWatch]:
+    """Watch every place of `hass` a person or a model reads; fail the test on a leak."""
+    watch = PrivacyWatch()
+    watch.private.secrets.update(SECRETS)
+    _watch_calls(watch, monkeypatch)
+    unlisten = watch.async_listen(hass)
+    with watch.logging():
+        yield watch
+        await watch.async_read_entries(hass)
+        leaks = await watch.async_leaks(hass)
+    unlisten()
+    assert not leaks, "shown to a person or a model:\n" + "\n".join(map(str, leaks))
+
+
+def _watch_calls(watch: PrivacyWatch, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrap the doors tests come through: actions, Assist, intents, LLM tools, unloads."""
+    call_service = ServiceRegistry.async_call
+
+    async def async_call(
+        self: ServiceRegistry,
+        domain: str,
+        service: str,
+        service_data: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        watch.note_call(service_data)
+        try:
+            return await call_service(
+                self, domain, service, service_data, *args, **kwargs
+            )
+        except Exception as err:
+            watch.add_error(err)
+            raise
+
+    converse = conversation.async_converse
+
+    async def async_converse(*args: Any, **kwargs: Any) -> Any:
+        result = await converse(*args, **kwargs)
+        watch.add(SPOKEN, [as_json(result.as_dict())])
+        return result
+
+    handle = intent.async_handle
+
+    async def async_handle(
+        hass: HomeAssistant,
+        platform: str,
+        intent_type: str,
+        slots: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> intent.IntentResponse:
+        watch.private.add_message(((slots or {}).get("message") or {}).get("value"))
+        response = await handle(hass, platform, intent_type, slots, *args, **kwargs)
+        watch.add(SPOKEN, [as_json(response.as_dict())])
+        return response
+
+    call_tool = llm.APIInstance.async_call_tool
+
+    async def async_call_tool(
+        self: llm.APIInstance, tool_input: llm.ToolInput
+    ) -> llm.ToolResult:
+        if isinstance(tool_input.tool_args, dict):
+            watch.private.add_message(tool_input.tool_args.get("message"))
+        try:
+            result = await call_tool(self, tool_input)
+        except Exception as err:
+            watch.add(LLM, error_texts(err))
+            raise
+        watch.add(LLM, [as_json(result.data), str(result)])
+        return result
+
+    unload_entry = integration.async_unload_entry
+
+    async def async_unload_entry(hass: HomeAssistant, entry: Any) -> bool:
+        await watch.async_read_entries(hass)
+        return await unload_entry(hass, entry)
+
+    monkeypatch.setattr(ServiceRegistry, "async_call", async_call)
+    monkeypatch.setattr(conversation, "async_converse", async_converse)
+    monkeypatch.setattr(intent, "async_handle", async_handle)
+    monkeypatch.setattr(llm.APIInstance, "async_call_tool", async_call_tool)
+    monkeypatch.setattr(integration, "async_unload_entry", async_unload_entry)
 
 
 @pytest.fixture(autouse=True)

@@ -24,10 +24,17 @@ from syrupy.filters import props
 from syrupy.types import PropertyName, PropertyPath
 
 from custom_components.ovh_http2sms.account import ACCOUNTS
-from custom_components.ovh_http2sms.const import CONF_ENDPOINT, DOMAIN
+from custom_components.ovh_http2sms.const import CONF_ENDPOINT, CONF_SENDER, DOMAIN
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import ACCOUNT, LOGIN, PASSWORD, account_data, async_notify
+from .conftest import (
+    ACCOUNT,
+    LOGIN,
+    PASSWORD,
+    account_data,
+    account_entry,
+    async_notify,
+)
 
 # The entity registry fields this integration sets through its entities. The others belong to
 # the registry or to the user (ids, names and aliases given in the UI, areas, labels), and each
@@ -200,6 +207,39 @@ async def test_diagnostics_hide_secrets_and_numbers(
     text = str(diagnostics)
     for secret in (PASSWORD, LOGIN, ACCOUNT, "06 12 34 56 78", "7911"):
         assert secret not in text
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("33612345678", "**REDACTED**"),
+        ("0612345678", "**REDACTED**"),
+        ("HomeAlert", "HomeAlert"),
+        ("Alarm 2", "Alarm 2"),
+    ],
+)
+async def test_diagnostics_hide_a_sender_that_is_a_phone_number(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    hass_client: ClientSessionGenerator,
+    sender: str,
+    shown: str,
+) -> None:
+    """A sender may be a phone number (a person's): redacted; a name is kept for debugging."""
+    entry = account_entry(simulator.endpoint)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_SENDER: sender}
+    )
+    await hass.config.async_update(country="FR")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["entry"]["data"][CONF_SENDER] == shown
+    if shown != sender:
+        assert sender not in str(diagnostics)
 
 
 async def test_removing_a_contact_removes_its_entity_and_device(

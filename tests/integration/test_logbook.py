@@ -7,6 +7,8 @@ contact when one contact was the target, to the account's credit sensor otherwis
 from __future__ import annotations
 
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -28,11 +30,21 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
-from custom_components.ovh_http2sms.const import DOMAIN
+import custom_components.ovh_http2sms as integration
+from custom_components.ovh_http2sms.const import (
+    CONF_DAILY_BUDGET,
+    CONF_MAX_PARTS,
+    CONF_REPEAT_WINDOW,
+    DOMAIN,
+)
+from custom_components.ovh_http2sms.errors import send_error
+from custom_components.ovh_http2sms.events import async_fire_failed
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import async_notify, async_send_sms
+from .conftest import ENTRY_ID, async_notify, async_send_sms
+
+LANGUAGES = ("en", "fr", "es", "it", "pl")
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +57,7 @@ def auto_enable_custom_integrations(
 async def _logbook(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator
 ) -> list[dict[str, Any]]:
+    await async_wait_recording_done(hass)
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
         {"type": "logbook/get_events", "start_time": "2000-01-01T00:00:00+00:00"}
@@ -216,3 +229,245 @@ async def test_a_report_after_a_change_of_language_is_told_in_the_new_one(
     assert ("notify.alice", "Impossibile consegnare l’SMS") in [
         (e.get("entity_id"), e["message"]) for e in entries
     ]
+
+
+# The logbook line of each kind of failure, in English: each says what really happened.
+FAILURE_LINES = {
+    "budget": "SMS not sent: the daily budget is reached",
+    "part_limit": "SMS not sent: the message needs more parts than allowed",
+    "number": "SMS not sent: a phone number cannot be used",
+    "no_recipient": "SMS not sent: no phone number or contact was given",
+    "contact": "SMS not sent: the contact's number must be fixed first",
+    "sender": "SMS not sent: the sender is not accepted",
+    "input": "SMS not sent: the message, its tag or its time cannot be sent",
+    "refused": "SMS not sent: OVHcloud refused it",
+    "authentication": "SMS not sent: OVHcloud refused the SMS user",
+    "unreachable": "SMS not sent: OVHcloud could not be reached",
+    "no_answer": "SMS may have been sent: no clear answer from OVHcloud, not sent again",
+    "partial": "SMS sent to only some recipients: the others did not get it or may have",
+    "stopped": "SMS not sent: the account was removed or Home Assistant was stopping",
+    "unexpected": "SMS not sent: unexpected error",
+}
+# One error each kind of failure is made of (the send path raises these).
+ERROR_OF_KIND = {
+    "budget": "daily_budget_reached",
+    "part_limit": "too_many_parts_unicode",
+    "number": "toll_free_number",
+    "no_recipient": "no_recipients",
+    "contact": "contact_number_to_fix",
+    "sender": "sender_not_found",
+    "input": "deferred_in_past",
+    "refused": "rate_limited",
+    "authentication": "authentication_failed",
+    "unreachable": "cannot_connect",
+    "no_answer": "connection_broken",
+    "partial": "partially_sent",
+    "stopped": "stopping",
+    "unexpected": "unknown_error",
+}
+
+
+def _logbook_line(language: str, kind: str) -> str:
+    path = Path(integration.__file__).parent / "translations" / f"{language}.json"
+    common: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["common"]
+    return common[f"logbook_failed_{kind}"]
+
+
+def test_each_kind_of_failure_has_its_own_line_in_every_language() -> None:
+    """No two kinds share a line, and each language says it in its own words."""
+    for language in LANGUAGES:
+        lines = [_logbook_line(language, kind) for kind in FAILURE_LINES]
+        assert len(set(lines)) == len(lines), language
+        if language != "en":
+            assert not set(lines) & set(FAILURE_LINES.values()), language
+    assert [_logbook_line("en", kind) for kind in FAILURE_LINES] == list(
+        FAILURE_LINES.values()
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_kind_of_failure_reads_its_own_reason(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    language: str,
+) -> None:
+    """The failed event of each kind of error becomes that kind's line, in the home's language."""
+    await hass.config.async_update(language=language)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    for key in ERROR_OF_KIND.values():
+        async_fire_failed(
+            hass,
+            entry_id=ENTRY_ID,
+            contacts=["notify.alice"],
+            recipients=1,
+            err=send_error(key),
+            context=None,
+        )
+    await hass.async_block_till_done()
+
+    entries = await _logbook(hass, hass_ws_client)
+    assert [entry["message"] for entry in entries] == [
+        _logbook_line(language, kind) for kind in ERROR_OF_KIND
+    ]
+
+
+async def _refuse_by_budget(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    await async_send_sms(
+        hass, recipients=["06 98 76 54 32", "06 11 22 33 44"], message="Hi"
+    )
+
+
+async def _refuse_by_part_limit(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    await async_notify(hass, "notify.alice", "x" * 200)
+
+
+async def _refuse_a_number(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    await async_send_sms(hass, recipients=["06 12"], message="Hi")
+
+
+async def _refuse_a_sender(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    await async_send_sms(
+        hass, recipients=["06 98 76 54 32"], message="Hi", sender="Not a sender!"
+    )
+
+
+async def _refuse_a_tag(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    await async_send_sms(
+        hass, recipients=["06 98 76 54 32"], message="Hi", tag="x" * 30
+    )
+
+
+async def _gateway_refuses(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=999))
+    await async_notify(hass, "notify.alice", "Hi")
+
+
+async def _gateway_refuses_the_user(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, status=401))
+    await async_notify(hass, "notify.alice", "Hi")
+
+
+async def _gateway_answers_nonsense(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    simulator.inject(Fault(kind=FaultKind.MALFORMED, after_send=True))
+    await async_notify(hass, "notify.alice", "Hi")
+
+
+REAL_REFUSALS = {
+    "budget": _refuse_by_budget,
+    "part_limit": _refuse_by_part_limit,
+    "number": _refuse_a_number,
+    "sender": _refuse_a_sender,
+    "input": _refuse_a_tag,
+    "refused": _gateway_refuses,
+    "authentication": _gateway_refuses_the_user,
+    "no_answer": _gateway_answers_nonsense,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", REAL_REFUSALS)
+async def test_a_refused_send_shows_its_own_reason(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    kind: str,
+    language: str,
+) -> None:
+    """A send refused by the budget, a limit, the input or OVHcloud reads why in the logbook."""
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_DAILY_BUDGET: 1, CONF_MAX_PARTS: 1}
+    )
+    await hass.async_block_till_done()
+    await hass.config.async_update(language=language)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+
+    with pytest.raises(HomeAssistantError):
+        await REAL_REFUSALS[kind](hass, simulator)
+    await hass.async_block_till_done()
+
+    [entry] = await _logbook(hass, hass_ws_client)
+    assert entry["message"] == _logbook_line(language, kind)
+    if language == "en":
+        assert entry["message"] == FAILURE_LINES[kind]
+
+
+async def test_the_lines_follow_a_change_of_language(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Lines are read in the language Home Assistant has when the logbook is shown."""
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    await hass.async_block_till_done()
+    async_fire_failed(
+        hass,
+        entry_id=ENTRY_ID,
+        contacts=["notify.alice"],
+        recipients=1,
+        err=send_error("daily_budget_reached"),
+        context=None,
+    )
+    await hass.async_block_till_done()
+    assert [e["message"] for e in await _logbook(hass, hass_ws_client)] == [
+        FAILURE_LINES["budget"]
+    ]
+
+    await hass.config.async_update(language="pl")
+    await hass.async_block_till_done()
+    assert [e["message"] for e in await _logbook(hass, hass_ws_client)] == [
+        "SMS niewysłany: osiągnięto dzienny budżet"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "to_alice", "to_numbers"),
+    [
+        (
+            "en",
+            "SMS not sent again: this very text went to this number a moment ago",
+            "SMS not sent again to 2 recipients: they got this very text a moment ago",
+        ),
+        (
+            "fr",
+            "SMS non renvoyé\u00a0: ce même texte est parti vers ce numéro il y a un instant",
+            "SMS non renvoyé à 2 destinataires\u00a0: ils ont reçu ce même texte il y a un instant",
+        ),
+    ],
+)
+async def test_a_repeat_held_back_says_so(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    language: str,
+    to_alice: str,
+    to_numbers: str,
+) -> None:
+    """The repeat guard's refusal reads as such, on the contact or on the account."""
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_REPEAT_WINDOW: 10}
+    )
+    await hass.async_block_till_done()
+    await hass.config.async_update(language=language)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    numbers = ["06 98 76 54 32", "06 11 22 33 44"]
+
+    for _ in range(2):
+        await async_notify(hass, "notify.alice", "Door open")
+        await async_send_sms(hass, recipients=numbers, message="Door open")
+    await hass.async_block_till_done()
+
+    entries = await _logbook(hass, hass_ws_client)
+    assert [(e.get("entity_id"), e["message"]) for e in entries][2:] == [
+        ("notify.alice", to_alice),
+        ("sensor.sms_ab1234_1_credits", to_numbers),
+    ]
+    assert len(simulator.outbox) == 3

@@ -61,8 +61,23 @@ async def test_a_country_change_never_redirects_a_contact(
     assert [sms.recipient for sms in simulator.outbox] == ["0033761234567"] * 2
 
 
-def _legacy_entry(simulator: RunningSimulator, number: str) -> MockConfigEntry:
-    """An entry saved by the first version: minor version 1, the number as typed."""
+# A number the storage lost altogether.
+MISSING = object()
+
+
+def _legacy_entry(
+    simulator: RunningSimulator, number: object, unique_id: str | None = "0033612345678"
+) -> MockConfigEntry:
+    """An entry saved by the previous release: minor version 1, the number as typed.
+
+    That release also kept the number, read with the country of the day it was saved, as the
+    contact's unique id (None: a contact of a release that did not).
+    """
+    subentry = contact("Alice", "", unique_id="")
+    subentry["unique_id"] = unique_id
+    subentry["data"] = {**subentry["data"], CONF_PHONE_NUMBER: number}
+    if number is MISSING:
+        del subentry["data"][CONF_PHONE_NUMBER]
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id="01KAOVHSMS0LEGACY000000000",
@@ -71,7 +86,7 @@ def _legacy_entry(simulator: RunningSimulator, number: str) -> MockConfigEntry:
         version=1,
         minor_version=1,
         data=account_data(simulator),
-        subentries_data=[contact("Alice", number, unique_id="0033612345678")],
+        subentries_data=[subentry],
     )
 
 
@@ -95,6 +110,107 @@ async def test_legacy_contacts_are_migrated_once_with_the_country_of_the_day(
     assert [sms.recipient for sms in simulator.outbox] == ["0033612345678"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved", "country", "read_in"),
+    [
+        # The finding: a French national number, upgraded in the Netherlands.
+        ("06 12 34 56 78", "0033612345678", "NL", "FR"),
+        # No country at all on upgrade day.
+        ("06 12 34 56 78", "0033612345678", None, "FR"),
+        # A country code shared by several countries: the one that reads it as saved.
+        ("07911 123456", "00447911123456", "FR", "GB"),
+        # Typed internationally: today's country reads it as saved, and is kept.
+        ("+33 6 12 34 56 78", "0033612345678", "NL", "NL"),
+    ],
+)
+async def test_the_upgrade_keeps_the_number_the_contact_was_saved_with(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    typed: str,
+    saved: str,
+    country: str | None,
+    read_in: str,
+) -> None:
+    """Saved in France, upgraded in the Netherlands: Alice's SMS still reaches Alice.
+
+    The previous release kept the number it had read, in http2sms form, as the unique id; that
+    is the number, whatever the country on the day of the upgrade.
+    """
+    await hass.config.async_update(country=country)
+    entry = _legacy_entry(simulator, typed, saved)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [alice] = entry.subentries.values()
+    assert entry.minor_version == Http2SmsConfigFlow.MINOR_VERSION
+    assert alice.data[CONF_PHONE_NUMBER] == saved
+    assert alice.data[CONF_REGION] == read_in
+    assert alice.unique_id == saved
+    assert (
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, f"contact_number_{alice.subentry_id}"
+        )
+        is None
+    )
+    await async_notify(hass, "notify.alice", "Still Alice")
+    assert [sms.recipient for sms in simulator.outbox] == [saved]
+
+
+@pytest.mark.parametrize(
+    ("unique_id", "country", "expected"),
+    [
+        # Not a number in http2sms form: the country of the day reads the number.
+        (None, "FR", "0033612345678"),
+        ("alice", "NL", "0031612345678"),
+        # A unique id that is another number than the one typed (edited by hand, damaged):
+        # the typed number wins, read with the country of the day.
+        ("0033699999999", "FR", "0033612345678"),
+        ("0044612345678", "FR", "0033612345678"),
+    ],
+)
+async def test_the_upgrade_reads_a_number_without_a_matching_unique_id_with_today_s_country(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    unique_id: str | None,
+    country: str,
+    expected: str,
+) -> None:
+    """Only a unique id that is the typed number, read in its own country, is trusted."""
+    await hass.config.async_update(country=country)
+    entry = _legacy_entry(simulator, "06 12 34 56 78", unique_id)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [alice] = entry.subentries.values()
+    assert alice.data[CONF_PHONE_NUMBER] == expected
+    assert alice.data[CONF_REGION] == country
+    await async_notify(hass, "notify.alice", "Hello")
+    assert [sms.recipient for sms in simulator.outbox] == [expected]
+
+
+@pytest.mark.parametrize("damaged", [612345678, None, ["06 12 34 56 78"], MISSING])
+async def test_a_damaged_number_is_never_guessed_on_upgrade(
+    hass: HomeAssistant, simulator: RunningSimulator, damaged: object
+) -> None:
+    """A stored number that is not text at all: the entry starts, the contact asks a fix."""
+    await hass.config.async_update(country="FR")
+    entry = _legacy_entry(simulator, damaged)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [alice] = entry.subentries.values()
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"contact_number_{alice.subentry_id}"
+    )
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_notify(hass, "notify.alice", "Who is this?")
+    assert raised.value.translation_key == "contact_number_to_fix"
+    assert simulator.requests == []
+
+
 async def test_a_contact_that_cannot_be_migrated_is_repaired_by_hand(
     hass: HomeAssistant,
     simulator: RunningSimulator,
@@ -102,7 +218,7 @@ async def test_a_contact_that_cannot_be_migrated_is_repaired_by_hand(
 ) -> None:
     """With no country, a national number raises a repair issue; fixing it makes sends work."""
     assert await async_setup_component(hass, "repairs", {})
-    entry = _legacy_entry(simulator, "06 12 34 56 78")
+    entry = _legacy_entry(simulator, "06 12 34 56 78", unique_id=None)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

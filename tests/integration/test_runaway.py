@@ -16,7 +16,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 import itertools
+import json
 import logging
+from pathlib import Path
+import re
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -34,6 +37,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+import custom_components.ovh_http2sms as integration
 from custom_components.ovh_http2sms.account import ACCOUNTS, SPEND_SAVE_DELAY
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
@@ -43,7 +47,13 @@ from custom_components.ovh_http2sms.const import (
     DOMAIN,
     REPLACE_LOOKALIKES,
 )
+from custom_components.ovh_http2sms.errors import send_error
 from custom_components.ovh_http2sms.ledger import Ledger
+from custom_components.ovh_http2sms.reasons import (
+    KIND_OF_ERROR,
+    failure_issue,
+    masked_typed_number,
+)
 from http2sms_simulator import Fault, FaultKind
 from tests.conftest import ACCOUNT
 
@@ -497,13 +507,70 @@ async def _trigger(hass: HomeAssistant, event_type: str) -> None:
     await hass.async_block_till_done()
 
 
-def _failure_issue(hass: HomeAssistant) -> dict[str, str]:
+# The failure issue's translation key for each error a send can raise: one key per kind of
+# failure, so that Home Assistant renders the reason in each reader's language.
+FAILURE_ISSUE_KEYS = {
+    "timeout": "send_failed_no_answer",
+    "connection_broken": "send_failed_no_answer",
+    "invalid_response": "send_failed_no_answer",
+    "http_error_unknown_outcome": "send_failed_no_answer",
+    "cannot_connect": "send_failed_unreachable",
+    "service_refused": "send_failed_refused",
+    "invalid_parameter": "send_failed_refused",
+    "rate_limited": "send_failed_refused",
+    "sender_not_found": "send_failed_sender",
+    "authentication_failed": "send_failed_authentication",
+    "too_many_parts_gsm7": "send_failed_part_limit",
+    "invalid_phone_number": "send_failed_number",
+}
+ISSUE_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+ENTITY_ID = re.compile(r"^(?:automation|script)\.\w+$|^-$")
+MASKED_NUMBER = re.compile(r"^(?:\+\d{1,3} \d )?[• ]+\d\d$")
+
+
+def _failure_issue(hass: HomeAssistant, key: str | None = None) -> dict[str, str]:
+    """The failure issue's placeholders, each a name, a figure, a time or a masked number."""
     issue = _issue(hass, FAILURE_ISSUE)
     assert issue is not None
-    assert issue.translation_key == "send_failed"
+    assert issue.translation_key is not None
+    assert issue.translation_key.startswith("send_failed_")
+    if key is not None:
+        assert issue.translation_key == key
     assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_placeholders is not None
-    return issue.translation_placeholders
+    placeholders = issue.translation_placeholders
+    assert placeholders is not None
+    for name, value in placeholders.items():
+        match name:
+            case "when":
+                assert ISSUE_TIME.match(value), value
+            case "entity_id":
+                assert ENTITY_ID.match(value), value
+            case "number":
+                assert MASKED_NUMBER.match(value), value
+            case "account":
+                assert value == ACCOUNT
+            case "caller":
+                assert value in CALLERS, value
+            case _:
+                assert value.isdigit(), (name, value)
+    for language in LANGUAGES:
+        texts = _language_issues(language)[issue.translation_key]
+        # Every placeholder the texts use is given: nothing is left for the reader as {name}.
+        for text in texts.values():
+            text.format(**placeholders)
+    return placeholders
+
+
+CALLERS = ("Leak alert", "Old leak alert", "Leak drill", "Long report", "Typo alert")
+LANGUAGES = ("en", "fr", "es", "it", "pl")
+
+
+def _language_issues(language: str) -> dict[str, dict[str, str]]:
+    path = Path(integration.__file__).parent / "translations" / f"{language}.json"
+    issues: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))[
+        "issues"
+    ]
+    return issues
 
 
 @pytest.mark.parametrize("case", FAULT_CASES, ids=lambda case: case.id)
@@ -516,13 +583,11 @@ async def test_an_automation_failure_raises_an_issue_that_clears_after_a_success
         scenario.arm()
         await _trigger(hass, "leak")
 
-        placeholders = _failure_issue(hass)
+        placeholders = _failure_issue(hass, FAILURE_ISSUE_KEYS[case.key])
         assert placeholders["caller"] == "Leak alert"
         assert placeholders["entity_id"] == "automation.leak_alert"
         assert placeholders["account"] == ACCOUNT
         assert placeholders["when"].startswith(dt_util.now().strftime("%Y-%m-%d "))
-        message = EN_EXCEPTIONS[case.key]
-        assert placeholders["reason"].startswith(message.split("{")[0].rstrip("."))
 
         if not case.recovers:
             return
@@ -599,9 +664,42 @@ async def test_an_automation_validation_error_raises_the_issue_too(
             },
         )
         await _trigger(hass, "report")
-        placeholders = _failure_issue(hass)
+        placeholders = _failure_issue(hass, "send_failed_part_limit")
         assert placeholders["caller"] == "Long report"
-        assert "2 SMS parts" in placeholders["reason"]
+        assert (placeholders["parts"], placeholders["max_parts"]) == ("2", "1")
+
+
+async def test_the_failure_issue_shows_no_typed_number(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A number an automation got wrong shows masked in the issue: its last two digits."""
+    async with _account(hass) as (sim, _entry):
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "id": "typo_alert",
+                    "alias": "Typo alert",
+                    "triggers": [{"trigger": "event", "event_type": "typo"}],
+                    "actions": [
+                        {
+                            "action": "ovh_http2sms.send_sms",
+                            "data": {
+                                "recipients": ["+33 6 12 34 56 7"],
+                                "message": "Water leak",
+                            },
+                        }
+                    ],
+                }
+            },
+        )
+        await _trigger(hass, "typo")
+        placeholders = _failure_issue(hass, "send_failed_number")
+        assert placeholders["number"].endswith("67")
+        for typed in ("12 34", "1234", "56 7", "34 56"):
+            assert typed not in placeholders["number"]
+        assert sim.requests == []
 
 
 async def test_removing_the_entry_takes_its_issues_and_its_spend_away(
@@ -959,3 +1057,44 @@ async def test_a_reply_after_the_last_unload_is_saved_at_once(
         await on_the_wire
         await hass.async_block_till_done()
         assert _saved_spend(hass_storage) == [1]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("+33 6 12 34 56 7", "+33 6•••••67"),
+        ("0033 6 12 34 56 78", "+33 6 •• •• •• 78"),
+        ("06 12 34 56 7", "•• 67"),
+        ("+33 " + "6" * 5000, "•• 66"),
+        ("\ud800\u202e12", "•• 12"),
+        ("no digits", "••"),
+        ("٦١٢٣٤٥٦٧٨", "••"),
+    ],
+)
+def test_a_typed_number_shows_its_last_two_digits_at_most(
+    typed: str, shown: str
+) -> None:
+    """Whatever was typed, the failure issue shows no more than the last two digits."""
+    assert masked_typed_number(typed) == shown
+
+
+@pytest.mark.parametrize("key", sorted(KIND_OF_ERROR))
+def test_the_failure_issue_of_every_error_reads_in_every_language(key: str) -> None:
+    """Each error gives its issue what its texts need, and nothing of what was typed."""
+    message = EN_EXCEPTIONS[key]
+    given = {
+        name: "+33 6 98 76 54 32" if name == "number" else "7"
+        for name in re.findall(r"\{(\w+)\}", message)
+    }
+    issue_key, placeholders = failure_issue(send_error(key, **given))
+    placeholders |= {
+        "caller": "Leak alert",
+        "entity_id": "automation.leak_alert",
+        "account": ACCOUNT,
+        "when": "2026-12-07 08:30:00",
+    }
+    for language in LANGUAGES:
+        for text in _language_issues(language)[issue_key].values():
+            rendered = text.format(**placeholders)
+            assert "{" not in rendered
+            assert "98 76 54" not in rendered

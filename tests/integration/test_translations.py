@@ -19,6 +19,11 @@ import pytest
 
 from custom_components.ovh_http2sms import const
 from custom_components.ovh_http2sms.const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.ovh_http2sms.reasons import (
+    KIND_OF_ERROR,
+    SEND_FAILED_ISSUE,
+    FailureKind,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION = ROOT / "custom_components" / "ovh_http2sms"
@@ -117,6 +122,43 @@ def _has(tree: dict[str, Any], section: tuple[str, ...], key: str) -> bool:
             return False
         node = node[part]
     return True
+
+
+# The top-level categories Home Assistant's translation schema allows in an integration's
+# strings.json: `gen_strings_schema` in Home Assistant core's script/hassfest/translations.py
+# (2026.10), which hassfest runs. Home Assistant does not expose the list at run time: its
+# loader reads any category from the file, so only hassfest would refuse another one.
+HOME_ASSISTANT_CATEGORIES = frozenset(
+    {
+        "title",
+        "common",
+        "config",
+        "config_subentries",
+        "options",
+        "preview_features",
+        "selector",
+        "device_automation",
+        "system_health",
+        "config_panel",
+        "application_credentials",
+        "issues",
+        "entity_component",
+        "device",
+        "entity",
+        "exceptions",
+        "services",
+        "conditions",
+        "triggers",
+        "conversation",
+    }
+)
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
+def test_every_category_is_one_home_assistant_knows(name: str) -> None:
+    """hassfest refuses a top-level category its schema does not list."""
+    unknown = sorted(set(_load(INTEGRATION / name)) - HOME_ASSISTANT_CATEGORIES)
+    assert not unknown, f"{name}: categories Home Assistant does not know: {unknown}"
 
 
 def test_en_json_is_strings_json_resolved() -> None:
@@ -537,3 +579,113 @@ def test_every_translation_key_used_by_the_code_is_translated(language: str) -> 
         for use in _missing(_integration_uses(), _language(language))
     ]
     assert not missing, f"translation keys missing from {language}.json: {missing}"
+
+
+# --- What people read later: repair issues and the logbook ------------------------------------
+
+# Home Assistant puts a placeholder's value in the text as it is: a value rendered in advance
+# would stay in the language of the server (or of the error) whatever the reader's language.
+# So a repair issue or a logbook line takes only figures, names, times, entity ids, masked
+# numbers and short tokens.
+TOKEN_PLACEHOLDERS = frozenset(
+    {
+        "account",
+        "accepted",
+        "budget",
+        "caller",
+        "contact",
+        "credits",
+        "delay",
+        "digits",
+        "encoding",
+        "entity_id",
+        "max_parts",
+        "number",
+        "parts",
+        "recipients",
+        "spent",
+        "threshold",
+        "total",
+        "when",
+    }
+)
+LOGBOOK_PREFIX = "logbook_"
+
+
+def _read_later_texts(tree: dict[str, Any]) -> dict[str, str]:
+    """The texts of repair issues and of logbook lines, by dotted path."""
+    texts = {f"issues.{path}": text for path, text in _leaves(tree.get("issues", {}))}
+    texts |= {
+        f"common.{key}": text
+        for key, text in tree.get("common", {}).items()
+        if key.startswith(LOGBOOK_PREFIX)
+    }
+    return texts
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
+def test_issues_and_logbook_lines_take_no_rendered_sentence(name: str) -> None:
+    """Every placeholder of a repair issue or a logbook line is a figure, a name or a token."""
+    texts = _read_later_texts(_load(INTEGRATION / name))
+    assert any(path.startswith("common.logbook_") for path in texts), sorted(texts)
+    assert any(path.startswith("issues.send_failed_") for path in texts), sorted(texts)
+    sentences = {
+        path: sorted(_placeholders(text) - TOKEN_PLACEHOLDERS)
+        for path, text in texts.items()
+        if _placeholders(text) - TOKEN_PLACEHOLDERS
+    }
+    assert not sentences, (
+        f"{name}: placeholders that could carry a sentence: {sentences}"
+    )
+
+
+# Errors raised before any send exists (setting an entry up, choosing among accounts): no
+# logbook line or failure issue can name them.
+NOT_FROM_A_SEND = {"invalid_endpoint", "choose_account"}
+
+
+def test_every_error_of_a_send_has_a_kind() -> None:
+    """A new error must say which logbook line and failure issue it reads as."""
+    errors = set(_strings()["exceptions"]) - NOT_FROM_A_SEND
+    assert not errors - set(KIND_OF_ERROR), sorted(errors - set(KIND_OF_ERROR))
+    assert not set(KIND_OF_ERROR) - errors, sorted(set(KIND_OF_ERROR) - errors)
+
+
+@pytest.mark.parametrize("kind", list(FailureKind))
+def test_every_kind_of_failure_has_its_issue_and_logbook_line(
+    kind: FailureKind,
+) -> None:
+    """Each kind has its own repair issue and its own logbook line (translations mirror these)."""
+    strings = _strings_resolved()
+    issue = strings["issues"][f"{SEND_FAILED_ISSUE}_{kind}"]
+    assert {"caller", "when", "account"} <= _placeholders(issue["description"])
+    assert f"{LOGBOOK_PREFIX}failed_{kind}" in strings["common"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_failure_issue_reads_well_whatever_the_automation_s_name(
+    language: str,
+) -> None:
+    """The automation's name stands apart (« Alerte fuite »): no "de Alerte fuite"."""
+    caller = "Alerte fuite"
+    sample = {
+        "caller": caller,
+        "when": "2026-12-07 08:30:00",
+        "entity_id": "automation.alerte_fuite",
+        "account": "sms-ab1234-1",
+        "number": "+33 6 • •• •• 78",
+        "contact": "Alice",
+        "budget": "20",
+        "parts": "3",
+        "max_parts": "2",
+        "accepted": "1",
+        "total": "3",
+    }
+    issues = _language(language)["issues"]
+    for kind in FailureKind:
+        for text in issues[f"{SEND_FAILED_ISSUE}_{kind}"].values():
+            rendered = text.format(**sample)
+            assert caller in rendered
+            if language == "fr":
+                assert f"«\u00a0{caller}\u00a0»" in rendered, rendered
+                assert f"de {caller}" not in rendered

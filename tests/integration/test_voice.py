@@ -7,6 +7,8 @@ simulator is the only thing outside: an SMS sent is an SMS in its outbox.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from typing import Any
 
 from homeassistant.components import conversation
@@ -17,6 +19,7 @@ from homeassistant.components.homeassistant.exposed_entities import (
 )
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     chat_session,
     device_registry as dr,
@@ -37,7 +40,7 @@ from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMA
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import account_entry, async_add_contact, contact
+from .conftest import account_entry, async_add_contact, async_notify, contact
 
 TOOL = f"{DOMAIN}__send_sms"
 
@@ -208,6 +211,32 @@ async def test_the_answer_follows_the_language_of_the_request(
     """The server speaks English; a French request gets a French answer."""
     assert hass.config.language == "en"
     assert await _say(hass, "SMS à Alice coucou", "fr") == "SMS envoyé à Alice."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pipeline", "answer"),
+    [
+        ("SMS à Alice coucou", "en", "SMS envoyé à Alice."),
+        ("Envoie un SMS à Zoé : à ce soir", "en", "SMS envoyé à Zoé."),
+        ("Text Alice: see you", "fr", "Sent to Alice."),
+        (
+            "Envoie un SMS à Personne : coucou",
+            "en",
+            "Il n’y a pas de contact nommé Personne.",
+        ),
+        ("SMS à Alice coucou", "fr-CA", "SMS envoyé à Alice."),
+    ],
+)
+async def test_the_answer_follows_the_language_of_the_sentence(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    pipeline: str,
+    answer: str,
+) -> None:
+    """A French sentence said to an English pipeline is answered in French, and back."""
+    assert await _say(hass, sentence, pipeline) == answer
 
 
 async def test_a_contact_keeps_its_own_settings(
@@ -449,6 +478,46 @@ async def test_a_gateway_error_is_spoken(
     assert simulator.outbox == []
 
 
+@pytest.mark.parametrize("status", [202, 241, 999])
+async def test_a_gateway_refusal_never_repeats_the_number_or_the_text(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    """OVHcloud's reason may echo the number and the text: spoken, to a model or in an error,
+    the number shows only its last two digits and the text not at all; debug logs keep it all.
+    """
+    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_http2sms")
+    texts: list[str] = []
+    for heard in ("by voice", "by a model", "by an action"):
+        message = f"The garage door is open, sent {heard}"
+        reason = f"Invalid receiver 0033612345678 for text {message}"
+        simulator.inject(
+            Fault(
+                kind=FaultKind.MALFORMED,
+                body=json.dumps({"status": status, "message": reason}),
+            )
+        )
+        if heard == "by voice":
+            texts.append(await _say(hass, f"text Alice: {message}", "en"))
+        elif heard == "by a model":
+            result = await _call_tool(hass, {"contact": "Alice", "message": message})
+            assert result.error
+            texts.append(json_bytes(result.data).decode())
+        else:
+            with pytest.raises(HomeAssistantError) as raised:
+                await async_notify(hass, "notify.alice", message)
+            texts.append(str(raised.value))
+        assert "78" in texts[-1], texts[-1]  # the number is recognisable, nothing more
+        for private in ("0033612345678", "612345678", message, "garage door"):
+            assert private not in texts[-1], texts[-1]
+    assert simulator.outbox == []
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("0033612345678 for text The garage door" in line for line in debug)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -506,7 +575,11 @@ async def test_whatever_is_dictated_is_sent_once_or_refused_aloud(
     refusals = {
         text.partition("{")[0]
         for text in (
-            *(await _texts(hass, "en", "assist")).values(),
+            *(
+                text
+                for key, text in (await _texts(hass, "en", "common")).items()
+                if key.startswith(f"component.{DOMAIN}.common.assist_")
+            ),
             *(await _texts(hass, "en", "exceptions")).values(),
         )
     }
@@ -645,6 +718,20 @@ async def test_the_tool_sends_exactly_one_sms(
     [sms] = simulator.outbox
     assert sms.recipient == "0033612345678"
     assert sms.message == "The door is open"
+
+
+async def test_the_tool_does_not_show_the_credit(
+    hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The README promises the model cannot see the credit through this tool."""
+    result = await _call_tool(hass, {"contact": "Alice", "message": "The door is open"})
+
+    assert not result.error
+    credit = assist.runtime_data.account.credit
+    assert credit is not None  # the send did report one: there is something to hide
+    shown = json_bytes(result.data).decode()
+    assert "credit" not in shown.lower(), shown
+    assert f"{float(credit):g}" not in shown, shown
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ from custom_components.ovh_http2sms.http2sms import MAX_CALLBACK_BYTES
 from http2sms_simulator import Account, SimulatorState, SmsUser
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
+from tests.privacy_scan import EVENT, LOG, Leak, PrivacyWatch
 
 from .conftest import ENTRY_ID, account_entry, async_notify, async_send_sms
 from .fault_helpers import FAST_PACE, async_setup, observed_simulator
@@ -407,9 +408,14 @@ async def test_a_reply_from_a_stranger_has_no_contact(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     client: TestClient,
+    privacy: PrivacyWatch,
     in_query: bool,
 ) -> None:
-    """A number that is no contact: the event says so; its number is in international form."""
+    """A number that is no contact: the event says so; its number is in international form.
+
+    The reply's tag holds Alice's number on purpose: the event hands it to automations as
+    written, the entity shows none of it.
+    """
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     await _reply(
         client,
@@ -431,6 +437,10 @@ async def test_a_reply_from_a_stranger_has_no_contact(
     assert state.attributes["tag"] is None
     assert "Who" not in str(state.attributes)
     assert "0612345678" not in str(state.attributes)
+    leaks = await _leaks_and_forget(hass, privacy)
+    assert [(leak.place, leak.what) for leak in leaks] == [
+        (EVENT, "phone number '0612345678'")
+    ]
 
 
 async def test_a_reply_of_1600_unicode_characters_is_received(
@@ -548,6 +558,7 @@ async def test_a_removed_entry_s_url_answers_nothing_of_ours(
     init_integration: MockConfigEntry,
     client: TestClient,
     caplog: pytest.LogCaptureFixture,
+    privacy: PrivacyWatch,
 ) -> None:
     """Once the account is removed its URL fires nothing (Home Assistant still answers 200)."""
     sms_id = await _sent_to_alice(hass, "Before removal")
@@ -563,6 +574,7 @@ async def test_a_removed_entry_s_url_answers_nothing_of_ours(
     await hass.async_block_till_done()
     assert events == []
     assert not [r for r in caplog.records if r.name.startswith("custom_components")]
+    assert _not_home_assistant_s_url_lines(await _leaks_and_forget(hass, privacy)) == []
 
 
 async def test_a_reload_keeps_the_url_working(
@@ -578,7 +590,10 @@ async def test_a_reload_keeps_the_url_working(
 
 
 async def test_an_unloaded_entry_s_url_changes_nothing(
-    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    privacy: PrivacyWatch,
 ) -> None:
     """Unloaded (disabled), the URL is not ours any more; loaded again, it is."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
@@ -588,6 +603,7 @@ async def test_an_unloaded_entry_s_url_changes_nothing(
     await _reply(client, init_integration, "+33612345678", "OK")
     await hass.async_block_till_done()
     assert received == []
+    assert _not_home_assistant_s_url_lines(await _leaks_and_forget(hass, privacy)) == []
 
 
 # --- Two SMS users of one account ------------------------------------------------------------
@@ -803,6 +819,31 @@ async def test_the_url_numbers_and_texts_stay_out_of_logs_and_diagnostics(
             assert secret not in text
 
 
+# Home Assistant's own lines about a request to a webhook URL (an id no longer registered, a
+# query its security filter refuses) show the URL: every integration's webhook has them, and no
+# integration words them.
+_HOME_ASSISTANT_URL_LINES = (
+    "homeassistant.components.webhook ",
+    "homeassistant.components.http.security_filter ",
+)
+
+
+async def _leaks_and_forget(hass: HomeAssistant, privacy: PrivacyWatch) -> list[Leak]:
+    """What the privacy scan finds so far, then a clean slate for the rest of the test."""
+    await privacy.async_read_entries(hass)
+    leaks = await privacy.async_leaks(hass)
+    privacy.forget()
+    return leaks
+
+
+def _not_home_assistant_s_url_lines(leaks: list[Leak]) -> list[Leak]:
+    return [
+        leak
+        for leak in leaks
+        if not (leak.place == LOG and leak.text.startswith(_HOME_ASSISTANT_URL_LINES))
+    ]
+
+
 # --- Anything at all -------------------------------------------------------------------------
 
 
@@ -837,6 +878,7 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
     init_integration: MockConfigEntry,
     client: TestClient,
     caplog: pytest.LogCaptureFixture,
+    privacy: PrivacyWatch,
 ) -> None:
     """Arbitrary queries and forms: always 200; an event only for a well-formed callback.
 
@@ -891,3 +933,12 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
     assert not [
         r for r in caplog.records if r.levelno >= logging.ERROR and "webhook" in r.name
     ]
+    # A drawn reply may carry Alice's number in its own keyword or tag: the received event
+    # hands a reply's fields to automations as the replier wrote them.
+    assert [
+        leak
+        for leak in _not_home_assistant_s_url_lines(
+            await _leaks_and_forget(hass, privacy)
+        )
+        if not (leak.place == EVENT and "in_reply_to" in leak.text)
+    ] == []

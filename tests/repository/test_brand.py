@@ -1,7 +1,8 @@
-"""The icon and logo stand out on Home Assistant's light and dark backgrounds.
+"""The icon stands out on Home Assistant's light and dark backgrounds, trimmed, with no fake logo.
 
 Home Assistant shows brand/dark_<image> on its dark theme when it exists, brand/<image>
-otherwise. WCAG asks 3:1 of the contrast of a graphic with what surrounds it.
+otherwise, and the icon where there is no logo. WCAG asks 3:1 of the contrast of a graphic with
+what surrounds it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _body_colour(path: Path) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("theme", BACKGROUNDS)
-@pytest.mark.parametrize("name", ["icon.png", "icon@2x.png", "logo.png"])
+@pytest.mark.parametrize("name", ["icon.png", "icon@2x.png"])
 def test_brand_images_read_on_each_theme(theme: str, name: str) -> None:
     body = _body_colour(_shown(theme, name))
     assert _contrast(body, BACKGROUNDS[theme]) >= 3, (theme, name, body)
@@ -60,3 +61,20 @@ def test_every_dark_image_has_its_light_twin() -> None:
     """A dark_ image without its light twin would leave the light theme without an icon."""
     for dark in BRAND.glob("dark_*.png"):
         assert (BRAND / dark.name.removeprefix("dark_")).exists(), dark.name
+
+
+def test_a_logo_is_not_a_copy_of_the_icon() -> None:
+    """Without a logo Home Assistant shows the icon: a copy would only be a second file to keep."""
+    for logo in BRAND.glob("*logo*.png"):
+        icon = BRAND / logo.name.replace("logo", "icon")
+        assert not icon.exists() or logo.read_bytes() != icon.read_bytes(), logo.name
+
+
+@pytest.mark.parametrize("path", sorted(BRAND.glob("*.png")), ids=lambda p: p.name)
+def test_images_are_trimmed_squares(path: Path) -> None:
+    """Home Assistant's brand rules: square, no transparent margin around the mark."""
+    with Image.open(path) as image:
+        width, height = image.size
+        left, top, right, bottom = image.convert("RGBA").getchannel("A").getbbox()
+    assert width == height
+    assert (left, right) == (0, width) or (top, bottom) == (0, height), path.name

@@ -1,4 +1,4 @@
-"""GitHub runs hassfest, HACS's validation and the project's checks on every push and pull request."""
+"""GitHub runs hassfest, HACS's validation and the project's checks on pull requests and main."""
 
 from __future__ import annotations
 
@@ -23,14 +23,52 @@ def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job["steps"]]
 
 
-def test_every_workflow_runs_on_push_and_pull_request() -> None:
-    """A workflow that runs only on some events lets a broken change through the others."""
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the bare key `on` as true.
+    triggers = workflow.get("on", workflow.get(True))
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def test_every_workflow_runs_once_per_change() -> None:
+    """Every pull request and every push to main is checked, each once.
+
+    A push to a pull request's branch is checked by the pull_request event alone: with a bare
+    `push` too, the hour-long tests would run twice.
+    """
     workflows = _workflows()
     assert workflows
     for name, workflow in workflows.items():
-        # YAML 1.1 reads the bare key `on` as true.
-        triggers = workflow.get("on", workflow.get(True))
-        assert {"push", "pull_request"} <= set(triggers), name
+        triggers = _triggers(workflow)
+        assert "pull_request" in triggers, name
+        assert triggers["push"] == {"branches": ["main"]}, name
+
+
+@pytest.mark.parametrize(
+    "action", ["home-assistant/actions/hassfest@master", "hacs/action@main"]
+)
+def test_validators_also_run_daily(action: str) -> None:
+    """The validators change under unchanged code: a daily run says when the code falls behind."""
+    for workflow in _workflows().values():
+        if action in [step.get("uses") for step in _steps(workflow)]:
+            schedule = _triggers(workflow).get("schedule")
+            assert isinstance(schedule, list), action
+            assert len(schedule) == 1, action
+            minute, hour, *every_day = schedule[0]["cron"].split()
+            assert minute.isdigit(), action
+            assert hour.isdigit(), action
+            assert every_day == ["*", "*", "*"], action
+
+
+def test_checkout_is_the_current_major() -> None:
+    uses = [
+        step["uses"]
+        for workflow in _workflows().values()
+        for step in _steps(workflow)
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert len(uses) == len(_workflows())
+    assert set(uses) == {"actions/checkout@v5"}
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,7 @@ class Project:
             + "\n",
             encoding="utf-8",
         )
+        (integration / "strings.json").write_text("{}\n", encoding="utf-8")
         (self.root / "CHANGELOG.md").write_text(_changelog(head), encoding="utf-8")
 
     def git(self, *args: str) -> str:
@@ -99,8 +100,14 @@ def project(tmp_path: Path) -> Project:
     shutil.copy(REPO_ROOT / "scripts" / "release", root / "scripts" / "release")
     (root / ".gitignore").write_text("artifacts/\n", encoding="utf-8")
     hassfest = tmp_path / "hassfest"
+    # Like the real one, it validates custom_components/ of the folder it is run from.
     hassfest.write_text(
-        f'#!/bin/sh\ntouch "{tmp_path / "hassfest-ran"}"\necho "VERDICT: clean"\n',
+        f'#!/bin/sh\ntouch "{tmp_path / "hassfest-ran"}"\n'
+        "for needed in manifest.json strings.json; do\n"
+        '  [ -f "custom_components/ovh_http2sms/$needed" ] || '
+        '{ echo "$needed is missing"; echo "VERDICT: 1 errors"; exit 1; }\n'
+        "done\n"
+        'echo "VERDICT: clean"\n',
         encoding="utf-8",
     )
     hassfest.chmod(0o755)
@@ -149,13 +156,23 @@ def test_refuses_a_version_that_is_not_semantic(project: Project) -> None:
 
 
 @NEEDS_GIT
-@pytest.mark.parametrize("change", ["modified", "untracked", "staged"])
+@pytest.mark.parametrize(
+    "change", ["modified", "untracked", "staged", "untracked-hidden-by-config"]
+)
 def test_refuses_a_dirty_tree(project: Project, change: str) -> None:
-    """A tag names a commit: what is not committed would not be in the release."""
+    """A tag names a commit: what is not committed would not be in the release.
+
+    Whatever the user's git configuration hides from `git status`.
+    """
     project.write()
     project.commit()
     project.ci_passed()
-    if change == "modified":
+    if change == "untracked-hidden-by-config":
+        project.git("config", "status.showUntrackedFiles", "no")
+        (project.root / "custom_components" / "ovh_http2sms" / "new.py").write_text(
+            "DRAFT = 1\n", encoding="utf-8"
+        )
+    elif change == "modified":
         (project.root / "CHANGELOG.md").write_text(
             _changelog(RELEASED + "- More.\n"), encoding="utf-8"
         )
@@ -218,3 +235,108 @@ def test_tags_a_release_that_passes_every_check(project: Project) -> None:
     again = project.release()
     assert again.returncode != 0
     assert "v0.2.0" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("manifest_text", "said"),
+    [
+        (
+            '{"domain": "ovh_http2sms", "version": "0.2.0", "version": "0.1.0"}\n',
+            'duplicate key "version"',
+        ),
+        ('{"domain": "ovh_http2sms", "version": "0.2.0",}\n', "not valid JSON"),
+    ],
+    ids=["duplicate-key", "invalid-json"],
+)
+def test_refuses_a_manifest_home_assistant_would_read_otherwise(
+    project: Project, manifest_text: str, said: str
+) -> None:
+    """With a key twice, Home Assistant reads the last one: the release cannot trust either."""
+    project.write()
+    manifest = project.root / "custom_components" / "ovh_http2sms" / "manifest.json"
+    manifest.write_text(manifest_text, encoding="utf-8")
+    result = project.release()
+    assert result.returncode != 0
+    assert said in result.stderr
+    assert not project.hassfest_ran.exists()
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "2026-00-10"])
+def test_refuses_a_date_that_does_not_exist(project: Project, day: str) -> None:
+    project.write(head=RELEASED.replace("2026-12-07", day))
+    result = project.release()
+    assert result.returncode != 0
+    assert f"{day} is not a date" in result.stderr
+    assert "Unreleased" not in result.stderr
+
+
+def test_names_what_is_wrong_with_a_dated_heading(project: Project) -> None:
+    """A heading with a date and more after it is not mistaken for an undated one."""
+    project.write(head=RELEASED.replace("2026-12-07", "2026-12-07 (draft)"))
+    result = project.release()
+    assert result.returncode != 0
+    assert "## [VERSION] - YYYY-MM-DD" in result.stderr
+    assert "Unreleased" not in result.stderr
+
+
+@NEEDS_GIT
+def test_a_trailing_space_on_the_heading_does_not_matter(project: Project) -> None:
+    """Markdown ignores it; the release does too."""
+    project.write(head=RELEASED.replace("2026-12-07\n", "2026-12-07 \n", 1))
+    project.commit()
+    project.ci_passed()
+    result = project.release()
+    assert result.returncode == 0, result.stderr
+    assert project.tags() == ["v0.2.0"]
+
+
+@NEEDS_GIT
+@pytest.mark.parametrize("tagged", ["0.2.0", "0.3.0", "0.10.0"])
+def test_refuses_a_version_not_above_every_tag(project: Project, tagged: str) -> None:
+    """Versions only grow: HACS and Home Assistant would take a lower one for an older release."""
+    project.write()
+    project.commit()
+    project.git("tag", "-a", f"v{tagged}", "-m", "an earlier release")
+    project.ci_passed()
+    result = project.release()
+    assert result.returncode != 0
+    assert f"v{tagged}" in result.stderr
+    assert project.tags() == [f"v{tagged}"]
+    assert not project.hassfest_ran.exists()
+
+
+@NEEDS_GIT
+def test_hassfest_checks_what_is_committed(project: Project) -> None:
+    """A file hassfest needs, present but git-ignored, is not in the release: refused."""
+    project.write()
+    (project.root / ".gitignore").write_text(
+        "artifacts/\nstrings.json\n", encoding="utf-8"
+    )
+    project.commit()
+    project.ci_passed()
+    result = project.release()
+    assert result.returncode != 0
+    assert "strings.json is missing" in result.stdout + result.stderr
+    assert "hassfest is not clean" in result.stderr
+    assert project.tags() == []
+
+
+@NEEDS_GIT
+@pytest.mark.parametrize(
+    "output",
+    ["VERDICT: 2 errors", "", "VERDICT: clean\nVERDICT: 1 errors"],
+    ids=["errors", "no-verdict", "clean-then-errors"],
+)
+def test_hassfest_must_say_clean_even_when_it_exits_0(
+    project: Project, output: str
+) -> None:
+    project.write()
+    project.commit()
+    project.ci_passed()
+    project.hassfest.write_text(
+        f"#!/bin/sh\nprintf '%s\\n' '{output}'\nexit 0\n", encoding="utf-8"
+    )
+    result = project.release()
+    assert result.returncode != 0
+    assert "VERDICT: clean" in result.stderr
+    assert project.tags() == []

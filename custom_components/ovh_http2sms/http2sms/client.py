@@ -159,7 +159,14 @@ class Http2SmsClient:
         """Send one SMS request; raise a typed error unless the service accepted it."""
         reply = await self._exchange(self._form(request))
         if not reply.accepted:
-            raise self._service_error(reply)
+            raise self._service_error(
+                reply,
+                sent=(
+                    request.message,
+                    normalise_line_breaks(request.message),
+                    *request.recipients,
+                ),
+            )
         return SendResult(
             status=reply.status or 100,
             credits_left=reply.credits_left,
@@ -293,12 +300,14 @@ class Http2SmsClient:
             text = raw.decode("latin-1")
         return parse_reply(text)
 
-    def _service_error(self, reply: Reply) -> Http2SmsServiceError:
+    def _service_error(
+        self, reply: Reply, *, sent: tuple[str, ...] = ()
+    ) -> Http2SmsServiceError:
         reason = self._redact(reply.reason)
         if reply.status is None:
-            return Http2SmsServiceError(None, reason)
+            return Http2SmsServiceError(None, reason, sent=sent)
         error_type = _STATUS_ERRORS.get(reply.status, Http2SmsUnknownStatusError)
-        return error_type(reply.status, reason)
+        return error_type(reply.status, reason, sent=sent)
 
     def _redact(self, text: str) -> str:
         """Remove the login and password from a text the service wrote, should it echo them."""

@@ -59,12 +59,19 @@ class Http2SmsServiceError(Http2SmsError):
     `status` is None for the text and HTML layouts, whose failures carry a reason but no code.
     """
 
-    def __init__(self, status: int | None, reason: str) -> None:
-        """Keep the status and the service's reason (already free of secrets)."""
+    def __init__(
+        self, status: int | None, reason: str, *, sent: tuple[str, ...] = ()
+    ) -> None:
+        """Keep the status, the service's reason (free of secrets) and what was sent.
+
+        `sent` is what the request carried that the reason may repeat (the text, the numbers):
+        whoever shows the reason to people hides it there.
+        """
         label = f"status {status}" if status is not None else "KO"
         super().__init__(f"http2sms refused the request ({label}): {reason}")
         self.status = status
         self.reason = reason
+        self.sent = sent
 
 
 class Http2SmsMissingParameterError(Http2SmsServiceError):
