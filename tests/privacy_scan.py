@@ -10,6 +10,10 @@ An error is read as its caller reads it (its text, arguments and translation pla
 chain of causes behind it holds the details for debug logs, and reaches an INFO record only if
 something logs it with its traceback, which the log scan then reads.
 
+One exception, narrow on purpose: the event of an SMS received carries its sender's number and
+its text, for automations that act on a reply ("OK", "STOP") and on who sent it; only those two
+fields of that one event are not scanned (its logbook line is, as every other field).
+
 `PrivacyWatch` (tests/integration/conftest.py turns it on for every integration test) records
 each place as the test runs; `find_leaks` is the scan itself.
 """
@@ -62,6 +66,8 @@ _MESSAGE_MIN_WORD_CHARS = 6
 _WORD_CHAR = re.compile(r"\w")
 _TWO_WORDS = re.compile(r"\w\s+\w")
 _SQL_ECHO = "sqlalchemy."
+# The test client's server logs each request at INFO; Home Assistant sets this logger to WARNING.
+_ACCESS_LOG = "aiohttp.access"
 # The characters before an example number of the translations that make it that example.
 _EXAMPLE_CONTEXT = 12
 
@@ -224,6 +230,12 @@ def find_leaks(places: Iterable[tuple[str, str]], private: Private) -> list[Leak
     return found
 
 
+# The fields an event carries on purpose for automations, by event: not scanned.
+_MEANT_FOR_AUTOMATIONS: Mapping[str, frozenset[str]] = {
+    f"{DOMAIN}_sms_received": frozenset({"sender", "message"}),
+}
+
+
 # --- How each place is read ------------------------------------------------------------------
 
 
@@ -240,11 +252,15 @@ def record_texts(records: Iterable[logging.LogRecord]) -> list[str]:
 
     Not the SQL the test harness's recorder echoes at INFO (every event row, the action calls
     a test makes included): a trace that no Home Assistant writes unless asked, as debug is.
+    Nor the test server's access lines (each webhook URL): Home Assistant keeps only warnings of
+    that logger.
     """
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     texts: list[str] = []
     for record in records:
         if record.levelno < logging.INFO or record.name.startswith(_SQL_ECHO):
+            continue
+        if record.name == _ACCESS_LOG and record.levelno < logging.WARNING:
             continue
         # With its traceback, causes included, as the log file shows it.
         texts.append(formatter.format(record))
@@ -296,6 +312,12 @@ def render(template: str, placeholders: Mapping[str, Any]) -> str:
         lambda match: str(placeholders.get(match[1], match[0])),
         template,
     )
+
+
+def event_texts(event_type: str, data: Mapping[str, Any]) -> str:
+    """An event's data as automations and the event log read it, but for what it carries on purpose."""
+    meant = _MEANT_FOR_AUTOMATIONS.get(event_type, frozenset())
+    return as_json({key: value for key, value in data.items() if key not in meant})
 
 
 def logbook_texts(
@@ -383,7 +405,7 @@ class PrivacyWatch:
         @callback
         def on_event(event: Event[Any]) -> None:
             if event.event_type.startswith(f"{DOMAIN}_"):
-                self.add(EVENT, [as_json(event.data)])
+                self.add(EVENT, [event_texts(event.event_type, event.data)])
                 self.add(LOGBOOK, logbook_texts(hass, event.event_type, event.data))
             elif event.event_type == ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED:
                 if event.data.get("domain") != DOMAIN:
@@ -411,8 +433,9 @@ class PrivacyWatch:
             if getattr(handler, "domain", None) == DOMAIN
         )
         for entry in hass.config_entries.async_entries(DOMAIN):
-            if isinstance(webhook_id := entry.data.get("webhook_id"), str):
-                self.private.secrets.add(webhook_id)
+            for key in ("webhook_id", "cloudhook_url"):
+                if isinstance(secret := entry.data.get(key), str):
+                    self.private.secrets.add(secret)
             for subentry in entry.subentries.values():
                 self.private.add_number(subentry.data.get("phone_number"))
                 self.private.add_number(subentry.unique_id)

@@ -17,7 +17,8 @@ shares the one `SmsAccount`, so that:
   today's spend and the daily budget all read it. The budget is the account's: the tightest
   non-zero daily budget of its SMS users binds every one of them (an SMS user without a budget
   is still bound by another's), including the last budget seen of an SMS user not set up yet
-  after a restart.
+  after a restart. Delivery reports are matched in it too (`deliveries.py`), whichever of the
+  account's SMS users' URL OVHcloud calls.
 
 A send enters the account once (`async_transmit`): admitted through the record (a reservation
 that books its cost), its requests made in their turn, each recipient settled as accepted, may
@@ -47,6 +48,7 @@ from . import repairs
 from .budget import DailyBudget
 from .clock import DayClock
 from .const import DOMAIN
+from .deliveries import Deliveries
 from .errors import Outcome, failed_outcome, outcome, send_error, translate
 from .http2sms import (
     DEFAULT_ENDPOINT,
@@ -168,6 +170,7 @@ class SmsAccount:
         self.credit: Decimal | None = None
         self.reachable = True
         self.counters = GuardCounters()
+        self.deliveries = Deliveries(hass, account_digest(key), lambda: self._ledger)
         self._credit_sequence = -1
         self._sequence = itertools.count(1)
         self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)

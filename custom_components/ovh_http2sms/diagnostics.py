@@ -10,7 +10,13 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
+from .const import (
+    CONF_ACCOUNT,
+    CONF_LOGIN,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    WEBHOOK_DATA,
+)
 from .data import Http2SmsConfigEntry
 
 TO_REDACT = {
@@ -20,6 +26,7 @@ TO_REDACT = {
     CONF_PHONE_NUMBER,
     "unique_id",
     "title",
+    *WEBHOOK_DATA,
 }
 # A sender with this many digits may be a person's phone number.
 PHONE_SENDER_DIGITS = 6
@@ -52,6 +59,7 @@ async def async_get_config_entry_diagnostics(
             "records_kept": data.account.records_kept,
             **asdict(data.account.counters),
         },
+        "callbacks": asdict(data.account.deliveries.counters),
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
@@ -98,7 +98,10 @@ async def test_verified_account_without_test_sms(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == ACCOUNT
-    assert result["data"] == account_data(simulator)
+    # The webhook's id is a fresh secret: long, random, not derived from the account.
+    webhook_id = result["data"][CONF_WEBHOOK_ID]
+    assert len(webhook_id) >= 32
+    assert result["data"] == {**account_data(simulator), CONF_WEBHOOK_ID: webhook_id}
     assert result["result"].unique_id == entry_unique_id(ACCOUNT, LOGIN)
     assert LOGIN not in repr(result["result"])
     assert simulator.outbox == []
@@ -402,8 +405,9 @@ async def test_reauth(
 async def test_reconfigure(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """Reconfigure refuses an invalid sender, saves a valid one and keeps the password."""
+    """Reconfigure refuses an invalid sender, saves a valid one, keeps the password and URL."""
     simulator.state.missing_before_auth = False
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
     result = await init_integration.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     assert CONF_ACCOUNT not in result["data_schema"].schema
@@ -430,6 +434,8 @@ async def test_reconfigure(
     assert result["reason"] == "reconfigure_successful"
     assert init_integration.data[CONF_SENDER] == "Alarm"
     assert init_integration.data[CONF_PASSWORD] == PASSWORD
+    # The URL pasted in OVHcloud's Control Panel stays valid.
+    assert init_integration.data[CONF_WEBHOOK_ID] == webhook_id
 
 
 async def test_reconfigure_to_another_configured_user_aborts(

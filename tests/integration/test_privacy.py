@@ -13,17 +13,21 @@ from typing import Any
 
 from homeassistant.components import conversation, webhook
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import intent, issue_registry as ir, llm
 from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.ovh_http2sms.const import (
     CONF_LOW_CREDIT_THRESHOLD,
     DOMAIN,
+    EVENT_SMS_DELIVERY,
     EVENT_SMS_FAILED,
+    EVENT_SMS_RECEIVED,
 )
 from custom_components.ovh_http2sms.errors import private_reason
 from http2sms_simulator import Fault, FaultKind
@@ -416,6 +420,54 @@ async def test_the_scan_knows_the_integration_s_webhook_ids(
     privacy.forget()
 
     assert [leak.what for leak in leaks] == ["a secret"]
+
+
+async def test_the_scan_knows_the_webhook_id_an_account_keeps(
+    hass: HomeAssistant, privacy: PrivacyWatch, init_integration: MockConfigEntry
+) -> None:
+    """The webhook id an account stored is a secret, even once the account is unloaded."""
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    logging.getLogger("custom_components.ovh_http2sms").warning(
+        "Reports arrive at /api/webhook/%s", webhook_id
+    )
+
+    await privacy.async_read_entries(hass)
+    leaks = await privacy.async_leaks(hass)
+    privacy.forget()
+
+    assert [leak.what for leak in leaks] == ["a secret"]
+
+
+async def test_only_a_reply_s_sender_and_text_are_left_to_automations(
+    hass: HomeAssistant, privacy: PrivacyWatch, init_integration: MockConfigEntry
+) -> None:
+    """A reply's event carries who sent it and what it says; any other field or event must not."""
+    privacy.private.add_message("Yes, the door is closed")
+    reply = {
+        "entry_id": init_integration.entry_id,
+        "sender": "+33612345678",
+        "message": "Yes, the door is closed",
+        "contact": "notify.alice",
+    }
+
+    hass.bus.async_fire(EVENT_SMS_RECEIVED, reply)
+    await hass.async_block_till_done()
+    await privacy.async_read_entries(hass)
+    assert await privacy.async_leaks(hass) == []
+
+    hass.bus.async_fire(EVENT_SMS_RECEIVED, {**reply, "tag": "+33612345678"})
+    hass.bus.async_fire(EVENT_SMS_DELIVERY, {"sender": "+33612345678"})
+    hass.bus.async_fire(EVENT_SMS_DELIVERY, {"message": "Yes, the door is closed"})
+    await hass.async_block_till_done()
+    leaks = await privacy.async_leaks(hass)
+    privacy.forget()
+
+    assert sorted((leak.place, leak.what.split(" ")[0]) for leak in leaks) == [
+        (EVENT, "message"),
+        (EVENT, "phone"),
+        (EVENT, "phone"),
+    ]
 
 
 async def _ignore(hass: HomeAssistant, webhook_id: str, request: Any) -> None:

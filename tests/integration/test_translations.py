@@ -595,6 +595,8 @@ TOKEN_PLACEHOLDERS = frozenset(
         "caller",
         "contact",
         "credits",
+        "delay",
+        "digits",
         "encoding",
         "entity_id",
         "max_parts",
