@@ -24,6 +24,7 @@ from .http2sms import (
     Http2SmsConfigurationError,
 )
 from .options import SmsOptions
+from .public_url import async_delete_cloudhook
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -110,7 +111,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
-    """Refuse the queued sends of a removed SMS user; nothing of it is sent afterwards."""
+    """Refuse the queued sends of a removed SMS user; nothing of it is sent afterwards.
+
+    Its Home Assistant Cloud URL is deleted too: it would stay public for nothing.
+    """
+    await async_delete_cloudhook(hass, entry.data)
     account = async_get_account(
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )

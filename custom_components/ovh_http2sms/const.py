@@ -32,3 +32,6 @@ REPLACE_AND_DROP: Final = "replace_and_drop"
 # Fired once per send that reached phones (what it cost), and once per send that failed.
 EVENT_SMS_SENT: Final = f"{DOMAIN}_sms_sent"
 EVENT_SMS_FAILED: Final = f"{DOMAIN}_sms_failed"
+
+# The Home Assistant Cloud URL of the entry's webhook, made once when the user first asks for it.
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
