@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from homeassistant.const import CONF_PASSWORD, Platform
+from homeassistant.components import webhook as ha_webhook
+from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
@@ -16,6 +17,7 @@ from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
 from .contacts import async_check_contacts, async_migrate_contacts
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
+from .events import async_load_logbook_texts
 from .http2sms import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
@@ -26,10 +28,13 @@ from .http2sms import (
 from .options import SmsOptions
 from .public_url import async_delete_cloudhook
 from .services import async_setup_services
+from .webhook import async_register_webhook
 
 _LOGGER = logging.getLogger(__name__)
 
-PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+# The contacts' notify entities come first: their delivery sensors find them by entity id.
+_PLATFORMS_AFTER_NOTIFY = [p for p in PLATFORMS if p is not Platform.NOTIFY]
 # How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
 SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -42,17 +47,30 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
-    """Store each contact's number as it was meant when it was saved (minor version 2).
+    """Bring an entry saved by an older version up to date.
 
+    Minor version 2: each contact's number is stored as it was meant when it was saved.
     Contacts saved before kept the number as typed, read again with whatever country Home
     Assistant had at each send: a country change sent the SMS to a stranger.
+    Minor version 3: the entry gets the secret id of its webhook.
     """
     if entry.version > 1:
         return False
     if entry.minor_version < 2:
         await async_migrate_contacts(hass, entry)
         hass.config_entries.async_update_entry(entry, minor_version=2)
+    if entry.minor_version < 3:
+        _migrate_webhook_id(hass, entry)
     return True
+
+
+def _migrate_webhook_id(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
+    """Give an entry saved before delivery reports its webhook's secret id (minor version 3)."""
+    data = dict(entry.data)
+    data.setdefault(CONF_WEBHOOK_ID, ha_webhook.async_generate_id())
+    hass.config_entries.async_update_entry(
+        entry, data=data, minor_version=max(entry.minor_version, 3)
+    )
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> bool:
@@ -76,6 +94,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="invalid_endpoint"
         ) from err
+    if CONF_WEBHOOK_ID not in entry.data:
+        # Lost by a hand edit or a downgrade and upgrade: a new URL, not a failed setup.
+        _migrate_webhook_id(hass, entry)
     account = async_get_account(
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
@@ -87,8 +108,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     account.async_attach(entry, client, options)
     async_register_account_device(hass, entry)
     async_check_contacts(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await async_load_logbook_texts(hass)
+    await hass.config_entries.async_forward_entry_setups(entry, [Platform.NOTIFY])
+    await hass.config_entries.async_forward_entry_setups(entry, _PLATFORMS_AFTER_NOTIFY)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    async_register_webhook(hass, entry)
     return True
 
 

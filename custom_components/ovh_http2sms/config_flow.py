@@ -11,6 +11,7 @@ import re
 from typing import Any, override
 import unicodedata
 
+from homeassistant.components import webhook as ha_webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
@@ -20,7 +21,7 @@ from homeassistant.config_entries import (
     OptionsFlow,
     SubentryFlowResult,
 )
-from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import HomeAssistantError
@@ -62,6 +63,7 @@ from .const import (
     REPLACE_LOOKALIKES,
     REPLACE_OFF,
     SUBENTRY_TYPE_RECIPIENT,
+    WEBHOOK_DATA,
 )
 from .errors import Outcome, failed_outcome
 from .http2sms import (
@@ -254,12 +256,18 @@ async def _async_probe(
     return {}, probe, ""
 
 
+def _webhook_data(entry: ConfigEntry) -> dict[str, Any]:
+    """Return what a reconfiguration keeps: the URL pasted in OVHcloud's Control Panel."""
+    return {key: entry.data[key] for key in WEBHOOK_DATA if key in entry.data}
+
+
 class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an SMS account: an OVH SMS account and one of its SMS users."""
 
     VERSION = 1
     # 2: contacts store their number in http2sms form, read once when saved.
-    MINOR_VERSION = 2
+    # 3: the entry holds the secret id of its webhook (delivery reports and replies).
+    MINOR_VERSION = 3
 
     def __init__(self) -> None:
         """Start with nothing."""
@@ -434,7 +442,10 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_create(self) -> ConfigFlowResult:
         # Saved meanwhile from another window: abort rather than replace that entry.
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(title=self._data[CONF_ACCOUNT], data=self._data)
+        return self.async_create_entry(
+            title=self._data[CONF_ACCOUNT],
+            data={**self._data, CONF_WEBHOOK_ID: ha_webhook.async_generate_id()},
+        )
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -494,7 +505,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors, _probe, self._reason = await _async_probe(self.hass, data)
                 if not errors:
                     return self.async_update_reload_and_abort(
-                        entry, unique_id=self.unique_id, data=data
+                        entry,
+                        unique_id=self.unique_id,
+                        data={**_webhook_data(entry), **data},
                     )
         return self.async_show_form(
             step_id="reconfigure",

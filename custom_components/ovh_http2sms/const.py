@@ -32,6 +32,12 @@ REPLACE_AND_DROP: Final = "replace_and_drop"
 # Fired once per send that reached phones (what it cost), and once per send that failed.
 EVENT_SMS_SENT: Final = f"{DOMAIN}_sms_sent"
 EVENT_SMS_FAILED: Final = f"{DOMAIN}_sms_failed"
+# Fired once per change of an SMS's delivery status, and once per reply received.
+EVENT_SMS_DELIVERY: Final = f"{DOMAIN}_sms_delivery"
+EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
+# What an entry keeps of its webhook whatever else changes: its secret id (CONF_WEBHOOK_ID) and
+# the Home Assistant Cloud URL made for it.
+WEBHOOK_DATA: Final = ("webhook_id", "cloudhook_url")
 
 # The Home Assistant Cloud URL of the entry's webhook, made once when the user first asks for it.
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"

@@ -6,10 +6,10 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT, CONF_CLOUDHOOK_URL, CONF_LOGIN, CONF_PHONE_NUMBER
+from .const import CONF_ACCOUNT, CONF_LOGIN, CONF_PHONE_NUMBER, WEBHOOK_DATA
 from .data import Http2SmsConfigEntry
 
 TO_REDACT = {
@@ -17,11 +17,9 @@ TO_REDACT = {
     CONF_LOGIN,
     CONF_ACCOUNT,
     CONF_PHONE_NUMBER,
-    # Whoever knows the URL can post to it.
-    CONF_WEBHOOK_ID,
-    CONF_CLOUDHOOK_URL,
     "unique_id",
     "title",
+    *WEBHOOK_DATA,
 }
 
 
@@ -51,4 +49,5 @@ async def async_get_config_entry_diagnostics(
             "records_kept": data.account.records_kept,
             **asdict(data.account.counters),
         },
+        "callbacks": asdict(data.account.callbacks),
     }

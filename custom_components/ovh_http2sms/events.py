@@ -1,21 +1,32 @@
-"""The events of every send: what an SMS cost, or why it failed (for automations and logbook).
+"""The events of every SMS: what it cost or why it failed, whether it arrived, and replies.
 
-Neither carries the text or a phone number: the logbook built on them is shown to every user
-of the home. Both carry the caller's context, so the logbook ties them to the automation or
-script that sent the SMS.
+The sent, failed and delivery events carry neither the text nor a phone number: the logbook
+built on them is shown to every user of the home. The sent and failed events carry the
+caller's context, so the logbook ties them to the automation or script that sent the SMS. The
+received event is the one exception: see `async_fire_received`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+import math
 
 from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import (
+    DOMAIN,
+    EVENT_SMS_DELIVERY,
+    EVENT_SMS_FAILED,
+    EVENT_SMS_RECEIVED,
+    EVENT_SMS_SENT,
+)
 from .errors import failed_outcome
+from .http2sms import IncomingSms
+from .ledger import SentSms
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_CONTACTS = "contacts"
@@ -26,6 +37,20 @@ ATTR_SMS_IDS = "sms_ids"
 ATTR_CREDITS_LEFT = "credits_left"
 ATTR_REASON = "reason"
 ATTR_OUTCOME = "outcome"
+ATTR_ENTRY_ID = "entry_id"
+ATTR_SMS_ID = "sms_id"
+ATTR_STATUS = "status"
+ATTR_PTT = "ptt"
+ATTR_CONTACT = "contact"
+ATTR_TAG = "tag"
+ATTR_SENT_AT = "sent_at"
+ATTR_STATUS_AT = "status_at"
+ATTR_DELAY = "delay"
+ATTR_MESSAGE = "message"
+ATTR_SENDER = "sender"
+ATTR_KEYWORD = "keyword"
+ATTR_SHORT_CODE = "short_code"
+ATTR_IN_REPLY_TO = "in_reply_to"
 # The logbook's texts: a category of this integration's translations of its own.
 LOGBOOK_CATEGORY = "logbook"
 
@@ -96,4 +121,72 @@ def async_fire_failed(
             ATTR_OUTCOME: failed_outcome(err).value,
         },
         context=context,
+    )
+
+
+def delivery_delay(record: SentSms) -> int | None:
+    """Seconds from when the SMS was to leave (sent, or its planned time) to its status.
+
+    None when unknown: no status yet, or a clock set back made it negative.
+    """
+    if record.status_at is None:
+        return None
+    start = record.sent_at
+    if record.planned_for is not None and record.planned_for > start:
+        start = record.planned_for
+    seconds = (record.status_at - start).total_seconds()
+    return round(seconds) if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+@callback
+def async_fire_delivery(hass: HomeAssistant, record: SentSms, entry_id: str) -> None:
+    """Say that an SMS's delivery status changed: which SMS, to which contact, how fast."""
+    hass.bus.async_fire(
+        EVENT_SMS_DELIVERY,
+        {
+            ATTR_ENTRY_ID: entry_id,
+            ATTR_SMS_ID: record.sms_id,
+            ATTR_STATUS: None if record.status is None else record.status.value,
+            ATTR_PTT: record.ptt,
+            ATTR_CONTACT: record.contact,
+            ATTR_TAG: record.tag,
+            ATTR_SENT_AT: _iso(record.sent_at),
+            ATTR_DELAY: delivery_delay(record),
+        },
+    )
+
+
+@callback
+def async_fire_received(
+    hass: HomeAssistant,
+    *,
+    entry_id: str,
+    incoming: IncomingSms,
+    contact: str | None,
+    in_reply_to: str | None,
+) -> None:
+    """Say that an SMS arrived: what it says, who sent it, which SMS of ours it answers.
+
+    The one event with a phone number and a text: automations act on what a person replied
+    ("OK", "STOP") and on who replied, also when the sender is no contact, and nothing else
+    carries them. The logbook shows of it only the contact's name or the number's last two
+    digits, never the message; the event entity shows neither.
+    """
+    hass.bus.async_fire(
+        EVENT_SMS_RECEIVED,
+        {
+            ATTR_ENTRY_ID: entry_id,
+            ATTR_MESSAGE: incoming.message,
+            ATTR_SENDER: incoming.sender_international,
+            ATTR_CONTACT: contact,
+            ATTR_KEYWORD: incoming.keyword,
+            ATTR_SHORT_CODE: incoming.short_code,
+            ATTR_TAG: incoming.tag,
+            ATTR_SMS_ID: incoming.sms_id,
+            ATTR_IN_REPLY_TO: in_reply_to,
+        },
     )

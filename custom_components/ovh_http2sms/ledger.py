@@ -19,16 +19,24 @@ What is kept, for how long and how many:
 - the last budget each SMS user (config entry) had, so that the account can apply the
   tightest one even to an SMS user whose option was dropped by a downgrade.
 
-Times within `KEEP` in the future are kept (a clock set back finds them again); further ahead
-they are a broken clock and are dropped when read back.
+A record beyond either bound leaves the repeat guard and `find` with it, never the day's
+figure (the buckets carry it). Times up to `KEEP` ahead of the clock are kept (a clock set back
+finds them again); further ahead they are a broken clock and are dropped when read back.
 
 The same SMS is the same number (stored form), the same text as a phone displays it (see
 `displayed_text`: letter case kept, invisible characters and extra white space not), planned
 for the same minute (or "now") and of the same class (flash or not). Only a hash is kept.
 
-A damaged file never blocks sending: `Ledger.from_stored` reads whatever JSON value it is
-given, keeps what is sane, drops the rest and names what it dropped, so the account can log
-one warning and, when a budget is on and the day's figure was lost, raise a repair issue.
+The saved form is versioned inside the data (the account's Store has a version of its own),
+compact (records are lists, identities hex, times whole seconds since the epoch) and bounded
+on reading as in memory. A damaged file never blocks sending: `Ledger.from_stored` reads
+whatever JSON value it is given, keeps what is sane, drops the rest and names what it
+dropped ("layout", "version", "records", "buckets", "budgets"), so that the account logs one
+warning and, when a budget is on and the day's figure was lost ("layout" or "buckets"),
+raises a repair issue. A file of a newer version is read as far as it is understood.
+
+Each question costs one look-up per recipient (an index of identities to the notes that
+hold them), never a walk through the records: the send path stays fast with 5000 kept.
 
 No Home Assistant import: the record is plain Python, tested on its own.
 """
@@ -318,15 +326,13 @@ class _Books:
             notes.append(note)
 
     def drop_note(self, identity: bytes, note: _Note) -> None:
-        notes = self.notes.get(identity)
-        if notes is None:
-            return
+        notes = self.notes.get(identity, [])
         for index, kept in enumerate(notes):
             if kept is note:
                 del notes[index]
                 break
         if not notes:
-            del self.notes[identity]
+            self.notes.pop(identity, None)
 
     def add_record(self, record: SentSms, note: _Note) -> None:
         """Keep a record; its guard note (already in `notes`) now belongs to it."""
@@ -343,10 +349,7 @@ class _Books:
     def evict(self, record: SentSms) -> None:
         if record.sms_id is not None and self.by_id.get(record.sms_id) is record:
             del self.by_id[record.sms_id]
-        notes = self.notes.get(record.identity)
-        if notes is None:
-            return
-        for note in notes:
+        for note in self.notes.get(record.identity, ()):
             if note.owner is record:
                 self.drop_note(record.identity, note)
                 return
@@ -534,14 +537,18 @@ class Ledger:
         stop before the gateway answers, its cost and its repeat guard note survive.
         """
         books = self._books
-        rows = [_record_row(record) for record in books.records]
+        entries: dict[str, int] = {}
+        rows = [_record_row(record, entries) for record in books.records]
         for pending in books.pending:
             rows.extend(
-                _record_row(_record_of(pending, recipient, pending.admitted_at, False))
+                _record_row(
+                    _record_of(pending, recipient, pending.admitted_at, False), entries
+                )
                 for recipient, _note in pending.open.values()
             )
         return {
             "version": STORED_VERSION,
+            "entries": list(entries),
             "buckets": [[bucket, parts] for bucket, parts in books.buckets.items()],
             "records": rows,
             "budgets": dict(books.budgets),
@@ -728,35 +735,41 @@ def _usable_ids(ids: list[str], books: _Books) -> bool:
 
 # The stored layout (version 1):
 # {"version": 1,
+#  "entries": [entry_id, ...],            the SMS users the records name, each once
 #  "buckets": [[quarter hours since the epoch, parts], ...],
-#  "records": [[number, entry_id, contact, parts, encoding, identity (hex), sent_at,
-#               planned_for, tag, sms_id, outcome_known (0/1), status, status_at, ptt], ...],
+#  "records": [[number, entry (index in entries), parts, encoding, identity (hex), sent_at,
+#               outcome_known (0/1), sms_id, contact, planned_for, tag, status, status_at,
+#               ptt], ...],                  trailing nulls left out
 #  "budgets": {entry_id: budget}}
-# Times are whole seconds since the epoch (UTC); ISO strings are read too.
-_ROW_LENGTH: Final = 14
+# Times are whole seconds since the epoch (UTC); ISO strings with an offset are read too.
+_ROW_FIELDS: Final = 14
+_ROW_REQUIRED: Final = 7
 
 
 def _epoch(moment: datetime | None) -> int | None:
     return None if moment is None else math.floor(moment.timestamp())
 
 
-def _record_row(record: SentSms) -> list[Any]:
-    return [
+def _record_row(record: SentSms, entries: dict[str, int]) -> list[Any]:
+    row: list[Any] = [
         record.number,
-        record.entry_id,
-        record.contact,
+        entries.setdefault(record.entry_id, len(entries)),
         record.parts,
         record.encoding,
         record.identity.hex(),
         _epoch(record.sent_at),
+        1 if record.outcome_known else 0,
+        record.sms_id,
+        record.contact,
         _epoch(record.planned_for),
         record.tag,
-        record.sms_id,
-        1 if record.outcome_known else 0,
         None if record.status is None else record.status.value,
         _epoch(record.status_at),
         record.ptt,
     ]
+    while row[-1] is None:
+        row.pop()
+    return row
 
 
 class _Damaged(ValueError):
@@ -777,13 +790,16 @@ class _Reader:
             self._problems.append(word)
 
     def read(self, data: dict[Any, Any]) -> None:
-        """Read the three parts of the layout; a missing part is a damaged file."""
-        records = self._read_records(data.get("records"))
+        """Read the parts of the layout; a missing part is a damaged file."""
+        records = self._read_records(data.get("records"), data.get("entries"))
         self._read_buckets(data.get("buckets"), records)
         self._read_budgets(data.get("budgets"))
 
-    def _read_records(self, rows: object) -> list[SentSms]:
+    def _read_records(self, rows: object, entries: object) -> list[SentSms]:
         books = self._books
+        if not isinstance(entries, list) or len(entries) > MAX_BUDGET_NOTES:
+            entries = []
+            self._problem("records")
         if not isinstance(rows, list):
             self._problem("records")
             return []
@@ -793,7 +809,7 @@ class _Reader:
         records: list[SentSms] = []
         for row in rows:
             try:
-                record = self._record(row)
+                record = self._record(row, entries)
             except _Damaged:
                 self._problem("records")
                 continue
@@ -808,30 +824,35 @@ class _Reader:
             books.add_record(record, note)
         return records
 
-    def _record(self, row: object) -> SentSms | None:
+    def _record(self, row: object, entries: list[Any]) -> SentSms | None:
         """Read one stored record; None when it is merely older than KEEP."""
-        if not isinstance(row, list) or len(row) < _ROW_LENGTH:
+        if not isinstance(row, list) or len(row) < _ROW_REQUIRED:
             raise _Damaged
-        sent_at = _time(row[6])
+        if len(row) < _ROW_FIELDS:
+            row = row + [None] * (_ROW_FIELDS - len(row))
+        sent_at = _time(row[5])
         if sent_at > self._newest:
             raise _Damaged
         if sent_at < self._oldest:
             return None
-        parts = row[3]
+        entry = row[1]
+        if type(entry) is not int or not 0 <= entry < len(entries):
+            raise _Damaged
+        parts = row[2]
         if type(parts) is not int or not 1 <= parts <= MAX_PARTS:
             raise _Damaged
-        encoding = row[4]
+        encoding = row[3]
         if encoding not in ("gsm7", "unicode"):
             raise _Damaged
-        identity = row[5]
+        identity = row[4]
         if not isinstance(identity, str) or len(identity) != 32:
             raise _Damaged
         try:
             identity_bytes = bytes.fromhex(identity)
         except ValueError as err:
             raise _Damaged from err
-        known = row[10]
-        if known not in (0, 1) or isinstance(known, float):
+        known = row[6]
+        if type(known) is not int or known not in (0, 1):
             raise _Damaged
         status = row[11]
         if status is not None:
@@ -841,15 +862,15 @@ class _Reader:
                 raise _Damaged from err
         return SentSms(
             number=_text(row[0], _MAX_ID_LENGTH),
-            entry_id=_text(row[1], _MAX_ID_LENGTH),
-            contact=_optional_text(row[2], _MAX_TEXT_LENGTH),
+            entry_id=_text(entries[entry], _MAX_ID_LENGTH),
+            contact=_optional_text(row[8], _MAX_TEXT_LENGTH),
             parts=parts,
             encoding=encoding,
             identity=identity_bytes,
             sent_at=sent_at,
-            planned_for=None if row[7] is None else _time(row[7]),
-            tag=_optional_text(row[8], _MAX_TEXT_LENGTH),
-            sms_id=_optional_text(row[9], _MAX_ID_LENGTH),
+            planned_for=None if row[9] is None else _time(row[9]),
+            tag=_optional_text(row[10], _MAX_TEXT_LENGTH),
+            sms_id=_optional_text(row[7], _MAX_ID_LENGTH),
             outcome_known=bool(known),
             status=status,
             status_at=None if row[12] is None else _time(row[12]),
@@ -933,10 +954,8 @@ def _time(value: object) -> datetime:
     if isinstance(value, bool):
         raise _Damaged
     if isinstance(value, int | float):
-        if (
-            not (isinstance(value, int) or math.isfinite(value))
-            or not _EARLIEST <= value <= _LATEST
-        ):
+        # NaN compares false with everything: it is out of bounds too.
+        if not _EARLIEST <= value <= _LATEST:
             raise _Damaged
         return datetime.fromtimestamp(value, UTC)
     if isinstance(value, str) and len(value) <= _MAX_TIME_TEXT:

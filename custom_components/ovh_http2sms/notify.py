@@ -7,13 +7,16 @@ from typing import override
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .account import SIGNAL_SENT
 from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact, is_stored_number
 from .data import Http2SmsConfigEntry
 from .entity import ContactEntity
+from .ledger import SentSms
 from .validation import formats_to_read, masked_number, preload_number_formats
 
 # Sends are queued and paced by the account, not by the entity platform.
@@ -64,9 +67,34 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
             "no_stop": subentry.data.get(CONF_NO_STOP, True),
         }
 
+        self._account = entry.runtime_data.account
+        # Sends of notify.send_message under way: Home Assistant records those itself.
+        self._own_sends = 0
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Say when the contact got an SMS, whichever way it went (action, voice, notify)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                self._account.signal(SIGNAL_SENT),
+                self._async_sent,
+            )
+        )
+
+    @callback
+    def _async_sent(self, record: SentSms) -> None:
+        if record.contact == self.entity_id and not self._own_sends:
+            self._async_record_notification()
+
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send one SMS to this contact (the title, if any, on its own first line)."""
-        await async_send_to_contact(
-            self.hass, self.entity_id, message, title, self._context
-        )
+        self._own_sends += 1
+        try:
+            await async_send_to_contact(
+                self.hass, self.entity_id, message, title, self._context
+            )
+        finally:
+            self._own_sends -= 1

@@ -1,7 +1,7 @@
-"""The account's sensors: the credit its last reply reported, and the SMS parts spent today.
+"""The sensors: the account's credit and parts spent today, and each contact's last SMS status.
 
-Both figures are the account's (`account.py`, which reads the spend from its record of what
-was sent); the sensors only show them.
+Every figure is the account's (`account.py`, which reads the spend and the delivery status
+from its record of what was sent); the sensors only show them.
 """
 
 from __future__ import annotations
@@ -12,17 +12,25 @@ from typing import override
 
 from homeassistant.components.sensor import (
     RestoreSensor,
+    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .account import SIGNAL_DELIVERY, SIGNAL_SENT, SmsAccount
+from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .data import Http2SmsConfigEntry
-from .entity import AccountEntity
-from .http2sms import read_credit
+from .entity import AccountEntity, ContactEntity
+from .events import ATTR_DELAY, ATTR_SENT_AT, ATTR_STATUS_AT, delivery_delay
+from .http2sms import DeliveryStatus, read_credit
+from .ledger import SentSms
 
 # The sensors are pushed by the account; they never poll.
 PARALLEL_UPDATES = 0
@@ -37,6 +45,12 @@ SPENT_TODAY_DESCRIPTION = SensorEntityDescription(
     translation_key="spent_today",
     state_class=SensorStateClass.TOTAL,
 )
+DELIVERY_DESCRIPTION = SensorEntityDescription(
+    key="delivery",
+    translation_key="delivery",
+    device_class=SensorDeviceClass.ENUM,
+    options=[status.value for status in DeliveryStatus],
+)
 
 
 async def async_setup_entry(
@@ -44,8 +58,14 @@ async def async_setup_entry(
     entry: Http2SmsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's credit and spend sensors."""
+    """Add the account's credit and spend sensors, and each contact's delivery sensor."""
     async_add_entities([CreditSensor(entry), SpentTodaySensor(entry)])
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
+            async_add_entities(
+                [DeliverySensor(entry, subentry)],
+                config_subentry_id=subentry.subentry_id,
+            )
 
 
 class CreditSensor(AccountEntity, RestoreSensor):
@@ -133,3 +153,63 @@ class SpentTodaySensor(AccountEntity, SensorEntity):
     def last_reset(self) -> datetime:
         """Today's local midnight: the figure starts again from zero then."""
         return self._account.spend_day_start
+
+
+class DeliverySensor(ContactEntity, SensorEntity):
+    """Where the last SMS to a contact is, as OVHcloud's delivery reports say; never its text.
+
+    Read from the account's record, which is saved: after a restart the sensor shows the last
+    SMS again, and a report for it still matches. Unknown until a report arrives.
+    """
+
+    entity_description = DELIVERY_DESCRIPTION
+
+    def __init__(self, entry: Http2SmsConfigEntry, subentry: ConfigSubentry) -> None:
+        """Attach the sensor to its contact's device."""
+        super().__init__(entry, subentry)
+        self._account: SmsAccount = entry.runtime_data.account
+        self._contact_unique_id = self._attr_unique_id
+        self._attr_unique_id = f"{self._contact_unique_id}_delivery"
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Show the last SMS on record; follow every send and report of the account."""
+        await super().async_added_to_hass()
+        for kind in (SIGNAL_SENT, SIGNAL_DELIVERY):
+            self.async_on_remove(
+                async_dispatcher_connect(
+                    self.hass, self._account.signal(kind), self._async_changed
+                )
+            )
+        self._show(self._last_sms())
+
+    def _contact(self) -> str | None:
+        """Return the contact's notify entity id, which the record names (it may be renamed)."""
+        return er.async_get(self.hass).async_get_entity_id(
+            "notify", DOMAIN, self._contact_unique_id or ""
+        )
+
+    def _last_sms(self) -> SentSms | None:
+        contact = self._contact()
+        return None if contact is None else self._account.last_sent_to(contact)
+
+    @callback
+    def _async_changed(self, record: SentSms) -> None:
+        if record.contact is not None and record.contact == self._contact():
+            last = self._account.last_sent_to(record.contact)
+            self._show(last)
+            self.async_write_ha_state()
+
+    def _show(self, record: SentSms | None) -> None:
+        if record is None:
+            self._attr_native_value = None
+            self._attr_extra_state_attributes = {}
+            return
+        self._attr_native_value = None if record.status is None else record.status.value
+        self._attr_extra_state_attributes = {
+            ATTR_SENT_AT: record.sent_at.isoformat(),
+            ATTR_STATUS_AT: None
+            if record.status_at is None
+            else record.status_at.isoformat(),
+            ATTR_DELAY: delivery_delay(record),
+        }

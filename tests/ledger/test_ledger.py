@@ -185,3 +185,51 @@ def test_identity_includes_time_and_class() -> None:
     assert plain != sms_identity(CAROL, "Hi", planned_for=later, flash=False)
     assert plain != sms_identity(CAROL, "Hi", planned_for=None, flash=True)
     assert plain == sms_identity(CAROL, "Hi ", planned_for=None, flash=False)
+
+
+def test_beyond_the_limit_the_oldest_records_are_forgotten() -> None:
+    ledger = Ledger(limit=2)
+    for n, number in enumerate([ALICE, BOB, CAROL]):
+        admit(ledger, [recipient(number)]).accepted([number], [f"id{n}"], NOW)
+
+    assert [r.number for r in ledger.records()] == [BOB, CAROL]
+    assert ledger.find("id0") is None
+    # Forgotten by the repeat guard too, but still counted in the day's spend.
+    assert admit(ledger, [recipient(ALICE)]).admitted
+    assert admit(ledger, [recipient(BOB)]).suppressed
+    assert ledger.spent_in(*day_of(NOW, PARIS)) == 4
+
+
+def test_the_change_callback_can_be_read_back_and_forgetting_nothing_is_no_change() -> (
+    None
+):
+    ledger = Ledger()
+    changes: list[None] = []
+    ledger.on_change = lambda: changes.append(None)
+
+    ledger.forget_entry("never seen")
+    ledger.note_budget(ENTRY, 0)
+    ledger.note_budget(ENTRY, 0)
+
+    assert ledger.on_change is not None
+    assert len(changes) == 1
+
+
+def test_a_naive_planned_time_is_taken_as_utc() -> None:
+    planned = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+    assert sms_identity(
+        ALICE, "Hi", planned_for=planned.replace(tzinfo=None), flash=False
+    ) == sms_identity(ALICE, "Hi", planned_for=planned, flash=False)
+
+
+def test_the_previous_spend_file_of_zero_parts_or_far_away_books_nothing() -> None:
+    start, _end = day_of(NOW, PARIS)
+
+    empty, empty_problems = Ledger.from_old_spend({"day": "x", "parts": 0}, start, NOW)
+    far, far_problems = Ledger.from_old_spend(
+        {"day": "x", "parts": 5}, start - timedelta(days=30), NOW
+    )
+
+    assert (empty_problems, far_problems) == ([], [])
+    assert empty.as_stored()["buckets"] == far.as_stored()["buckets"] == []

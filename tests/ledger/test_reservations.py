@@ -18,6 +18,7 @@ from .conftest import (
     admit,
     day_of,
     recipient,
+    send,
 )
 
 TODAY = day_of(NOW, PARIS)
@@ -235,3 +236,18 @@ def test_a_send_crossing_midnight_counts_in_the_day_that_admitted_it() -> None:
 
     assert ledger.spent_in(*TODAY) == 1
     assert ledger.spent_in(*day_of(midnight, PARIS)) == 0
+
+
+def test_a_clock_set_back_finds_an_earlier_sms_behind_a_later_repeat() -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE)], now=NOW)
+    send(ledger, [recipient(ALICE)], now=NOW + timedelta(hours=2), allow_repeat=True)
+
+    back = admit(
+        ledger,
+        [recipient(ALICE)],
+        now=NOW + timedelta(minutes=1),
+        window=timedelta(hours=1),
+    )
+
+    assert [r.number for r in back.suppressed] == [ALICE]

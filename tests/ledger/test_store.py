@@ -19,6 +19,33 @@ from custom_components.ovh_http2sms.ledger import (
 from .conftest import ALICE, BOB, NOW, PARIS, admit, day_of, recipient, send
 
 TODAY = day_of(NOW, PARIS)
+FIELDS = {
+    name: index
+    for index, name in enumerate(
+        [
+            "number",
+            "entry",
+            "parts",
+            "encoding",
+            "identity",
+            "sent_at",
+            "known",
+            "sms_id",
+            "contact",
+            "planned_for",
+            "tag",
+            "status",
+            "status_at",
+            "ptt",
+        ]
+    )
+}
+
+
+def _set(row: list[Any], name: str, value: object) -> None:
+    """Write one field of a stored record (trailing empty fields are left out)."""
+    row.extend([None] * (len(FIELDS) - len(row)))
+    row[FIELDS[name]] = value
 
 
 def _saved() -> dict[str, Any]:
@@ -36,7 +63,7 @@ def _usable(ledger: Ledger) -> None:
     reservation = admit(ledger, [recipient("0033600000000", "Still works")])
     assert reservation.admitted
     reservation.accepted(["0033600000000"], ["x-usable"], NOW)
-    json.dumps(ledger.as_stored(), allow_nan=False).encode()
+    json.dumps(ledger.as_stored(), allow_nan=False, ensure_ascii=False).encode()
 
 
 def test_the_layout_is_versioned_and_compact() -> None:
@@ -55,6 +82,7 @@ def test_the_layout_is_versioned_and_compact() -> None:
 
 def test_a_future_version_is_read_as_far_as_understood() -> None:
     stored = _saved() | {"version": STORED_VERSION + 1, "replies": [1, 2, 3]}
+    _set(stored["records"][0], "ptt", None)
     stored["records"][0].append("a field of tomorrow")
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
@@ -102,6 +130,15 @@ def test_a_hostile_bucket_is_dropped(parts: object) -> None:
     _usable(ledger)
 
 
+def test_records_that_are_not_a_list_are_a_problem() -> None:
+    stored = _saved() | {"records": {"0": 1}}
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert ledger.spent_in(*TODAY) == 2
+
+
 def test_lost_buckets_are_rebuilt_from_the_records() -> None:
     stored = _saved()
     del stored["buckets"]
@@ -115,34 +152,36 @@ def test_lost_buckets_are_rebuilt_from_the_records() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        (0, ""),
-        (0, 33612345678),
-        (0, "\ud800"),
-        (0, "0" * 1000),
-        (3, 0),
-        (3, 1e300),
-        (3, 256),
-        (4, "utf-8"),
-        (5, "zz" * 16),
-        (5, "ab"),
-        (6, float("nan")),
-        (6, float("inf")),
-        (6, -1e300),
-        (6, 1e300),
-        (6, "yesterday"),
-        (6, "2026-06-15T10:00:00"),
-        (6, "\ud800" * 5),
-        (7, "soon"),
-        (10, 2),
-        (10, 0.5),
-        (11, "exploded"),
-        (12, [1]),
+        ("number", ""),
+        ("number", 33612345678),
+        ("number", "\ud800"),
+        ("number", "0" * 1000),
+        ("parts", 0),
+        ("parts", 1e300),
+        ("parts", 256),
+        ("encoding", "utf-8"),
+        ("identity", "zz" * 16),
+        ("identity", "ab"),
+        ("sent_at", float("nan")),
+        ("sent_at", float("inf")),
+        ("sent_at", -1e300),
+        ("sent_at", 1e300),
+        ("sent_at", "yesterday"),
+        ("sent_at", "2026-06-15T10:00:00"),
+        ("sent_at", "1900-01-01T00:00:00+00:00"),
+        ("sent_at", True),
+        ("sent_at", "\ud800" * 5),
+        ("planned_for", "soon"),
+        ("known", 2),
+        ("known", 0.5),
+        ("status", "exploded"),
+        ("status_at", [1]),
     ],
-    ids=repr,
+    ids=lambda value: repr(value)[:16],
 )
-def test_a_hostile_record_is_dropped(field: int, value: object) -> None:
+def test_a_hostile_record_is_dropped(field: str, value: object) -> None:
     stored = _saved()
-    stored["records"][0][field] = value
+    _set(stored["records"][0], field, value)
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
 
@@ -154,7 +193,7 @@ def test_a_hostile_record_is_dropped(field: int, value: object) -> None:
 
 def test_times_may_be_written_as_iso_strings() -> None:
     stored = _saved()
-    stored["records"][0][6] = NOW.isoformat()
+    _set(stored["records"][0], "sent_at", NOW.isoformat())
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
 
@@ -164,7 +203,9 @@ def test_times_may_be_written_as_iso_strings() -> None:
 
 def test_a_record_further_ahead_than_keep_is_a_broken_clock() -> None:
     stored = _saved()
-    stored["records"][0][6] += int((KEEP + timedelta(minutes=1)).total_seconds())
+    stored["records"][0][FIELDS["sent_at"]] += int(
+        (KEEP + timedelta(minutes=1)).total_seconds()
+    )
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
 
@@ -174,7 +215,9 @@ def test_a_record_further_ahead_than_keep_is_a_broken_clock() -> None:
 
 def test_a_record_ahead_but_within_keep_is_kept() -> None:
     stored = _saved()
-    stored["records"][0][6] += int((KEEP - timedelta(minutes=1)).total_seconds())
+    stored["records"][0][FIELDS["sent_at"]] += int(
+        (KEEP - timedelta(minutes=1)).total_seconds()
+    )
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
 
@@ -195,7 +238,7 @@ def test_what_expired_is_forgotten_without_a_problem() -> None:
 def test_more_records_than_the_limit_keep_the_newest() -> None:
     stored = _saved()
     row = stored["records"][0]
-    stored["records"] = [[*row[:9], str(n), *row[10:]] for n in range(SMS_LIMIT + 10)]
+    stored["records"] = [[*row[:7], str(n), *row[8:]] for n in range(SMS_LIMIT + 10)]
 
     ledger, problems = Ledger.from_stored(stored, now=NOW)
 
@@ -298,3 +341,34 @@ def test_a_saved_ledger_with_open_and_settled_sms_reads_back_whole() -> None:
         (ALICE, True),
         (BOB, False),
     ]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [None, "entry_a", [], [5], ["\ud800"], ["e"] * 2000],
+    ids=lambda v: repr(v)[:16],
+)
+def test_records_naming_no_sane_sms_user_are_dropped(entries: object) -> None:
+    stored = _saved() | {"entries": entries}
+
+    ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+    assert ledger.records() == ()
+    assert ledger.spent_in(*TODAY) == 2
+
+
+def test_each_sms_user_is_written_once() -> None:
+    ledger = Ledger()
+    for n in range(3):
+        admit(
+            ledger,
+            [recipient(f"0033600000{n:03d}")],
+            entry_id="01JABCDEFGHJKMNPQRSTVWXYZ0",
+        ).accepted([f"0033600000{n:03d}"], [], NOW)
+
+    stored = ledger.as_stored()
+
+    assert stored["entries"] == ["01JABCDEFGHJKMNPQRSTVWXYZ0"]
+    assert [row[FIELDS["entry"]] for row in stored["records"]] == [0, 0, 0]
+    assert all(row[-1] is not None for row in stored["records"])

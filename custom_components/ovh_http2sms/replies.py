@@ -1,0 +1,84 @@
+"""Replies: an SMS a person sent back, told to automations, the event entity and the logbook.
+
+A reply is the account's, whichever of its SMS users' URL OVHcloud calls ("Call a CGI" is set
+once per account): it names the contact of any SMS user of the account whose number sent it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+
+from .account import SIGNAL_RECEIVED, SmsAccount
+from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .events import async_fire_received
+from .http2sms import IncomingSms
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What the event entity shows of a reply: who (a contact, or two digits), never what."""
+
+    contact: str | None
+    sender_last_digits: str
+    in_reply_to: str | None
+    tag: str | None
+
+
+@callback
+def async_receive(
+    hass: HomeAssistant, account: SmsAccount, entry_id: str, incoming: IncomingSms
+) -> None:
+    """Fire the received event once, and show the reply on the account's event entities."""
+    account.callbacks.replies += 1
+    answered = account.find_sent(incoming.sms_id)
+    if answered is not None and answered.number != incoming.sender:
+        # An id of ours, but another number answers with it: not a reply to that SMS.
+        answered = None
+    contact = (
+        answered.contact
+        if answered is not None and answered.contact is not None
+        else _contact_of(hass, account, incoming.sender)
+    )
+    in_reply_to = None if answered is None else answered.sms_id
+    async_fire_received(
+        hass,
+        entry_id=entry_id,
+        incoming=incoming,
+        contact=contact,
+        in_reply_to=in_reply_to,
+    )
+    async_dispatcher_send(
+        hass,
+        account.signal(SIGNAL_RECEIVED),
+        Received(
+            contact=contact,
+            sender_last_digits=incoming.sender[-2:],
+            in_reply_to=in_reply_to,
+            tag=incoming.tag,
+        ),
+    )
+
+
+def _contact_of(hass: HomeAssistant, account: SmsAccount, number: str) -> str | None:
+    """Return the notify entity of the account's contact with this number (stored form)."""
+    registry = er.async_get(hass)
+    for entry_id in account.attached:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None:
+            continue
+        for subentry in entry.subentries.values():
+            if (
+                subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+                and subentry.data.get(CONF_PHONE_NUMBER) == number
+                and (
+                    entity_id := registry.async_get_entity_id(
+                        "notify", DOMAIN, f"{entry_id}_{subentry.subentry_id}"
+                    )
+                )
+            ):
+                return entity_id
+    return None

@@ -1,0 +1,158 @@
+"""The SMS user's webhook: where OVHcloud reports delivery and posts replies.
+
+One URL per SMS user (config entry), served by Home Assistant's webhook component at
+`/api/webhook/<id>`, reachable from outside without authentication: the random id is the only
+secret, so it never appears in a log, diagnostics or a repair issue. It takes delivery reports
+(GET query: `id`, `ptt`, `date`, `description` or `dlr`, `descriptionDlr`) and replies (form
+POST: `id`, `senderid`, `message`, `keyword`, `shortcode`, `tag`; the same fields in a query
+string are read too).
+
+Whatever arrives is answered HTTP 200 at once (OVHcloud calls again otherwise, and a stranger
+learns nothing): nothing slow is awaited, only the body. What is not OVHcloud's shape, is too
+big, or comes faster than `RATE_PER_SECOND` once a burst of `RATE_BURST` is spent, changes
+nothing and is counted in diagnostics. The rate holds a leaked URL from filling the recorder
+with events; a household's alerts (even one SMS to a hundred contacts, each reported pending
+then delivered over a few seconds) stay well under it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+from urllib.parse import parse_qsl
+
+from aiohttp import StreamReader, web
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util.aiohttp import MockRequest, MockStreamReader
+from multidict import MultiDict
+
+from .const import DOMAIN
+from .data import Http2SmsConfigEntry
+from .http2sms import MAX_CALLBACK_BYTES, parse_delivery_report, parse_incoming_sms
+from .replies import async_receive
+
+RATE_BURST = 200
+RATE_PER_SECOND = 20.0
+# The raw body may be three times the decoded fields' cap: a 1600-character Unicode reply,
+# percent-encoded, is about 19 KiB for 4.7 KiB of text.
+MAX_RAW_BYTES = 3 * MAX_CALLBACK_BYTES
+# More fields than any callback has is not OVHcloud's.
+MAX_FIELDS = 32
+# A body that trickles in longer than this is dropped (the answer is still 200).
+READ_TIMEOUT = 10.0
+
+
+class TokenBucket:
+    """Lets `burst` requests through at once, then `rate` per second."""
+
+    def __init__(self, burst: int, rate: float) -> None:
+        """Start full."""
+        self._burst = float(burst)
+        self._rate = rate
+        self._tokens = float(burst)
+        self._last = monotonic()
+
+    def take(self) -> bool:
+        """Take one token; False when none is left (the request is dropped)."""
+        now = monotonic()
+        self._tokens = min(
+            self._burst, self._tokens + max(0.0, now - self._last) * self._rate
+        )
+        self._last = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+
+@callback
+def async_register_webhook(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
+    """Serve the entry's webhook until the entry unloads (a reload serves it again)."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    bucket = TokenBucket(RATE_BURST, RATE_PER_SECOND)
+
+    async def async_handle(
+        hass: HomeAssistant, _webhook_id: str, request: web.Request
+    ) -> web.Response:
+        await _async_handle(hass, entry, bucket, request)
+        return web.Response(status=200)
+
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        webhook_id,
+        async_handle,
+        local_only=False,
+        allowed_methods=("GET", "POST"),
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+
+async def _async_handle(
+    hass: HomeAssistant,
+    entry: Http2SmsConfigEntry,
+    bucket: TokenBucket,
+    request: web.Request | MockRequest,
+) -> None:
+    """Read, parse and hand over one callback; never raise, whatever arrives."""
+    account = entry.runtime_data.account
+    counters = account.callbacks
+    if not bucket.take():
+        counters.dropped_by_rate += 1
+        return
+    fields = await _async_read_fields(request)
+    if entry.state is not ConfigEntryState.LOADED:
+        return
+    if fields is None:
+        counters.garbage += 1
+    elif (report := parse_delivery_report(fields)) is not None:
+        account.async_report(report, entry.entry_id)
+    elif (incoming := parse_incoming_sms(fields)) is not None:
+        async_receive(hass, account, entry.entry_id, incoming)
+    else:
+        counters.garbage += 1
+
+
+async def _async_read_fields(
+    request: web.Request | MockRequest,
+) -> MultiDict[str] | None:
+    """Return the query's fields and the form's, or None for a body too big or unreadable."""
+    fields: MultiDict[str] = MultiDict(request.query)
+    if request.method != "POST":
+        return fields
+    length = getattr(request, "content_length", None)
+    if length is not None and length > MAX_RAW_BYTES:
+        return None
+    try:
+        async with asyncio.timeout(READ_TIMEOUT):
+            body = await _async_read_capped(request.content)
+    except TimeoutError:
+        return None
+    if body is None:
+        return None
+    try:
+        form = parse_qsl(
+            body.decode("utf-8", "replace"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="replace",
+            max_num_fields=MAX_FIELDS,
+        )
+    except ValueError:
+        return None
+    fields.extend(form)
+    return fields
+
+
+async def _async_read_capped(content: StreamReader | MockStreamReader) -> bytes | None:
+    """Read the body up to MAX_RAW_BYTES; None (and nothing more read) beyond that."""
+    body = bytearray()
+    while chunk := await content.read(MAX_RAW_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_RAW_BYTES:
+            return None
+    return bytes(body)
