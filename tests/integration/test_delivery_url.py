@@ -17,16 +17,19 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.ovh_http2sms.const import CONF_CLOUDHOOK_URL
+from custom_components.ovh_http2sms.const import CONF_CLOUDHOOK_URL, EVENT_SMS_DELIVERY
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import account_entry
+from .conftest import account_entry, async_send_sms
 
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 EXTERNAL_URL = "https://home.example.org:8123"
@@ -254,9 +257,21 @@ async def test_a_new_url_kills_the_old_one(
     )
     assert entry.state is ConfigEntryState.LOADED
     assert WEBHOOK_ID not in hass.data["webhook"]
-    assert new_id in hass.data["webhook"]
-    assert hass.data["webhook"][new_id].domain == entry.domain
     assert new_id not in _all_logs(debug_log)
+
+    # A report of an SMS this Home Assistant sent: ignored at the old URL, heard at the new.
+    sent = await async_send_sms(hass, contacts=["notify.alice"], message="Leak")
+    (sms_id,) = sent["sms_ids"]
+    reports = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    for webhook_id in (WEBHOOK_ID, new_id):
+        response = await client.get(
+            f"/api/webhook/{webhook_id}?id={sms_id}&description=1&ptt=4"
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+    assert [(event.data["sms_id"], event.data["status"]) for event in reports] == [
+        (str(sms_id), "delivered")
+    ]
 
 
 async def test_a_new_url_replaces_the_cloudhook(
