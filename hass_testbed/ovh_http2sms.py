@@ -70,6 +70,15 @@ def credit_sensor_of(user: Client, entry_id: str) -> str:
     return str(entity_id)
 
 
+def set_sending_policy(
+    user: Client, entry_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Change the account's sending policy (its ⚙ > Sending policy); return the flow's end."""
+    return user.options_flow(
+        entry_id, values, steps={"init": {"next_step_id": "policy"}, "policy": values}
+    )
+
+
 def delivery_url(user: Client, entry_id: str) -> str | None:
     """Read the URL to paste in OVHcloud, as a person does in the account's configure menu.
 
