@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.ovh_http2sms.const import CONF_CLOUDHOOK_URL, EVENT_SMS_DELIVERY
 from http2sms_simulator.testing import RunningSimulator
 
-from .conftest import account_entry, async_send_sms
+from .conftest import account_data, account_entry, async_send_sms
 
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 EXTERNAL_URL = "https://home.example.org:8123"
@@ -317,3 +317,37 @@ async def test_removal_without_cloud_any_more_still_succeeds(
         result = await hass.config_entries.async_remove(entry.entry_id)
     assert result == {"require_restart": False}
     assert hass.config_entries.async_get_entry(entry.entry_id) is None
+
+
+async def test_two_sms_users_of_one_account_have_their_own_url(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Each SMS user pastes its own URL; a new URL for one leaves the other's alone."""
+    await hass.config.async_update(external_url=EXTERNAL_URL)
+    other_id = "a" * 64
+    other = MockConfigEntry(
+        domain=entry.domain,
+        entry_id="01KAOVHSMS0SECONDUSER000000",
+        title=entry.title,
+        unique_id="second-sms-user",
+        data=account_data(simulator, login="secondusr1", webhook_id=other_id),
+        minor_version=3,
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+
+    first = await _open_step(hass, entry)
+    second = await _open_step(hass, other)
+    assert first["description_placeholders"]["url"].endswith(f"/{WEBHOOK_ID}")
+    assert second["description_placeholders"]["url"].endswith(f"/{other_id}")
+
+    result = await hass.config_entries.options.async_configure(
+        second["flow_id"], {"next_step_id": "new_url"}
+    )
+    await hass.config_entries.options.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    assert other.data[CONF_WEBHOOK_ID] != other_id
+    assert entry.data[CONF_WEBHOOK_ID] == WEBHOOK_ID
+    assert WEBHOOK_ID in hass.data["webhook"]
+    assert other.data[CONF_WEBHOOK_ID] in hass.data["webhook"]
