@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import async_get_account
 from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
-from .contacts import async_check_contacts, async_migrate_contacts
+from .contacts import async_migrate_contacts, async_show_contacts_to_fix
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
 from .events import async_load_logbook_texts
@@ -33,8 +33,6 @@ from .webhook import async_register_webhook
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
-# The contacts' notify entities come first: their delivery sensors find them by entity id.
-_PLATFORMS_AFTER_NOTIFY = [p for p in PLATFORMS if p is not Platform.NOTIFY]
 # How long one send may take: OVH's replies take well under a second, a stalled one is cut here.
 SEND_TIMEOUT = DEFAULT_TIMEOUT
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -106,13 +104,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
         account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
     )
     account.async_attach(entry, client, options)
-    async_register_account_device(hass, entry)
-    async_check_contacts(hass, entry)
-    await async_load_logbook_texts(hass)
-    await hass.config_entries.async_forward_entry_setups(entry, [Platform.NOTIFY])
-    await hass.config_entries.async_forward_entry_setups(entry, _PLATFORMS_AFTER_NOTIFY)
-    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    # Before the update listener: a copied entry's id, already served, is replaced here.
     async_register_webhook(hass, entry)
+    async_register_account_device(hass, entry)
+    async_show_contacts_to_fix(hass, entry)
+    await async_load_logbook_texts(hass)
+    # The contacts' notify entities come first: their delivery sensors find them by entity id.
+    for platforms in (
+        [p for p in PLATFORMS if p is Platform.NOTIFY],
+        [p for p in PLATFORMS if p is not Platform.NOTIFY],
+    ):
+        await hass.config_entries.async_forward_entry_setups(entry, platforms)
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
 
 

@@ -14,11 +14,11 @@ shares the one `SmsAccount`, so that:
 - the credit is the one figure of the most recent request that reported one, whatever order
   the replies come back in;
 - what was sent is one record (`ledger.py`), saved in the account's Store: the repeat guard,
-  today's spend, the daily budget and the delivery reports all read it. A report reaches the
-  account whichever of its SMS users' URL OVHcloud calls, and is matched in the one record. The budget is the account's: the tightest
+  today's spend and the daily budget all read it. The budget is the account's: the tightest
   non-zero daily budget of its SMS users binds every one of them (an SMS user without a budget
   is still bound by another's), including the last budget seen of an SMS user not set up yet
-  after a restart.
+  after a restart. Delivery reports are matched in it too (`deliveries.py`), whichever of the
+  account's SMS users' URL OVHcloud calls.
 
 A send enters the account once (`async_transmit`): admitted through the record (a reservation
 that books its cost), its requests made in their turn, each recipient settled as accepted, may
@@ -41,7 +41,6 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -49,12 +48,11 @@ from . import repairs
 from .budget import DailyBudget
 from .clock import DayClock
 from .const import DOMAIN
+from .deliveries import Deliveries
 from .errors import Outcome, failed_outcome, outcome, send_error, translate
-from .events import async_fire_delivery
 from .http2sms import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
-    DeliveryReport,
     Http2SmsAuthenticationError,
     Http2SmsClient,
     Http2SmsConnectionError,
@@ -66,7 +64,6 @@ from .http2sms import (
 )
 from .ledger import (
     BudgetExceeded,
-    DeliveryStatus as RecordedStatus,
     Ledger,
     Recipient,
     Reservation,
@@ -154,25 +151,6 @@ class GuardCounters:
 
 
 @dataclass(slots=True)
-class CallbackCounters:
-    """What OVHcloud's callbacks (or anyone who has the URL) did in this run: figures only."""
-
-    reports_applied: int = 0
-    duplicates: int = 0
-    unknown_ids: int = 0
-    replies: int = 0
-    garbage: int = 0
-    dropped_by_rate: int = 0
-
-
-# What the account tells its contacts' entities, named per account (see `SmsAccount.signal`):
-# an SMS accepted for a contact, a status change of one, a reply received.
-SIGNAL_SENT = "sent"
-SIGNAL_DELIVERY = "delivery"
-SIGNAL_RECEIVED = "received"
-
-
-@dataclass(slots=True)
 class _Link:
     """An entry attached to the account: how it talks to OVH and what it wants."""
 
@@ -192,9 +170,7 @@ class SmsAccount:
         self.credit: Decimal | None = None
         self.reachable = True
         self.counters = GuardCounters()
-        self.callbacks = CallbackCounters()
-        # The last SMS sent to each contact (its notify entity), for its delivery sensor.
-        self._last_to_contact: dict[str, SentSms] = {}
+        self.deliveries = Deliveries(hass, account_digest(key), lambda: self._ledger)
         self._credit_sequence = -1
         self._sequence = itertools.count(1)
         self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)
@@ -283,14 +259,16 @@ class SmsAccount:
         Return whether the account was forgotten (its saved record can go too).
         """
         self._refuse(entry_id)
-        self._ledger.forget_entry(entry_id)
         repairs.async_withdraw_entry_issues(self.hass, entry_id)
         self._budget.async_forget(entry_id)
-        self._async_review_budget()
         if not self._links and not self._pacer.waiting() and not self._pacer.running:
+            # The record goes with the account: no save may be scheduled after its removal.
+            self._ledger.on_change = None
             self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
             self._budget.async_withdraw_all(self.name)
             return True
+        self._ledger.forget_entry(entry_id)
+        self._async_review_budget()
         return False
 
     @callback
@@ -439,7 +417,9 @@ class SmsAccount:
         finally:
             # What was never tried (a failure, a cancellation, a refusal) reached nobody.
             reservation.close()
-            self._async_changed()
+            if len(delivery.sent) != len(delivery.admitted):
+                # The spend changed without an acceptance telling the sensors.
+                self._async_changed()
 
     async def _async_request_in_turn(
         self,
@@ -497,14 +477,9 @@ class SmsAccount:
         """Record the recipients OVH took; the credit and reachability change with them."""
         for linked_id in self._links:
             repairs.async_withdraw_send_failed(self.hass, linked_id)
-        accepted = reservation.accepted(
+        delivery.sent += reservation.accepted(
             request.recipients, result.sms_ids, dt_util.utcnow()
         )
-        delivery.sent += accepted
-        for record in accepted:
-            if record.contact is not None:
-                self._last_to_contact[record.contact] = record
-                async_dispatcher_send(self.hass, self.signal(SIGNAL_SENT), record)
         if result.credits_left is not None:
             delivery.credits_left = result.credits_left
             self._take_credit(sequence, result.credits_left)
@@ -676,51 +651,7 @@ class SmsAccount:
             self._loaded = True
         self._ledger = ledger
         ledger.on_change = self._async_record_changed
-        self._last_to_contact = {
-            record.contact: record
-            for record in ledger.records()
-            if record.contact is not None
-        }
         self._budget.figure_lost = lost
-
-    # --- Delivery reports --------------------------------------------------------------------
-
-    def signal(self, kind: str) -> str:
-        """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED)."""
-        return f"{DOMAIN}_{kind}_{account_digest(self.key)}"
-
-    def last_sent_to(self, contact: str) -> SentSms | None:
-        """Return the last SMS on record sent to a contact (its notify entity id)."""
-        return self._last_to_contact.get(contact)
-
-    def find_sent(self, sms_id: str) -> SentSms | None:
-        """Return the SMS on record OVHcloud gave this id, if it was sent from here."""
-        return self._ledger.find(sms_id)
-
-    @callback
-    def async_report(self, report: DeliveryReport, entry_id: str) -> SentSms | None:
-        """Apply a delivery report to the record; one change fires one event, else nothing.
-
-        `entry_id` is the SMS user whose URL got it, named in the event when the SMS was the
-        config flow's test SMS. Duplicates, stale reports and unknown ids are only counted.
-        """
-        record = self._ledger.apply_report(
-            report.sms_id, RecordedStatus(report.status), dt_util.utcnow(), report.ptt
-        )
-        if record is None:
-            if self._ledger.find(report.sms_id) is None:
-                self.callbacks.unknown_ids += 1
-            else:
-                self.callbacks.duplicates += 1
-            return None
-        self.callbacks.reports_applied += 1
-        async_fire_delivery(
-            self.hass,
-            record,
-            entry_id if record.entry_id == TEST_SMS_SENDER else record.entry_id,
-        )
-        async_dispatcher_send(self.hass, self.signal(SIGNAL_DELIVERY), record)
-        return record
 
     async def async_save(self) -> None:
         """Write the record now (an unload or a stop must not leave a write pending)."""

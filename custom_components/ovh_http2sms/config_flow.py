@@ -387,23 +387,20 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 except HomeAssistantError as err:
                     if err.translation_key == BUDGET_REACHED:
-                        errors["base"] = BUDGET_REACHED
-                    elif failed_outcome(err) is Outcome.UNKNOWN:
+                        return await self.async_step_test_sms_refused()
+                    if failed_outcome(err) is Outcome.UNKNOWN:
                         # Submitting the form again could send a second SMS: say so instead.
                         return await self.async_step_test_sms_unknown()
-                    else:
-                        cause = err.__cause__
-                        field, key = _error_key(
-                            cause if isinstance(cause, Exception) else err
-                        )
-                        self._reason = (
-                            cause.reason
-                            if isinstance(cause, Http2SmsServiceError)
-                            else ""
-                        )
-                        if key in ("invalid_auth", "sender_not_found"):
-                            return self._async_show_user_form({field: key}, self._data)
-                        errors["base"] = key
+                    cause = err.__cause__
+                    field, key = _error_key(
+                        cause if isinstance(cause, Exception) else err
+                    )
+                    self._reason = (
+                        cause.reason if isinstance(cause, Http2SmsServiceError) else ""
+                    )
+                    if key in ("invalid_auth", "sender_not_found"):
+                        return self._async_show_user_form({field: key}, self._data)
+                    errors["base"] = key
                 else:
                     self._sent = {
                         "number": masked_number(number.http2sms),
@@ -437,6 +434,12 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_menu(
             step_id="test_sms_unknown", menu_options=["finish", "test_sms"]
         )
+
+    async def async_step_test_sms_refused(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say the account's daily budget refused the test SMS: save without it."""
+        return self.async_show_menu(step_id="test_sms_refused", menu_options=["finish"])
 
     @callback
     def _async_create(self) -> ConfigFlowResult:

@@ -144,8 +144,8 @@ async def async_migrate_contacts(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 @callback
-def async_check_contacts(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Raise a repair issue for each contact whose number must be fixed, withdraw the others."""
+def async_show_contacts_to_fix(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Show a repair issue for each contact whose number must be fixed; withdraw the others."""
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
             async_show_contact_number(

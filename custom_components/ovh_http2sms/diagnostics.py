@@ -49,5 +49,5 @@ async def async_get_config_entry_diagnostics(
             "records_kept": data.account.records_kept,
             **asdict(data.account.counters),
         },
-        "callbacks": asdict(data.account.callbacks),
+        "callbacks": asdict(data.account.deliveries.counters),
     }

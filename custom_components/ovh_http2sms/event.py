@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .account import SIGNAL_RECEIVED
 from .data import Http2SmsConfigEntry
+from .deliveries import SIGNAL_RECEIVED
 from .entity import AccountEntity
 from .replies import Received
 
@@ -56,7 +56,9 @@ class ReceivedEventEntity(AccountEntity, EventEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             async_dispatcher_connect(
-                self.hass, self._account.signal(SIGNAL_RECEIVED), self._async_received
+                self.hass,
+                self._account.deliveries.signal(SIGNAL_RECEIVED),
+                self._async_received,
             )
         )
 

@@ -20,8 +20,10 @@ What is kept, for how long and how many:
   tightest one even to an SMS user whose option was dropped by a downgrade.
 
 A record beyond either bound leaves the repeat guard and `find` with it, never the day's
-figure (the buckets carry it). Times up to `KEEP` ahead of the clock are kept (a clock set back
-finds them again); further ahead they are a broken clock and are dropped when read back.
+figure (the buckets carry it). Buckets are bounded by number (twice `KEEP` each side of the
+clock), not by age, so a clock that jumps days ahead and back still finds today's figure.
+Times up to `KEEP` ahead of the clock are kept (a clock set back finds them again); further
+ahead they are a broken clock and are dropped, with a problem named, when read back.
 
 The same SMS is the same number (stored form), the same text as a phone displays it (see
 `displayed_text`: letter case kept, invisible characters and extra white space not), planned
@@ -61,10 +63,10 @@ STORED_VERSION: Final = 1
 _BUCKET_SECONDS: Final = int(BUCKET.total_seconds())
 # Sanity bounds of what a file may hold: a concatenated SMS has at most 255 parts, and no
 # account sends ten million parts in a quarter of an hour.
-MAX_PARTS: Final = 255
-MAX_BUCKET_PARTS: Final = 10_000_000
-MAX_BUDGET: Final = 1_000_000_000
-MAX_BUDGET_NOTES: Final = 1000
+_MAX_RECORD_PARTS: Final = 255
+_MAX_BUCKET_PARTS: Final = 10_000_000
+_MAX_BUDGET: Final = 1_000_000_000
+_MAX_BUDGET_NOTES: Final = 1000
 _MAX_ID_LENGTH: Final = 64
 _MAX_TEXT_LENGTH: Final = 255
 _MAX_TIME_TEXT: Final = 40
@@ -266,9 +268,9 @@ class _Books:
         "budgets",
         "by_id",
         "keep",
-        "keep_buckets",
         "last_sent",
         "limit",
+        "max_buckets",
         "notes",
         "on_change",
         "pending",
@@ -279,7 +281,9 @@ class _Books:
     def __init__(self, limit: int, keep: timedelta) -> None:
         self.limit = limit
         self.keep = keep
-        self.keep_buckets = math.ceil(keep.total_seconds() / _BUCKET_SECONDS)
+        # Twice KEEP each side of the clock: what a clock set back or forward by KEEP still
+        # needs. Beyond it, the buckets furthest from the clock go.
+        self.max_buckets = 4 * math.ceil(keep.total_seconds() / _BUCKET_SECONDS) + 2
         self.records: deque[SentSms] = deque()
         self.by_id: dict[str, SentSms] = {}
         self.notes: dict[bytes, list[_Note]] = {}
@@ -309,7 +313,16 @@ class _Books:
         return sum(buckets.get(bucket, 0) for bucket in range(first, stop))
 
     def book(self, bucket: int, parts: int) -> None:
-        self.buckets[bucket] = self.buckets.get(bucket, 0) + parts
+        buckets = self.buckets
+        if bucket in buckets:
+            buckets[bucket] += parts
+            return
+        buckets[bucket] = parts
+        if len(buckets) > self.max_buckets:
+            # Rare (once per max_buckets / 2 new quarter hours): sorting is no hot-path cost.
+            furthest = sorted(buckets, key=lambda key: abs(key - bucket))
+            for key in furthest[self.max_buckets // 2 :]:
+                del buckets[key]
 
     def give_back(self, bucket: int, parts: int) -> None:
         left = self.buckets.get(bucket, 0) - parts
@@ -355,14 +368,15 @@ class _Books:
                 return
 
     def prune(self, now: datetime) -> None:
-        """Forget what is older than KEEP; at most once per quarter hour of the clock."""
+        """Forget the records older than KEEP; at most once per quarter hour of the clock.
+
+        Buckets are bounded by their number, not their age: a clock that jumps days ahead
+        and comes back must still find today's figure.
+        """
         current = _bucket_of(now)
         if current == self.pruned_bucket:
             return
         self.pruned_bucket = current
-        low, high = current - self.keep_buckets, current + self.keep_buckets
-        for bucket in [b for b in self.buckets if not low <= b <= high]:
-            del self.buckets[bucket]
         oldest = now - self.keep
         records = self.records
         while records and records[0].sent_at < oldest:
@@ -487,7 +501,10 @@ class Ledger:
         None for an unknown id, a duplicate, a status older than the one kept, or anything
         after a final status (a final status is never undone).
         """
-        record = self._books.by_id.get(sms_id)
+        try:
+            record = self._books.by_id.get(sms_id)
+        except TypeError:  # a parsed report whose id is a list or a dict
+            return None
         if record is None:
             return None
         try:
@@ -589,7 +606,7 @@ class Ledger:
         if day_start_utc is None:
             return ledger, []
         parts = data.get("parts") if isinstance(data, dict) else None
-        if type(parts) is not int or not 0 <= parts <= MAX_BUCKET_PARTS:
+        if type(parts) is not int or not 0 <= parts <= _MAX_BUCKET_PARTS:
             return ledger, ["old_spend"]
         books = ledger._books
         books.prune(now)
@@ -661,7 +678,11 @@ class Reservation:
         """
         numbers = _as_list(numbers)
         ids = _as_list(sms_ids)
-        if len(ids) != len(numbers) or not _usable_ids(ids, self._books):
+        if (
+            len(ids) != len(numbers)
+            or len(set(numbers)) != len(numbers)
+            or not _usable_ids(ids, self._books)
+        ):
             ids = []
         return self._settle(numbers, ids, at, outcome_known=True)
 
@@ -797,7 +818,7 @@ class _Reader:
 
     def _read_records(self, rows: object, entries: object) -> list[SentSms]:
         books = self._books
-        if not isinstance(entries, list) or len(entries) > MAX_BUDGET_NOTES:
+        if not isinstance(entries, list) or len(entries) > _MAX_BUDGET_NOTES:
             entries = []
             self._problem("records")
         if not isinstance(rows, list):
@@ -839,7 +860,7 @@ class _Reader:
         if type(entry) is not int or not 0 <= entry < len(entries):
             raise _Damaged
         parts = row[2]
-        if type(parts) is not int or not 1 <= parts <= MAX_PARTS:
+        if type(parts) is not int or not 1 <= parts <= _MAX_RECORD_PARTS:
             raise _Damaged
         encoding = row[3]
         if encoding not in ("gsm7", "unicode"):
@@ -888,16 +909,17 @@ class _Reader:
             return
         low = _bucket_of(self._oldest)
         high = _bucket_of(self._newest)
-        if len(pairs) > high - low + 1:
+        limit = self._books.max_buckets
+        if len(pairs) > limit:
             self._problem("buckets")
-            pairs = pairs[: high - low + 1]
+            pairs = pairs[:limit]
         for pair in pairs:
             if (
                 not isinstance(pair, list)
                 or len(pair) != 2
                 or type(pair[0]) is not int
                 or type(pair[1]) is not int
-                or not 0 <= pair[1] <= MAX_BUCKET_PARTS
+                or not 0 <= pair[1] <= _MAX_BUCKET_PARTS
                 or pair[0] > high
                 or pair[0] in buckets
             ):
@@ -914,12 +936,12 @@ class _Reader:
         kept = self._books.budgets
         for entry_id, budget in budgets.items():
             if (
-                len(kept) >= MAX_BUDGET_NOTES
+                len(kept) >= _MAX_BUDGET_NOTES
                 or not isinstance(entry_id, str)
                 or not 0 < len(entry_id) <= _MAX_ID_LENGTH
                 or not _encodable(entry_id)
                 or type(budget) is not int
-                or not 0 <= budget <= MAX_BUDGET
+                or not 0 <= budget <= _MAX_BUDGET
             ):
                 self._problem("budgets")
                 continue

@@ -1,8 +1,9 @@
-"""Logbook lines for every SMS: what it cost, or why it failed; never its text or number.
+"""Logbook lines for every SMS: what it cost, why it failed, whether it arrived, who replied.
 
-The logbook is rendered by the server, so the lines follow Home Assistant's language (as entity
-names do). A line is attached to the contact when a contact was the target, to the account's
-credit sensor otherwise.
+Never a text, never a number beyond its last two digits. The logbook is rendered by the server,
+so the lines follow Home Assistant's language (as entity names do). A line is attached to the
+contact when a contact was the target (or replied), to the account's credit sensor (or its
+"SMS received" entity) otherwise.
 """
 
 from __future__ import annotations
@@ -19,16 +20,27 @@ from homeassistant.components.logbook.models import LazyEventPartialState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, translation
 
-from .const import DOMAIN, EVENT_SMS_FAILED, EVENT_SMS_SENT
+from .const import (
+    DOMAIN,
+    EVENT_SMS_DELIVERY,
+    EVENT_SMS_FAILED,
+    EVENT_SMS_RECEIVED,
+    EVENT_SMS_SENT,
+)
 from .errors import Outcome
 from .events import (
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_CONTACT,
     ATTR_CONTACTS,
+    ATTR_DELAY,
     ATTR_ENCODING,
+    ATTR_ENTRY_ID,
     ATTR_OUTCOME,
     ATTR_PARTS,
     ATTR_REASON,
     ATTR_RECIPIENTS,
+    ATTR_SENDER,
+    ATTR_STATUS,
     LOGBOOK_CATEGORY,
 )
 
@@ -126,5 +138,63 @@ def async_describe_events(
             LOGBOOK_ENTRY_MESSAGE: text(template, reason=reason),
         }
 
+    def attached_to_one(
+        data: Mapping[str, Any], fallback_key: str, fallback_domain: str
+    ) -> dict[str, Any]:
+        """Attach to the contact if any, else to an entity of the account (by unique id)."""
+        entry_id = str(data.get(ATTR_ENTRY_ID))
+        entity_id = data.get(ATTR_CONTACT) or er.async_get(hass).async_get_entity_id(
+            fallback_domain, DOMAIN, f"{entry_id}_{fallback_key}"
+        )
+        entry = hass.config_entries.async_get_entry(entry_id)
+        state = hass.states.get(entity_id) if entity_id else None
+        return {
+            LOGBOOK_ENTRY_ENTITY_ID: entity_id,
+            LOGBOOK_ENTRY_NAME: state.name
+            if state is not None
+            else (entry.title if entry else DOMAIN),
+        }
+
+    @callback
+    def describe_delivery(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        status = str(data.get(ATTR_STATUS))
+        delay = data.get(ATTR_DELAY)
+        if status == "delivered" and isinstance(delay, int):
+            message = text("delivery_delivered", delay=delay_phrase(delay))
+        elif status == "delivered":
+            message = text("delivery_delivered_no_delay")
+        else:
+            message = text(f"delivery_{status}")
+        return {
+            **attached_to_one(data, "credits", "sensor"),
+            LOGBOOK_ENTRY_MESSAGE: message,
+        }
+
+    def delay_phrase(seconds: int) -> str:
+        if seconds < 120:
+            return text("delay_seconds", delay=seconds)
+        if seconds < 7200:
+            return text("delay_minutes", delay=round(seconds / 60))
+        return text("delay_hours", delay=round(seconds / 3600))
+
+    @callback
+    def describe_received(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        where = attached_to_one(data, "received", "event")
+        if data.get(ATTR_CONTACT):
+            return {**where, LOGBOOK_ENTRY_MESSAGE: text("replied")}
+        entry = hass.config_entries.async_get_entry(str(data.get(ATTR_ENTRY_ID)))
+        digits = "".join(c for c in str(data.get(ATTR_SENDER) or "") if c.isdigit())[
+            -2:
+        ]
+        return {
+            **where,
+            LOGBOOK_ENTRY_NAME: entry.title if entry else DOMAIN,
+            LOGBOOK_ENTRY_MESSAGE: text("reply_from_number", digits=digits),
+        }
+
     async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_SMS_FAILED, describe_failed)
+    async_describe_event(DOMAIN, EVENT_SMS_DELIVERY, describe_delivery)
+    async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_received)

@@ -11,10 +11,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .account import SIGNAL_SENT
 from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact, is_stored_number
 from .data import Http2SmsConfigEntry
+from .deliveries import SIGNAL_SENT
 from .entity import ContactEntity
 from .ledger import SentSms
 from .validation import formats_to_read, masked_number, preload_number_formats
@@ -78,7 +78,7 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
         self.async_on_remove(
             async_dispatcher_connect(
                 self.hass,
-                self._account.signal(SIGNAL_SENT),
+                self._account.deliveries.signal(SIGNAL_SENT),
                 self._async_sent,
             )
         )

@@ -12,8 +12,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
-from .account import SIGNAL_RECEIVED, SmsAccount
+from .account import SmsAccount
 from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .deliveries import SIGNAL_RECEIVED
 from .events import async_fire_received
 from .http2sms import IncomingSms
 
@@ -33,8 +34,8 @@ def async_receive(
     hass: HomeAssistant, account: SmsAccount, entry_id: str, incoming: IncomingSms
 ) -> None:
     """Fire the received event once, and show the reply on the account's event entities."""
-    account.callbacks.replies += 1
-    answered = account.find_sent(incoming.sms_id)
+    account.deliveries.counters.replies += 1
+    answered = account.deliveries.find(incoming.sms_id)
     if answered is not None and answered.number != incoming.sender:
         # An id of ours, but another number answers with it: not a reply to that SMS.
         answered = None
@@ -53,7 +54,7 @@ def async_receive(
     )
     async_dispatcher_send(
         hass,
-        account.signal(SIGNAL_RECEIVED),
+        account.deliveries.signal(SIGNAL_RECEIVED),
         Received(
             contact=contact,
             sender_last_digits=incoming.sender[-2:],

@@ -234,6 +234,7 @@ async def async_send(
         raise
     finally:
         if delivery.sent:
+            data.account.deliveries.async_sent(delivery.sent)
             _async_fire_sent(hass, entry.entry_id, order, delivery, context)
     return SmsReceipt(
         sms_ids=_sms_ids(delivery),

@@ -24,9 +24,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .account import SIGNAL_DELIVERY, SIGNAL_SENT, SmsAccount
+from .account import SmsAccount
 from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .data import Http2SmsConfigEntry
+from .deliveries import SIGNAL_DELIVERY, SIGNAL_SENT
 from .entity import AccountEntity, ContactEntity
 from .events import ATTR_DELAY, ATTR_SENT_AT, ATTR_STATUS_AT, delivery_delay
 from .http2sms import DeliveryStatus, read_credit
@@ -178,7 +179,9 @@ class DeliverySensor(ContactEntity, SensorEntity):
         for kind in (SIGNAL_SENT, SIGNAL_DELIVERY):
             self.async_on_remove(
                 async_dispatcher_connect(
-                    self.hass, self._account.signal(kind), self._async_changed
+                    self.hass,
+                    self._account.deliveries.signal(kind),
+                    self._async_changed,
                 )
             )
         self._show(self._last_sms())
@@ -191,12 +194,14 @@ class DeliverySensor(ContactEntity, SensorEntity):
 
     def _last_sms(self) -> SentSms | None:
         contact = self._contact()
-        return None if contact is None else self._account.last_sent_to(contact)
+        return (
+            None if contact is None else self._account.deliveries.last_sent_to(contact)
+        )
 
     @callback
     def _async_changed(self, record: SentSms) -> None:
         if record.contact is not None and record.contact == self._contact():
-            last = self._account.last_sent_to(record.contact)
+            last = self._account.deliveries.last_sent_to(record.contact)
             self._show(last)
             self.async_write_ha_state()
 

@@ -18,6 +18,8 @@ then delivered over a few seconds) stay well under it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+import logging
 from time import monotonic
 from urllib.parse import parse_qsl
 
@@ -33,6 +35,8 @@ from .const import DOMAIN
 from .data import Http2SmsConfigEntry
 from .http2sms import MAX_CALLBACK_BYTES, parse_delivery_report, parse_incoming_sms
 from .replies import async_receive
+
+_LOGGER = logging.getLogger(__name__)
 
 RATE_BURST = 200
 RATE_PER_SECOND = 20.0
@@ -70,8 +74,11 @@ class TokenBucket:
 
 @callback
 def async_register_webhook(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
-    """Serve the entry's webhook until the entry unloads (a reload serves it again)."""
-    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    """Serve the entry's webhook until the entry unloads (a reload serves it again).
+
+    An id already served (an entry copied with its data) is replaced by a new one: two SMS
+    users never share a URL, and the copy still sets up.
+    """
     bucket = TokenBucket(RATE_BURST, RATE_PER_SECOND)
 
     async def async_handle(
@@ -80,16 +87,37 @@ def async_register_webhook(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> N
         await _async_handle(hass, entry, bucket, request)
         return web.Response(status=200)
 
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    try:
+        _register(hass, entry, webhook_id, async_handle)
+    except ValueError:
+        _LOGGER.warning(
+            "The SMS user %s had the webhook URL of another entry: it gets a new one",
+            entry.title,
+        )
+        webhook_id = webhook.async_generate_id()
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_WEBHOOK_ID: webhook_id}
+        )
+        _register(hass, entry, webhook_id, async_handle)
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+
+def _register(
+    hass: HomeAssistant,
+    entry: Http2SmsConfigEntry,
+    webhook_id: str,
+    handler: Callable[[HomeAssistant, str, web.Request], Awaitable[web.Response]],
+) -> None:
     webhook.async_register(
         hass,
         DOMAIN,
         entry.title,
         webhook_id,
-        async_handle,
+        handler,
         local_only=False,
         allowed_methods=("GET", "POST"),
     )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
 
 
 async def _async_handle(
@@ -100,7 +128,7 @@ async def _async_handle(
 ) -> None:
     """Read, parse and hand over one callback; never raise, whatever arrives."""
     account = entry.runtime_data.account
-    counters = account.callbacks
+    counters = account.deliveries.counters
     if not bucket.take():
         counters.dropped_by_rate += 1
         return
@@ -110,7 +138,7 @@ async def _async_handle(
     if fields is None:
         counters.garbage += 1
     elif (report := parse_delivery_report(fields)) is not None:
-        account.async_report(report, entry.entry_id)
+        account.deliveries.async_report(report, entry.entry_id)
     elif (incoming := parse_incoming_sms(fields)) is not None:
         async_receive(hass, account, entry.entry_id, incoming)
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
-from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
@@ -98,7 +98,10 @@ async def test_verified_account_without_test_sms(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == ACCOUNT
-    assert result["data"] == account_data(simulator)
+    # The webhook's id is a fresh secret: long, random, not derived from the account.
+    webhook_id = result["data"][CONF_WEBHOOK_ID]
+    assert len(webhook_id) >= 32
+    assert result["data"] == {**account_data(simulator), CONF_WEBHOOK_ID: webhook_id}
     assert result["result"].unique_id == entry_unique_id(ACCOUNT, LOGIN)
     assert LOGIN not in repr(result["result"])
     assert simulator.outbox == []

@@ -59,7 +59,7 @@ def own_registry_fields(*, prop: PropertyName, path: PropertyPath) -> bool:
     return bool(path) or str(prop) in OWN_REGISTRY_FIELDS
 
 
-@pytest.mark.parametrize("platform", [Platform.NOTIFY, Platform.SENSOR])
+@pytest.mark.parametrize("platform", [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR])
 @pytest.mark.freeze_time("2026-11-30 12:00:00+00:00")
 async def test_entities(
     hass: HomeAssistant,
@@ -68,7 +68,7 @@ async def test_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """The notify and sensor entities are registered and shown as in the snapshot."""
+    """The event, notify and sensor entities are registered and shown as in the snapshot."""
     config_entry.add_to_hass(hass)
     with patch("custom_components.ovh_http2sms.PLATFORMS", [platform]):
         assert await hass.config_entries.async_setup(config_entry.entry_id)

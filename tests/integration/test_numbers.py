@@ -21,7 +21,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.ovh_http2sms.config_flow import entry_unique_id
+from custom_components.ovh_http2sms.config_flow import (
+    Http2SmsConfigFlow,
+    entry_unique_id,
+)
 from custom_components.ovh_http2sms.const import (
     CONF_FLASH,
     CONF_NO_STOP,
@@ -83,7 +86,7 @@ async def test_legacy_contacts_are_migrated_once_with_the_country_of_the_day(
     await hass.async_block_till_done()
 
     [alice] = entry.subentries.values()
-    assert entry.minor_version == 2
+    assert entry.minor_version == Http2SmsConfigFlow.MINOR_VERSION
     assert alice.data[CONF_PHONE_NUMBER] == "0033612345678"
     assert alice.data[CONF_REGION] == "FR"
 

@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from hypothesis import given, settings, strategies as st
@@ -30,11 +30,17 @@ from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_REPEAT_WINDOW,
     DOMAIN,
+    EVENT_SMS_SENT,
 )
 
 from .conftest import account_entry, async_notify, async_send_sms
 from .fault_helpers import FAST_PACE, assert_translated, async_setup, observed_simulator
-from .test_sent_record import _record_key, _second_user, _two_users_state
+from .test_sent_record import (
+    _accepted_reply,
+    _record_key,
+    _second_user,
+    _two_users_state,
+)
 
 ALICE = "0033612345678"
 BOB = "00447911123456"
@@ -59,11 +65,16 @@ MOVES = st.tuples(
 )
 ZONE_CHANGES = st.tuples(st.just("zone"), st.sampled_from(ZONES))
 RESTARTS = st.tuples(st.just("restart"), st.booleans())
+# The next reply accepts the request but lists this many ids, whatever the request was.
+LIES = st.tuples(st.just("lie"), st.sampled_from([0, 1, 3, 3000]))
+NOTIFIES = st.tuples(st.just("notify"), st.sampled_from(TEXTS))
 RUNS = st.tuples(
-    st.sampled_from([0, 1, 3]),
-    st.sampled_from([0, 2, 4]),
+    st.sampled_from([0, 1, 3, 12]),
+    st.sampled_from([0, 2, 20]),
     st.lists(
-        st.one_of(SENDS, SENDS, MOVES, ZONE_CHANGES, RESTARTS), min_size=1, max_size=10
+        st.one_of(SENDS, SENDS, NOTIFIES, MOVES, ZONE_CHANGES, RESTARTS, LIES),
+        min_size=1,
+        max_size=12,
     ),
 )
 TICKING_CLOCK = pytest.mark.freeze_time("2026-11-30 20:00:00+00:00", tick=True)
@@ -96,13 +107,51 @@ def _run(
     return hass.async_add_executor_job(property_holds)
 
 
+async def _async_send(
+    hass: HomeAssistant,
+    entry_id: str,
+    recipients: list[str],
+    text: str,
+    *,
+    flash: bool,
+    allow_repeat: bool,
+    via_notify: bool,
+) -> dict[str, Any]:
+    """Send by send_sms, or by Alice's notify entity: what went out, as send_sms says it.
+
+    A repeat through notify returns normally and sends nothing: the sent event says whether
+    the SMS went.
+    """
+    if not via_notify:
+        return await async_send_sms(
+            hass,
+            config_entry_id=entry_id,
+            recipients=[NUMBERS[number] for number in recipients],
+            message=text,
+            flash=flash,
+            allow_repeat=allow_repeat,
+        )
+    events: list[Event] = []
+    unsubscribe = hass.bus.async_listen(EVENT_SMS_SENT, events.append)
+    try:
+        await async_notify(hass, "notify.alice", text)
+    finally:
+        unsubscribe()
+    if not events:
+        return {"recipients": [], "parts": 0}
+    return {"recipients": [ALICE], "parts": events[0].data["parts"]}
+
+
 def _local_day(moment: datetime, zone: str) -> tuple[str, object]:
     return zone, moment.astimezone(dt_util.get_time_zone(zone)).date()
 
 
 @TICKING_CLOCK
 async def test_two_sms_users_zones_clocks_and_restarts_never_pass_the_tightest_budget(
-    hass: HomeAssistant, socket_enabled: None, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
 ) -> None:
     """Each accepted SMS keeps its day within the tightest budget; no repeat in the window."""
     async with observed_simulator(_two_users_state()) as sim:
@@ -129,6 +178,9 @@ async def test_two_sms_users_zones_clocks_and_restarts_never_pass_the_tightest_b
                 if step[0] == "move":
                     freezer.tick(timedelta(minutes=step[1]))
                     continue
+                if step[0] == "lie":
+                    sim.inject(_accepted_reply(list(range(step[1]))))
+                    continue
                 if step[0] == "zone":
                     await hass.config.async_update(time_zone=step[1])
                     await hass.async_block_till_done()
@@ -143,16 +195,20 @@ async def test_two_sms_users_zones_clocks_and_restarts_never_pass_the_tightest_b
                         assert await hass.config_entries.async_setup(entry.entry_id)
                     await hass.async_block_till_done()
                     continue
-                _, who, recipients, text, flash, allow_repeat = step
                 zone = str(dt_util.get_default_time_zone())
+                via_notify = step[0] == "notify"
+                if via_notify:
+                    step = ("send", "first", [ALICE], step[1], False, False)
+                _, who, recipients, text, flash, allow_repeat = step
                 try:
-                    response = await async_send_sms(
+                    response = await _async_send(
                         hass,
-                        config_entry_id=entries[who].entry_id,
-                        recipients=[NUMBERS[number] for number in recipients],
-                        message=text,
+                        entries[who].entry_id,
+                        recipients,
+                        text,
                         flash=flash,
                         allow_repeat=allow_repeat,
+                        via_notify=via_notify,
                     )
                 except HomeAssistantError as err:
                     assert_translated(err, "daily_budget_reached", validation=False)
@@ -180,6 +236,9 @@ async def test_two_sms_users_zones_clocks_and_restarts_never_pass_the_tightest_b
             for entry in (first, second):
                 assert await hass.config_entries.async_remove(entry.entry_id)
             await hass.async_block_till_done()
+            # The account's last SMS user is gone: so is its record, and no save brings it
+            # back (each example starts from nothing).
+            assert not [key for key in hass_storage if key.startswith(DOMAIN)]
 
             assert len(sim.outbox) >= len(accepted)
             for earlier, later in itertools.combinations(accepted, 2):
@@ -192,7 +251,7 @@ async def test_two_sms_users_zones_clocks_and_restarts_never_pass_the_tightest_b
                         later.at - earlier.at
                     ) >= timedelta(minutes=WINDOW), (earlier, later)
 
-        await _run(hass, RUNS, example, examples=25)
+        await _run(hass, RUNS, example, examples=40)
 
 
 JSON_VALUES = st.recursive(

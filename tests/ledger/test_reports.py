@@ -91,3 +91,11 @@ def test_a_report_survives_a_reload() -> None:
     assert record is not None
     assert (record.status, record.ptt) == (DeliveryStatus.DELIVERED, "ptt")
     assert again.apply_report("1001", DeliveryStatus.PENDING, NOW) is None
+
+
+def test_an_id_of_the_wrong_kind_returns_none() -> None:
+    ledger = Ledger()
+    _sent(ledger)
+
+    assert ledger.apply_report(["1001"], DeliveryStatus.DELIVERED, NOW) is None  # type: ignore[arg-type]
+    assert ledger.apply_report(1001, DeliveryStatus.DELIVERED, NOW) is None  # type: ignore[arg-type]

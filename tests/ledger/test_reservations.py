@@ -251,3 +251,12 @@ def test_a_clock_set_back_finds_an_earlier_sms_behind_a_later_repeat() -> None:
     )
 
     assert [r.number for r in back.suppressed] == [ALICE]
+
+
+def test_a_reply_naming_a_number_twice_records_no_id() -> None:
+    ledger = Ledger()
+    reservation = admit(ledger, [recipient(ALICE), recipient(BOB)])
+
+    records = reservation.accepted([ALICE, ALICE, BOB], ["1", "2", "3"], NOW)
+
+    assert [(r.number, r.sms_id) for r in records] == [(ALICE, None), (BOB, None)]

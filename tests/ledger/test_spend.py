@@ -116,10 +116,11 @@ def test_what_is_older_than_keep_is_forgotten() -> None:
     send(ledger, [recipient(BOB)], now=four_days_later)
 
     assert [r.number for r in ledger.records()] == [BOB]
-    assert ledger.spent_in(*day_of(NOW, PARIS)) == 0
     again, problems = Ledger.from_stored(ledger.as_stored(), now=four_days_later)
     assert problems == []
     assert [r.number for r in again.records()] == [BOB]
+    assert again.spent_in(*day_of(NOW, PARIS)) == 0
+    assert again.spent_in(*day_of(four_days_later, PARIS)) == 1
 
 
 def test_a_clock_set_back_a_day_still_finds_what_it_sent_ahead() -> None:
@@ -133,3 +134,37 @@ def test_a_clock_set_back_a_day_still_finds_what_it_sent_ahead() -> None:
     again, problems = Ledger.from_stored(ledger.as_stored(), now=NOW)
     assert problems == []
     assert again.spent_in(*day_of(tomorrow, PARIS)) == 1
+
+
+def test_a_clock_that_jumps_days_ahead_and_back_keeps_today() -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE)], budget=1)
+
+    send(ledger, [recipient(BOB)], now=NOW + timedelta(days=5))
+
+    assert ledger.spent_in(*day_of(NOW, PARIS)) == 1
+    with pytest.raises(BudgetExceeded):
+        admit(ledger, [recipient(BOB, "Other")], budget=1)
+
+
+def test_buckets_are_bounded_in_number_and_the_nearest_stay() -> None:
+    ledger = Ledger()
+    quarter = timedelta(minutes=15)
+    # A send in every quarter hour for three weeks: far more buckets than kept.
+    for n in range(3 * 7 * 96):
+        send(ledger, [recipient(f"00336{n:08d}")], now=NOW + n * quarter)
+    last = NOW + (3 * 7 * 96 - 1) * quarter
+
+    stored = ledger.as_stored()
+
+    assert len(stored["buckets"]) <= 4 * 3 * 96 + 2
+    assert ledger.spent_in(*day_of(last, PARIS)) == len(
+        [
+            n
+            for n in range(3 * 7 * 96)
+            if day_of(NOW + n * quarter, PARIS) == day_of(last, PARIS)
+        ]
+    )
+    again, problems = Ledger.from_stored(stored, now=last)
+    assert problems == []
+    assert again.spent_in(*day_of(last, PARIS)) == ledger.spent_in(*day_of(last, PARIS))

@@ -1,0 +1,117 @@
+"""What the account knows of where its SMS are: delivery reports applied, last SMS per contact.
+
+OVHcloud reports delivery to whichever SMS user's URL it was given, and a reply comes to the
+account's one "Call a CGI" URL: both are the account's, matched in its one record of what was
+sent (`ledger.py`). One change of status fires one event and tells the contact's sensor; a
+duplicate, a stale report or an id this Home Assistant did not send is only counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .events import async_fire_delivery
+from .http2sms import DeliveryReport
+from .ledger import DeliveryStatus as RecordedStatus, Ledger, SentSms
+
+# What the account tells its entities, named per account (see `Deliveries.signal`): an SMS
+# accepted for a contact, a status change of one, a reply received.
+SIGNAL_SENT = "sent"
+SIGNAL_DELIVERY = "delivery"
+SIGNAL_RECEIVED = "received"
+
+
+@dataclass(slots=True)
+class CallbackCounters:
+    """What OVHcloud's callbacks (or anyone who has the URL) did in this run: figures only."""
+
+    reports_applied: int = 0
+    duplicates: int = 0
+    unknown_ids: int = 0
+    replies: int = 0
+    garbage: int = 0
+    dropped_by_rate: int = 0
+
+
+class Deliveries:
+    """The account's delivery reports and each contact's last SMS, read from its record."""
+
+    def __init__(
+        self, hass: HomeAssistant, digest: str, ledger: Callable[[], Ledger]
+    ) -> None:
+        """Start with nothing reported.
+
+        `digest` names the account in signal names; `ledger` returns the account's record,
+        which is replaced once, when the record saved before a restart is read.
+        """
+        self.hass = hass
+        self.counters = CallbackCounters()
+        self._digest = digest
+        self._ledger = ledger
+        self._indexed: Ledger | None = None
+        # The last SMS sent to each contact (its notify entity), for its delivery sensor.
+        self._last_to_contact: dict[str, SentSms] = {}
+
+    def signal(self, kind: str) -> str:
+        """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED)."""
+        return f"{DOMAIN}_{kind}_{self._digest}"
+
+    def last_sent_to(self, contact: str) -> SentSms | None:
+        """Return the last SMS on record sent to a contact (its notify entity id)."""
+        return self._index().get(contact)
+
+    def find(self, sms_id: str) -> SentSms | None:
+        """Return the SMS on record OVHcloud gave this id, if it was sent from here."""
+        return self._ledger().find(sms_id)
+
+    def _index(self) -> dict[str, SentSms]:
+        """Each contact's last SMS, found again in a record read back after a restart."""
+        ledger = self._ledger()
+        if ledger is not self._indexed:
+            self._indexed = ledger
+            self._last_to_contact = {
+                record.contact: record
+                for record in ledger.records()
+                if record.contact is not None
+            }
+        return self._last_to_contact
+
+    @callback
+    def async_sent(self, records: Iterable[SentSms]) -> None:
+        """Note SMS just accepted: each contact's sensor and notify entity hear of theirs."""
+        index = self._index()
+        for record in records:
+            if record.contact is not None:
+                index[record.contact] = record
+                async_dispatcher_send(self.hass, self.signal(SIGNAL_SENT), record)
+
+    @callback
+    def async_report(self, report: DeliveryReport, entry_id: str) -> SentSms | None:
+        """Apply a report to the record; one change fires one event, anything else is counted.
+
+        The event names the SMS user that sent the SMS, or `entry_id` (whose URL got the
+        report) when that is no entry any more, or never was (the config flow's test SMS).
+        """
+        ledger = self._ledger()
+        record = ledger.apply_report(
+            report.sms_id, RecordedStatus(report.status), dt_util.utcnow(), report.ptt
+        )
+        if record is None:
+            if ledger.find(report.sms_id) is None:
+                self.counters.unknown_ids += 1
+            else:
+                self.counters.duplicates += 1
+            return None
+        self.counters.reports_applied += 1
+        sender = self.hass.config_entries.async_get_entry(record.entry_id)
+        async_fire_delivery(
+            self.hass, record, entry_id if sender is None else record.entry_id
+        )
+        async_dispatcher_send(self.hass, self.signal(SIGNAL_DELIVERY), record)
+        return record
