@@ -101,7 +101,7 @@ REPLY_BLUEPRINT = f"{DOMAIN}/reply_keyword.yaml"
 # Bumped when the automation or the dashboard changes, so that a demo of an older checkout
 # saves them again (as does a change of Home Assistant's language).
 AUTOMATION_REVISION = 4
-DASHBOARD_REVISION = 4
+DASHBOARD_REVISION = 5
 # How often a running demo looks whether Home Assistant's language changed.
 LANGUAGE_CHECK_SECONDS = 5.0
 DASHBOARD_URL_PATH = "sms-demo"
@@ -462,7 +462,18 @@ class Demo:
                     "title": texts.dashboard_title,
                 }
             )
-        sensors = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+        # The account's own sensors; each contact's delivery sensor goes beside the contact.
+        sensors = sorted(
+            entry["entity_id"]
+            for entry in user.entity_registry(DOMAIN)
+            if entry["entity_id"].startswith("sensor.")
+            and entry.get("config_entry_id") == entry_id
+            and not entry.get("config_subentry_id")
+        )
+        deliveries = {
+            name: delivery_sensor_of(user, self.subentry_ids[name])
+            for name in sorted(contacts)
+        }
         user.save_dashboard(
             {
                 "title": texts.dashboard_title,
@@ -496,12 +507,7 @@ class Demo:
                                 "entities": [
                                     row
                                     for name in sorted(contacts)
-                                    for row in (
-                                        contacts[name],
-                                        delivery_sensor_of(
-                                            user, self.subentry_ids[name]
-                                        ),
-                                    )
+                                    for row in (contacts[name], deliveries[name])
                                 ],
                             },
                             {
@@ -509,7 +515,11 @@ class Demo:
                                 "title": texts.logbook_card,
                                 "hours_to_show": 24,
                                 "target": {
-                                    "entity_id": [*sensors, *sorted(contacts.values())]
+                                    "entity_id": [
+                                        *sensors,
+                                        *sorted(contacts.values()),
+                                        *deliveries.values(),
+                                    ]
                                 },
                             },
                             {

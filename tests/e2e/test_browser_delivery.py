@@ -112,8 +112,12 @@ def test_the_demo_shows_the_url_delivered_and_a_reply(
         ).to_be_visible()
         flow.get_by_role("button", name=ui["ui.common.close"]).first.click()
 
-        # The dashboard: press the button; Alice's last SMS turns "delivered" beside her.
+        # The dashboard: press the button; Alice's last SMS turns "delivered" beside her,
+        # and only there (the account's tiles are its credit and its day's parts).
         page.get_by_role("link", name=re.compile(re.escape(DASHBOARD_TITLE))).click()
+        tiles = page.locator("hui-tile-card")
+        expect(tiles.filter(has_text=texts.credit_card)).to_have_count(1)
+        expect(tiles.filter(has_text=texts.spent_card)).to_have_count(1)
         contacts = page.locator("hui-entities-card").filter(
             has_text=texts.contacts_card
         )
