@@ -174,7 +174,8 @@ class Demo:
         self.simulator = Simulator(
             state_dir / "simulator",
             port=choose_port(self.state.get("simulator_port"), simulator_port),
-            # The simulator keeps nothing on disk: start it with the credit the last run ended with.
+            # Its state file keeps the outbox and the SMS ids, not the credit: start it with
+            # the credit the last run ended with.
             initial_credit=self.state.get("simulator_credit", DEFAULT_CREDIT),
             second_account=True,
             # The outbox and the SMS ids: a report after a restart still finds its SMS.
