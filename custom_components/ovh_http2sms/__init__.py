@@ -17,7 +17,7 @@ from .const import CONF_ACCOUNT, CONF_ENDPOINT, CONF_LOGIN, CONF_SENDER, DOMAIN
 from .contacts import async_migrate_contacts, async_show_contacts_to_fix
 from .data import Http2SmsConfigEntry, Http2SmsData
 from .entity import async_register_account_device
-from .events import async_load_logbook_texts
+from .events import async_follow_language, async_load_logbook_texts
 from .http2sms import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT,
@@ -41,6 +41,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the send_sms action, whatever entries are loaded."""
     async_setup_services(hass)
+    async_follow_language(hass)
     return True
 
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 import math
 
-from homeassistant.core import Context, HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import translation
 from homeassistant.util.hass_dict import HassKey
@@ -69,6 +70,20 @@ async def async_load_logbook_texts(hass: HomeAssistant) -> None:
             hass, hass.config.language, LOGBOOK_CATEGORY, [DOMAIN]
         )
         loaded.add(hass.config.language)
+
+
+@callback
+def async_follow_language(hass: HomeAssistant) -> None:
+    """Load the logbook's texts again when Home Assistant's language changes.
+
+    A delivery report or a reply may be the first line told after the change: nothing else
+    would load the new language's texts before the logbook describes it.
+    """
+
+    async def async_config_updated(_event: Event) -> None:
+        await async_load_logbook_texts(hass)
+
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, async_config_updated)
 
 
 @callback

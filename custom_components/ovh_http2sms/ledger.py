@@ -70,9 +70,10 @@ _MAX_BUDGET_NOTES: Final = 1000
 _MAX_ID_LENGTH: Final = 64
 _MAX_TEXT_LENGTH: Final = 255
 _MAX_TIME_TEXT: Final = 40
-# Any time read back lies between these (2000-01-01 and 2200-01-01, UTC).
-_EARLIEST: Final = 946_684_800
-_LATEST: Final = 7_258_118_400
+# Any time read back lies between these (1970-01-01 and the last second of 9999, UTC); the
+# time an SMS was sent must besides lie within KEEP of the clock.
+_EARLIEST: Final = 0
+_LATEST: Final = 253_402_300_799
 # Zero-width (non-)joiners change what is drawn between two visible characters: an emoji
 # family is one glyph with them and three without, and Persian and Indic words are shaped
 # differently. Elsewhere they show nothing.
@@ -450,7 +451,7 @@ class Ledger:
             parts=parts,
             encoding=encoding,
             planned_for=planned_for,
-            tag=tag,
+            tag=_storable(tag, _MAX_TEXT_LENGTH),
             admitted_at=now,
             bucket=_bucket_of(now),
             open={},
@@ -511,6 +512,7 @@ class Ledger:
             status = DeliveryStatus(status)
         except ValueError:
             return None
+        ptt = _storable(ptt, _MAX_ID_LENGTH)
         current = record.status
         if current in FINAL_STATUSES:
             return None
@@ -590,7 +592,7 @@ class Ledger:
         problems: list[str] = []
         if version > STORED_VERSION:
             problems.append("version")
-        _Reader(ledger._books, now, problems).read(data)
+        _Reader(ledger._books, _as_utc(now), problems).read(data)
         return ledger, problems
 
     @classmethod
@@ -609,6 +611,7 @@ class Ledger:
         if type(parts) is not int or not 0 <= parts <= _MAX_BUCKET_PARTS:
             return ledger, ["old_spend"]
         books = ledger._books
+        now, day_start_utc = _as_utc(now), _as_utc(day_start_utc)
         books.prune(now)
         if parts and abs(day_start_utc - now) <= books.keep:
             books.book(_bucket_of(day_start_utc), parts)
@@ -745,13 +748,25 @@ def _as_list(values: Sequence[str]) -> list[str]:
 
 
 def _usable_ids(ids: list[str], books: _Books) -> bool:
-    """Ids fit to be matched: distinct, short strings, none already given to another SMS."""
-    return len(set(ids)) == len(ids) and all(
+    """Ids fit to be matched: distinct short strings, none already given to another SMS."""
+    return all(
         isinstance(sms_id, str)
         and 0 < len(sms_id) <= _MAX_ID_LENGTH
+        and _encodable(sms_id)
         and sms_id not in books.by_id
         for sms_id in ids
-    )
+    ) and len(set(ids)) == len(ids)
+
+
+def _storable(text: str | None, limit: int) -> str | None:
+    """Cut a free text to what the saved file takes back: `limit` characters, no lone surrogate.
+
+    Only labels pass here (a tag, a delivery report's code): a record is never lost to them.
+    """
+    if text is None:
+        return None
+    text = text[:limit]
+    return text if _encodable(text) else text.encode("utf-8", "replace").decode()
 
 
 # The stored layout (version 1):
@@ -987,7 +1002,10 @@ def _time(value: object) -> datetime:
             raise _Damaged from None
         if moment.tzinfo is None:
             raise _Damaged
-        if not _EARLIEST <= moment.timestamp() <= _LATEST:
-            raise _Damaged
-        return moment.astimezone(UTC)
+        try:
+            if not _EARLIEST <= moment.timestamp() <= _LATEST:
+                raise _Damaged
+            return moment.astimezone(UTC)
+        except OverflowError as err:
+            raise _Damaged from err
     raise _Damaged

@@ -66,7 +66,6 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
             "flash": subentry.data.get(CONF_FLASH, False),
             "no_stop": subentry.data.get(CONF_NO_STOP, True),
         }
-
         self._account = entry.runtime_data.account
         # Sends of notify.send_message under way: Home Assistant records those itself.
         self._own_sends = 0

@@ -21,7 +21,10 @@ from .http2sms import IncomingSms
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """What the event entity shows of a reply: who (a contact, or two digits), never what."""
+    """What the event entity shows of a reply: who (a contact, or two digits), never what.
+
+    The tag is our SMS's (the one answered), not the reply's field, which anyone can write.
+    """
 
     contact: str | None
     sender_last_digits: str
@@ -59,7 +62,7 @@ def async_receive(
             contact=contact,
             sender_last_digits=incoming.sender[-2:],
             in_reply_to=in_reply_to,
-            tag=incoming.tag,
+            tag=None if answered is None else answered.tag,
         ),
     )
 

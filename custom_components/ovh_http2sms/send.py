@@ -1,9 +1,10 @@
 """The send path: from an SMS order to http2sms requests, through every check and the queue.
 
 notify.send_message, the send_sms action and voice all come here. Everything that can be
-checked is checked before the first request; the requests then go through the account's queue
-in as few batches as possible, and a failure says how many recipients got the SMS, how many
-may have, and how many did not.
+checked is checked before the first request; the account is then entered once
+(`SmsAccount.async_transmit`): its record admits the SMS (repeat guard, daily budget), its queue
+makes the requests in as few batches as possible, and a failure says how many recipients got
+the SMS, how many may have, and how many did not. The sent event reads what the record kept.
 """
 
 from __future__ import annotations

@@ -10,9 +10,10 @@ string are read too).
 Whatever arrives is answered HTTP 200 at once (OVHcloud calls again otherwise, and a stranger
 learns nothing): nothing slow is awaited, only the body. What is not OVHcloud's shape, is too
 big, or comes faster than `RATE_PER_SECOND` once a burst of `RATE_BURST` is spent, changes
-nothing and is counted in diagnostics. The rate holds a leaked URL from filling the recorder
-with events; a household's alerts (even one SMS to a hundred contacts, each reported pending
-then delivered over a few seconds) stay well under it.
+nothing and is counted in diagnostics; the first request dropped for the rate is logged once.
+The rate holds a leaked URL from filling the recorder with events; a household's alerts (even
+one SMS to a hundred contacts, each reported pending then delivered within seconds) stay
+under it.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class TokenBucket:
         self._rate = rate
         self._tokens = float(burst)
         self._last = monotonic()
+        # Whether the first drop was logged: once per load of the entry, never per request.
+        self.drop_logged = False
 
     def take(self) -> bool:
         """Take one token; False when none is left (the request is dropped)."""
@@ -131,6 +134,16 @@ async def _async_handle(
     counters = account.deliveries.counters
     if not bucket.take():
         counters.dropped_by_rate += 1
+        if not bucket.drop_logged:
+            bucket.drop_logged = True
+            _LOGGER.warning(
+                "Requests to the delivery report URL of %s come faster than %d at once "
+                "then %d per second: the rest are dropped. If this goes on, its URL may have "
+                "leaked: ask for a new one",
+                entry.title,
+                RATE_BURST,
+                RATE_PER_SECOND,
+            )
         return
     fields = await _async_read_fields(request)
     if entry.state is not ConfigEntryState.LOADED:

@@ -405,8 +405,9 @@ async def test_reauth(
 async def test_reconfigure(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """Reconfigure refuses an invalid sender, saves a valid one and keeps the password."""
+    """Reconfigure refuses an invalid sender, saves a valid one, keeps the password and URL."""
     simulator.state.missing_before_auth = False
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
     result = await init_integration.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     assert CONF_ACCOUNT not in result["data_schema"].schema
@@ -433,6 +434,8 @@ async def test_reconfigure(
     assert result["reason"] == "reconfigure_successful"
     assert init_integration.data[CONF_SENDER] == "Alarm"
     assert init_integration.data[CONF_PASSWORD] == PASSWORD
+    # The URL pasted in OVHcloud's Control Panel stays valid.
+    assert init_integration.data[CONF_WEBHOOK_ID] == webhook_id
 
 
 async def test_reconfigure_to_another_configured_user_aborts(

@@ -188,3 +188,31 @@ async def test_the_logbook_says_what_arrived_and_who_replied_never_what(
     shown = repr(entries)
     for private in ("Secret", "612345678", "6987654", "7911", "webhook"):
         assert private not in shown
+
+
+async def test_a_report_after_a_change_of_language_is_told_in_the_new_one(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Set up in French, switched to Italian before the report: the line is in Italian."""
+    await hass.config.async_update(language="fr")
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    [sms_id] = (
+        await async_send_sms(hass, contacts=["notify.alice"], message="Secret")
+    )["sms_ids"]
+    await hass.config.async_update(language="it")
+    await hass.async_block_till_done()
+    url = f"/api/webhook/{init_integration.data[CONF_WEBHOOK_ID]}"
+    await client.get(url, params={"id": sms_id, "dlr": "2"})
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+
+    entries = await _logbook(hass, hass_ws_client)
+    assert ("notify.alice", "Impossibile consegnare l’SMS") in [
+        (e.get("entity_id"), e["message"]) for e in entries
+    ]

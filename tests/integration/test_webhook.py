@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import logging
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from aiohttp.test_utils import TestClient
-from homeassistant.components import conversation
+from homeassistant.components import conversation, webhook as ha_webhook
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -108,6 +112,7 @@ async def _reply(
     *,
     sms_id: str = "900001",
     in_query: bool = False,
+    tag: str = "",
 ) -> None:
     """Call the webhook as "Call a CGI" does: a form POST (or the same fields in the query)."""
     fields = {
@@ -116,7 +121,7 @@ async def _reply(
         "message": message,
         "keyword": message.split(maxsplit=1)[0] if message.split() else "",
         "shortcode": "38xxx",
-        "tag": "",
+        "tag": tag,
     }
     if in_query:
         response = await client.post(_url(entry), params=fields)
@@ -235,6 +240,27 @@ async def test_a_delivered_report_turns_the_contact_s_sensor_and_fires_the_event
     assert "Water" not in str(state.attributes)
 
 
+@pytest.mark.freeze_time("2026-12-01 10:00:00+00:00", tick=True)
+async def test_a_deferred_sms_s_delay_counts_from_its_planned_time(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    freezer: Any,
+) -> None:
+    """Planned for 11:00, delivered at 11:00:05: it took 5 s, not an hour."""
+    planned = dt_util.parse_datetime("2026-12-01 11:00:00+00:00")
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    response = await async_send_sms(
+        hass, contacts=["notify.alice"], message="Later", deferred=planned
+    )
+    [sms_id] = response["sms_ids"]
+    freezer.move_to(planned + timedelta(seconds=5, milliseconds=100))
+    await _report(client, init_integration, str(sms_id), "1")
+    await hass.async_block_till_done()
+    assert [event.data["delay"] for event in deliveries] == [5]
+    assert hass.states.get(_delivery_sensor(hass)).attributes["delay"] == 5
+
+
 @pytest.mark.parametrize(
     ("name", "code", "status"),
     [
@@ -318,6 +344,10 @@ async def test_a_report_after_a_restart_matches_an_sms_sent_before_it(
     await _restart(hass, [init_integration])
     assert hass.states.get(sensor).state == "delivered"
 
+    # The next SMS is the last one: nothing is known of it yet.
+    await _sent_to_alice(hass, "After the restart")
+    assert hass.states.get(sensor).state == "unknown"
+
 
 async def test_get_and_post_both_carry_a_report(
     hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
@@ -382,16 +412,25 @@ async def test_a_reply_from_a_stranger_has_no_contact(
     """A number that is no contact: the event says so; its number is in international form."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     await _reply(
-        client, init_integration, "0798765432", "Who is this?", in_query=in_query
+        client,
+        init_integration,
+        "0798765432",
+        "Who is this?",
+        in_query=in_query,
+        tag="call 0612345678",
     )
     await hass.async_block_till_done()
     [event] = received
     assert event.data["sender"] == STRANGER
     assert event.data["contact"] is None
     assert event.data["in_reply_to"] is None
+    assert event.data["tag"] == "call 0612345678"
     state = hass.states.get(_received_entity(hass))
     assert state.attributes["contact"] is None
     assert state.attributes["sender_last_digits"] == "32"
+    assert state.attributes["tag"] is None
+    assert "Who" not in str(state.attributes)
+    assert "0612345678" not in str(state.attributes)
 
 
 async def test_a_reply_of_1600_unicode_characters_is_received(
@@ -417,6 +456,32 @@ async def test_a_reply_of_1600_unicode_characters_is_received(
     assert response.status == 200
     await hass.async_block_till_done()
     assert [event.data["message"] for event in received] == [message]
+
+
+@pytest.mark.parametrize("in_query", [False, True], ids=["form", "query"])
+async def test_broken_utf_8_never_reaches_the_recorder_broken(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    in_query: bool,
+) -> None:
+    """A lone surrogate or invalid UTF-8 in a reply is shown as �; the event can be stored."""
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    encoded = "id=5&senderid=%2B33798765432&message=A%ED%A0%80B%FF&keyword=%ED%B0%80"
+    if in_query:
+        response = await client.post(f"{_url(init_integration)}?{encoded}")
+    else:
+        response = await client.post(
+            _url(init_integration),
+            data=encoded,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    [event] = received
+    assert event.data["message"].startswith("A")
+    assert event.data["message"].endswith("\ufffd")
+    json_bytes(event.data)
 
 
 # --- What a stranger can send ----------------------------------------------------------------
@@ -451,6 +516,7 @@ async def test_a_flood_is_dropped_beyond_the_rate_and_counted(
     init_integration: MockConfigEntry,
     client: TestClient,
     hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A leaked URL cannot fill the recorder: past the burst, replies are dropped."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
@@ -472,6 +538,9 @@ async def test_a_flood_is_dropped_beyond_the_rate_and_counted(
     figures = await _figures(hass, hass_client, init_integration)
     assert figures["replies"] == len(received)
     assert figures["dropped_by_rate"] == 2 * flood - len(received)
+    # Said once, without the URL.
+    [warning] = [r for r in caplog.records if "faster than" in r.getMessage()]
+    assert init_integration.data[CONF_WEBHOOK_ID] not in warning.getMessage()
 
 
 async def test_a_removed_entry_s_url_answers_nothing_of_ours(
@@ -565,9 +634,90 @@ async def test_two_sms_users_share_reports_and_replies(
         assert hass.states.get(_delivery_sensor(hass)).state == "delivered"
         assert [event.data["contact"] for event in received] == ["notify.alice"]
         assert [event.data["in_reply_to"] for event in received] == [sms_id]
+        # The reply is the account's: each SMS user's "SMS received" entity shows it.
+        for entry_id in (ENTRY_ID, SECOND_ENTRY_ID):
+            state = hass.states.get(_received_entity(hass, entry_id))
+            assert state.attributes["contact"] == "notify.alice"
         for entry in (first, second):
             assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+async def test_a_copied_entry_gets_its_own_url(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A second SMS user saved with the first one's data still sets up, with a URL of its own."""
+    async with observed_simulator(_two_users_state()) as sim:
+        first = await async_setup(hass, account_entry(sim.endpoint, **FAST_PACE))
+        webhook_id = first.data[CONF_WEBHOOK_ID]
+        second = await async_setup(
+            hass,
+            MockConfigEntry(
+                domain=DOMAIN,
+                entry_id=SECOND_ENTRY_ID,
+                title=ACCOUNT,
+                unique_id=entry_unique_id(ACCOUNT, SECOND_LOGIN),
+                data={
+                    **first.data,
+                    CONF_LOGIN: SECOND_LOGIN,
+                    "password": SECOND_PASSWORD,
+                },
+                version=1,
+                minor_version=3,
+            ),
+        )
+        assert second.state is ConfigEntryState.LOADED
+        assert first.data[CONF_WEBHOOK_ID] == webhook_id
+        assert second.data[CONF_WEBHOOK_ID] != webhook_id
+        client = await hass_client_no_auth()
+        received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+        await _reply(client, first, STRANGER, "To the first")
+        await _reply(client, second, STRANGER, "To the second")
+        await hass.async_block_till_done()
+        assert [event.data["entry_id"] for event in received] == [
+            ENTRY_ID,
+            SECOND_ENTRY_ID,
+        ]
+        for entry in (first, second):
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+async def test_home_assistant_cloud_s_requests_are_read_the_same(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A cloudhook hands the request over as a MockRequest: reports and replies still read."""
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    sms_id = await _sent_to_alice(hass, "Through the cloud")
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
+    response = await ha_webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"",
+            mock_source="cloud",
+            method="GET",
+            query_string=f"id={sms_id}&description=1",
+        ),
+    )
+    assert response.status == 200
+    response = await ha_webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"id=5&senderid=%2B33612345678&message=OK",
+            mock_source="cloud",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert [event.data["status"] for event in deliveries] == ["delivered"]
+    assert [event.data["contact"] for event in received] == ["notify.alice"]
 
 
 # --- The notify entity's last message --------------------------------------------------------
@@ -671,8 +821,14 @@ _FIELD_NAMES = st.sampled_from(
         "tag",
     ]
 )
+_REAL_ID = "real"
 _FIELDS = st.lists(
-    st.tuples(_FIELD_NAMES | st.text(max_size=8), st.text(max_size=40)), max_size=8
+    st.tuples(
+        _FIELD_NAMES | st.text(max_size=8),
+        st.sampled_from([_REAL_ID, "0", "1", "2", "16", "+33612345678"])
+        | st.text(max_size=40),
+    ),
+    max_size=8,
 )
 
 
@@ -682,7 +838,11 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
     client: TestClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Arbitrary queries and forms: always 200; an event only for a well-formed callback."""
+    """Arbitrary queries and forms: always 200; an event only for a well-formed callback.
+
+    One SMS was really sent: its id is among the values drawn, so a report can match it.
+    """
+    sms_id = await _sent_to_alice(hass, "The one real SMS")
     events: list[Event] = []
     hass.bus.async_listen(EVENT_SMS_DELIVERY, events.append)
     hass.bus.async_listen(EVENT_SMS_RECEIVED, events.append)
@@ -693,7 +853,9 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
         encoded = [
             (
                 name.encode("utf-8", "replace").decode(),
-                value.encode("utf-8", "replace").decode(),
+                (sms_id if value == _REAL_ID else value)
+                .encode("utf-8", "replace")
+                .decode(),
             )
             for name, value in fields
         ]
@@ -716,7 +878,10 @@ async def test_anything_posted_never_raises_and_garbage_fires_nothing(
         if not well_formed:
             assert events == []
         for event in events:
-            assert event.event_type == EVENT_SMS_RECEIVED
+            if event.event_type == EVENT_SMS_DELIVERY:
+                assert event.data["sms_id"] == sms_id
+                assert {"description", "dlr"} & names and ("id", sms_id) in encoded
+                assert event.data["contact"] == "notify.alice"
 
     @given(_FIELDS, st.booleans())
     def property_holds(fields: list[tuple[str, str]], as_form: bool) -> None:

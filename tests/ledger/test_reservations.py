@@ -260,3 +260,11 @@ def test_a_reply_naming_a_number_twice_records_no_id() -> None:
     records = reservation.accepted([ALICE, ALICE, BOB], ["1", "2", "3"], NOW)
 
     assert [(r.number, r.sms_id) for r in records] == [(ALICE, None), (BOB, None)]
+
+
+def test_ids_of_the_wrong_kind_are_not_recorded() -> None:
+    ledger = Ledger()
+
+    records = admit(ledger, [recipient(ALICE)]).accepted([ALICE], [["1"]], NOW)  # type: ignore[list-item]
+
+    assert [r.sms_id for r in records] == [None]

@@ -12,6 +12,7 @@ from custom_components.ovh_http2sms.ledger import (
     KEEP,
     SMS_LIMIT,
     STORED_VERSION,
+    DeliveryStatus,
     Ledger,
     old_spend_day,
 )
@@ -372,3 +373,77 @@ def test_each_sms_user_is_written_once() -> None:
     assert stored["entries"] == ["01JABCDEFGHJKMNPQRSTVWXYZ0"]
     assert [row[FIELDS["entry"]] for row in stored["records"]] == [0, 0, 0]
     assert all(row[-1] is not None for row in stored["records"])
+
+
+def test_labels_the_file_cannot_hold_are_cut_and_the_record_survives() -> None:
+    ledger = Ledger()
+    reservation = ledger.admit(
+        entry_id="entry_a",
+        recipients=[recipient(ALICE)],
+        parts=1,
+        encoding="gsm7",
+        planned_for=None,
+        tag="\ud800" + "t" * 1000,
+        now=NOW,
+        repeat_window=timedelta(minutes=2),
+        allow_repeat=False,
+        budget=0,
+        day=TODAY,
+    )
+    reservation.accepted([ALICE], ["1001"], NOW)
+    ledger.apply_report("1001", DeliveryStatus.DELIVERED, NOW, "\udfff" * 100)
+    # A reply's id that cannot be written back is not recorded.
+    admit(ledger, [recipient(BOB)]).accepted([BOB], ["\ud800"], NOW)
+
+    stored = json.loads(json.dumps(ledger.as_stored(), ensure_ascii=False).encode())
+    again, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == []
+    assert [r.number for r in again.records()] == [ALICE, BOB]
+    record = again.find("1001")
+    assert record is not None
+    assert record.tag is not None
+    assert record.tag.endswith("t")
+    assert record.status is DeliveryStatus.DELIVERED
+
+
+def test_a_sms_planned_far_ahead_is_read_back() -> None:
+    ledger = Ledger()
+    planned = NOW.replace(year=2500)
+    admit(
+        ledger, [recipient(ALICE, planned_for=planned)], planned_for=planned
+    ).accepted([ALICE], [], NOW)
+
+    again, problems = Ledger.from_stored(ledger.as_stored(), now=NOW)
+
+    assert problems == []
+    assert again.records()[0].planned_for == planned
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "9999-12-31T23:59:59-01:00",
+        "0001-01-01T00:00:00+01:00",
+        "1969-12-31T23:59:59+00:00",
+    ],
+)
+def test_an_iso_time_out_of_range_is_a_problem(moment: str) -> None:
+    stored = _saved()
+    _set(stored["records"][0], "status_at", moment)
+
+    _ledger, problems = Ledger.from_stored(stored, now=NOW)
+
+    assert problems == ["records"]
+
+
+def test_a_naive_clock_when_reading_is_taken_as_utc() -> None:
+    naive = NOW.replace(tzinfo=None)
+
+    ledger, problems = Ledger.from_stored(_saved(), now=naive)
+    old, old_problems = Ledger.from_old_spend(
+        {"day": "2026-06-15", "parts": 3}, TODAY[0].replace(tzinfo=None), naive
+    )
+
+    assert (problems, old_problems) == ([], [])
+    assert (ledger.spent_in(*TODAY), old.spent_in(*TODAY)) == (2, 3)

@@ -265,3 +265,21 @@ def test_a_saved_ledger_from_any_moment_reads_without_raising(shift: int) -> Non
     assert (again.records() == ()) == (expired or ahead)
     assert ("records" in problems) == ahead
     _check_usable(again)
+
+
+def test_a_deep_or_huge_file_is_read_without_raising() -> None:
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    data = {
+        "version": STORED_VERSION,
+        "entries": [deep],
+        "buckets": [deep] * 1_000_000,
+        "records": [deep, {"deep": deep}, *range(1_000_000)],
+        "budgets": {"entry_a": deep},
+    }
+
+    ledger, problems = Ledger.from_stored(data, now=NOW)
+
+    assert sorted(problems) == ["buckets", "budgets", "records"]
+    _check_usable(ledger)
