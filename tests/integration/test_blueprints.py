@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_http2sms.const import DOMAIN
-from http2sms_simulator import DeliveryOutcome, DeliverySettings
+from http2sms_simulator import DeliveryOutcome, DeliverySettings, Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT, LOGIN
 
@@ -91,8 +91,9 @@ async def _until(hass: HomeAssistant, automation: str, current: int) -> None:
         unsubscribe()
 
 
-@pytest.fixture
+@pytest.fixture(params=[5])
 async def alert_automation(
+    request: pytest.FixtureRequest,
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: RunningSimulator,
@@ -127,7 +128,7 @@ async def alert_automation(
                         "account": init_integration.entry_id,
                         "contact": _contact_entity(hass, init_integration, "Alice"),
                         "message": "Water leak in the kitchen",
-                        "wait_minutes": 5,
+                        "wait_minutes": request.param,
                         "fallback_contact": _contact_entity(
                             hass, init_integration, "Bob"
                         ),
@@ -199,3 +200,31 @@ async def test_a_report_for_another_sms_does_not_end_the_wait(
     await _until(hass, alert_automation, 0)
     await simulator.idle()
     assert [sms.recipient for sms in simulator.outbox] == [ALICE, BOB]
+
+
+# A twentieth of a minute: the time a phone that stays off leaves the alert waiting.
+@pytest.mark.parametrize("alert_automation", [0.05], indirect=True)
+async def test_alert_with_no_final_report_in_time_is_escalated(
+    hass: HomeAssistant, simulator: RunningSimulator, alert_automation: str
+) -> None:
+    """Alice's phone stays off (pending only): when the wait is over, Bob gets the escalation."""
+    simulator.state.delivery = DeliverySettings(
+        delay=0.05, outcomes={ALICE: DeliveryOutcome.PENDING}
+    )
+    reports = await _raise_alert(hass, simulator, alert_automation)
+
+    assert [sms.recipient for sms in simulator.outbox] == [ALICE, BOB]
+    alice_id = str(simulator.outbox[0].sms_id)
+    assert [
+        event.data["status"] for event in reports if event.data["sms_id"] == alice_id
+    ] == ["pending"]
+
+
+async def test_alert_that_could_not_be_sent_is_escalated(
+    hass: HomeAssistant, simulator: RunningSimulator, alert_automation: str
+) -> None:
+    """OVHcloud refuses Alice's SMS: no report will come, so Bob is texted at once."""
+    simulator.inject(Fault(kind=FaultKind.UNKNOWN_STATUS, times=1))
+    await _raise_alert(hass, simulator, alert_automation)
+
+    assert [sms.recipient for sms in simulator.outbox] == [BOB]
