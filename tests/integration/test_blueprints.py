@@ -7,6 +7,7 @@ simulator, whose delivery report comes back to Home Assistant's webhook over loo
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 import shutil
 
@@ -46,8 +47,12 @@ def test_blueprint_is_valid_for_home_assistant(name: str) -> None:
         schema=AUTOMATION_BLUEPRINT_SCHEMA,
     )
     assert blueprint.domain == "automation"
-    assert blueprint.metadata["source_url"].endswith(
-        f"/blueprints/automation/{DOMAIN}/{name}"
+    # Imported from the repository the manifest names (a fork changes both, and the README).
+    documentation = json.loads(
+        (ROOT / "custom_components" / DOMAIN / "manifest.json").read_text()
+    )["documentation"]
+    assert blueprint.metadata["source_url"] == (
+        f"{documentation}/blob/main/blueprints/automation/{DOMAIN}/{name}"
     )
 
 
