@@ -33,6 +33,10 @@ and the integration set up through its HTTP API like the frontend does.
    trip of a WebSocket `ping` every 50 ms on a second connection (from a separate thread with
    its own event loop), idle against during the burst. It is an upper bound of the loop's lag:
    it also holds loopback TCP, the WebSocket frames and the benchmark's own scheduling.
+5. Delivery reports (benchmarks/delivery_reports.py): one report, HTTP in to event out, next to
+   a do-nothing webhook registered the same way; and a flood of reports, half garbage, with the
+   event loop's delay, the events fired and what was dropped. `--reports-only` runs this part
+   alone and writes its table to benchmarks/perf-reports-results.txt.
 """
 
 from __future__ import annotations
@@ -61,15 +65,33 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from delivery_reports import (  # noqa: E402 - beside this file, on the path as the script's folder
+    FLOOD,
+    FLOOD_SECONDS,
+    LOOP_DELAY_GOAL,
+    OWN_REPORT_GOAL,
+    REFERENCE_WEBHOOK_ID,
+    REPORT_ROUNDS,
+    REPORT_WARMUP,
+    STATUS_STEPS,
+    Flood,
+    measure_flood,
+    measure_one_report,
+    send_for_ids,
+    webhook_urls,
+)
+
 from hass_testbed import Client, HomeAssistant, Person, Simulator, onboard  # noqa: E402 - the repository root must be on the path first
 from hass_testbed.ovh_http2sms import (  # noqa: E402
     DOMAIN,
     SUBENTRY_TYPE_CONTACT,
     add_account,
     add_contact,
+    set_sending_policy,
 )
 
 RESULTS = Path(__file__).resolve().parent / "perf-results.txt"
+REPORT_RESULTS = Path(__file__).resolve().parent / "perf-reports-results.txt"
 WORKDIR = REPO_ROOT / "artifacts" / "perf"
 OWNER = Person(name="Bench Mark", username="bench", password="bench-Passw0rd!")
 CONTACT = {"name": "Alice", "phone_number": "+33 6 12 34 56 78"}
@@ -483,7 +505,7 @@ async def measure_burst(
 
 def set_options(user: Client, entry_id: str, values: Mapping[str, Any]) -> None:
     """Change options through the options flow (the others keep theirs), wait for the reload."""
-    result = user.options_flow(entry_id, values)
+    result = set_sending_policy(user, entry_id, values)
     if result.get("type") != "create_entry":
         raise RuntimeError(f"options flow: {result}")
     time.sleep(1)  # the reload is scheduled, not awaited by the flow
@@ -494,12 +516,17 @@ def set_options(user: Client, entry_id: str, values: Mapping[str, Any]) -> None:
         time.sleep(0.1)
 
 
-def add_reference_notify(user: Client, post_to: str = "", body: str = "") -> str:
+def add_reference_notify(
+    user: Client, post_to: str = "", body: str = "", webhook_id: str = ""
+) -> str:
     """Add a reference entity through its config flow; return its entity id.
 
-    With no address it sends nothing; with one, it POSTs `body` there.
+    With no address it sends nothing; with one, it POSTs `body` there. With a webhook id, the
+    entry also serves a webhook that does nothing.
     """
-    result = user.config_flow(REFERENCE_DOMAIN, {"post_to": post_to, "body": body})
+    result = user.config_flow(
+        REFERENCE_DOMAIN, {"post_to": post_to, "body": body, "webhook_id": webhook_id}
+    )
     if result.get("type") != "create_entry":
         raise RuntimeError(f"reference notify: {result}")
     (entity_id,) = user.wait_for_entity_ids(
@@ -675,6 +702,132 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+@dataclass
+class Reports:
+    """Delivery reports: one at a time against the do-nothing webhook, then a flood."""
+
+    ours: Series
+    reference: Series
+    flood: Flood
+
+
+def measure_reports(
+    hass: HomeAssistant, user: Client, simulator: Simulator, entry_id: str
+) -> Reports:
+    """Send SMS for their ids, then report on them through the webhook."""
+    ours_url, reference_url = webhook_urls(user, hass, entry_id)
+    latency_sms = (REPORT_WARMUP + REPORT_ROUNDS + 1) // 2
+    flood_sms = math.ceil(FLOOD / 2 / len(STATUS_STEPS))
+    ids = send_for_ids(user, entry_id, latency_sms + flood_sms)
+    ours, reference = asyncio.run(
+        measure_one_report(
+            hass.base_url, user.access_token, ours_url, reference_url, ids[:latency_sms]
+        )
+    )
+    flood = measure_flood(
+        user,
+        hass,
+        entry_id=entry_id,
+        ours=ours_url,
+        ids=ids[latency_sms:],
+        ping_sampler=_ping_sampler,
+    )
+    return Reports(
+        Series("report -> event (ovh_http2sms webhook)", ours),
+        Series("the same GET, do-nothing webhook", reference),
+        flood,
+    )
+
+
+def report_reports(reports: Reports) -> list[str]:
+    """Lay the delivery reports' figures out."""
+    own = own_overhead(reports.ours, reports.reference)
+    own.name = "its own part (ours - do-nothing), round by round"
+    flood = reports.flood
+    during = Series("during", flood.during)
+    idle = Series("idle", flood.idle)
+    return [
+        f"Delivery reports: one report, HTTP in to event out, {REPORT_ROUNDS} interleaved (ms)",
+        f"{'':52} {'median':>8} {'p95':>8} {'goal':>8}",
+        *(
+            f"{series.name:52} {ms(series.median())} {ms(series.p95())}"
+            for series in (reports.ours, reports.reference)
+        ),
+        (
+            f"{own.name:52} {ms(own.median())} {ms(own.p95())} {ms(OWN_REPORT_GOAL)} "
+            f"{'met' if own.median() <= OWN_REPORT_GOAL else 'missed':>6}"
+        ),
+        (
+            "its own part estimated otherwise: of medians "
+            f"{(reports.ours.median() - reports.reference.median()) * 1000:.2f} ms, of p10s "
+            f"{(reports.ours.percentile(0.1) - reports.reference.percentile(0.1)) * 1000:.2f}"
+            " ms (when they differ from the round-by-round median, the load skewed them)"
+        ),
+        (
+            "(each report changed an SMS's status and fired ovh_http2sms_sms_delivery "
+            "before the answer; every event was counted on a WebSocket subscription)"
+        ),
+        "",
+        (
+            f"Flood: {flood.real + flood.garbage} reports sent in {flood.seconds:.1f} s "
+            f"(goal {FLOOD} in {FLOOD_SECONDS:g} s): {flood.real} for SMS this Home "
+            f"Assistant sent (each a change of status), {flood.garbage} garbage (unknown ids, "
+            "fields that are not OVHcloud's)"
+        ),
+        (
+            f"events fired: {flood.events}; dropped by the webhook's rate: "
+            f"{flood.counted('dropped_by_rate')}; applied: {flood.counted('reports_applied')}; "
+            f"unknown ids: {flood.counted('unknown_ids')}; garbage: {flood.counted('garbage')}; "
+            f"duplicates: {flood.counted('duplicates')}"
+        ),
+        (
+            f"event loop (ping round trip, ms): idle median/p95 {idle.median() * 1000:.1f}/"
+            f"{idle.p95() * 1000:.1f} -> during median/p95/max {during.median() * 1000:.1f}/"
+            f"{during.p95() * 1000:.1f}/{max(during.samples) * 1000:.1f} "
+            f"({len(during.samples)} pings); goal p95 < {LOOP_DELAY_GOAL * 1000:g} ms: "
+            f"{'met' if during.p95() < LOOP_DELAY_GOAL else 'missed'}"
+        ),
+    ]
+
+
+def main_reports_only() -> int:
+    """Measure the delivery reports alone, print, save to REPORT_RESULTS."""
+    began = time.monotonic()
+    header = machine()
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    simulator = Simulator(WORKDIR / "simulator", initial_credit=1_000_000)
+    hass = HomeAssistant(WORKDIR / "hass", debug_loggers=())
+    shutil.copytree(
+        REFERENCE_NOTIFY, hass.config_dir / "custom_components" / REFERENCE_DOMAIN
+    )
+    try:
+        simulator.start()
+        hass.start()
+        user = onboard(hass.base_url, OWNER)
+        user.wait_running()
+        header.insert(1, f"Home Assistant {user.get('/api/config')['version']}")
+        add_reference_notify(user, webhook_id=REFERENCE_WEBHOOK_ID)
+        entry_id = add_account(user, simulator)
+        set_options(user, entry_id, {"max_sends_per_second": FAST_RATE})
+        reports = measure_reports(hass, user, simulator, entry_id)
+    finally:
+        hass.stop()
+        simulator.stop()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    text = "\n".join(
+        [
+            *header,
+            "",
+            *report_reports(reports),
+            "",
+            f"Whole run: {time.monotonic() - began:.0f} s; load average after it: {load}.",
+        ]
+    )
+    print(text)
+    REPORT_RESULTS.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
 def main() -> int:
     """Start everything, measure, print, save."""
     began = time.monotonic()
@@ -693,7 +846,7 @@ def main() -> int:
         user.wait_running()
         header.insert(1, f"Home Assistant {user.get('/api/config')['version']}")
 
-        null_entity = add_reference_notify(user)
+        null_entity = add_reference_notify(user, webhook_id=REFERENCE_WEBHOOK_ID)
         bare_memory = hass.resident_memory()
 
         entry_id = add_account(user, simulator)
@@ -752,6 +905,7 @@ def main() -> int:
         bursts.append(
             asyncio.run(measure_burst(hass, token, simulator, notify_entity, FAST_RATE))
         )
+        reports = measure_reports(hass, user, simulator, entry_id)
     finally:
         hass.stop()
         simulator.stop()
@@ -768,6 +922,7 @@ def main() -> int:
         bursts=bursts,
         elapsed=time.monotonic() - began,
     )
+    text += "\n" + "\n".join(report_reports(reports)) + "\n"
     print(text, end="")
     RESULTS.write_text(text, encoding="utf-8")
     problems = [b for b in bursts if b.received != BURST or b.requests != BURST]
@@ -778,4 +933,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_reports_only() if "--reports-only" in sys.argv[1:] else main())

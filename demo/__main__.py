@@ -10,8 +10,13 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
 - a "Send a demo SMS" button and an automation that texts both contacts when it is pressed, then
   sends one more SMS with the integration's own action and shows its response;
 - a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
-  the contacts and their logbook;
-- a French Assist pipeline beside the English one, for trying voice in French.
+  the contacts with the delivery status of their last SMS, and their logbook;
+- a French Assist pipeline beside the English one, for trying voice in French;
+- delivery reports and replies: the URL of the account's configure step ("Delivery reports and
+  replies") pasted in the simulator as a user pastes it in OVHcloud's Control Panel, and an
+  automation made from the reply blueprint (blueprints/automation/ovh_http2sms/) that says so
+  when Alice replies OK. The simulator is OVHcloud on this machine: Home Assistant's external URL
+  is set to its loopback address when it has none, so that the step has a URL to show.
 
 Those texts follow Home Assistant's language (Settings > System > General), even while the demo
 runs: English, French, Spanish, Italian or Polish (demo/texts.py).
@@ -20,7 +25,7 @@ Home Assistant sets up only what works offline: not the weather, speech and radi
 that onboarding adds (they need the internet), nor FFmpeg (see hass_testbed's `offline`). The
 simulator also serves a second account, for trying the "Add integration" dialog by hand.
 
-A second run reuses `.demo/` and only does what is missing. Ctrl-C (or SIGTERM) stops everything.
+A second run reuses `.demo/` (the simulator's outbox too) and only does what is missing. Ctrl-C (or SIGTERM) stops everything.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+import shutil
 import signal
 import socket
 import sys
@@ -56,6 +62,8 @@ from hass_testbed.ovh_http2sms import (
     add_account,
     add_contact,
     credit_sensor_of,
+    delivery_sensor_of,
+    delivery_url,
     notify_entity_of,
 )
 from hass_testbed.processes import LOOPBACK
@@ -87,10 +95,14 @@ CONTACTS = (
 # In English; the demo saves every text in Home Assistant's language (demo/texts.py).
 BUTTON_NAME = demo_texts("en").button
 AUTOMATION_ID = "ovh_http2sms_demo"
+REPLY_AUTOMATION_ID = "ovh_http2sms_demo_reply"
+REPLY_KEYWORD = "OK"
+BLUEPRINTS = REPO_ROOT / "blueprints" / "automation" / DOMAIN
+REPLY_BLUEPRINT = f"{DOMAIN}/reply_keyword.yaml"
 # Bumped when the automation or the dashboard changes, so that a demo of an older checkout
 # saves them again (as does a change of Home Assistant's language).
-AUTOMATION_REVISION = 3
-DASHBOARD_REVISION = 3
+AUTOMATION_REVISION = 4
+DASHBOARD_REVISION = 5
 # How often a running demo looks whether Home Assistant's language changed.
 LANGUAGE_CHECK_SECONDS = 5.0
 DASHBOARD_URL_PATH = "sms-demo"
@@ -164,9 +176,12 @@ class Demo:
         self.simulator = Simulator(
             state_dir / "simulator",
             port=choose_port(self.state.get("simulator_port"), simulator_port),
-            # The simulator keeps nothing on disk: start it with the credit the last run ended with.
+            # Its state file keeps the outbox and the SMS ids, not the credit: start it with
+            # the credit the last run ended with.
             initial_credit=self.state.get("simulator_credit", DEFAULT_CREDIT),
             second_account=True,
+            # The outbox and the SMS ids: a report after a restart still finds its SMS.
+            state_file=state_dir / "simulator" / "outbox.json",
         )
         self.hass = HomeAssistant(
             state_dir / "homeassistant",
@@ -179,6 +194,7 @@ class Demo:
         self.stopping = False
         self.waiting = False
         self.user: Client | None = None
+        self.subentry_ids: dict[str, str] = {}
 
     def save(self) -> None:
         """Remember what is done, for the next run."""
@@ -243,9 +259,13 @@ class Demo:
             if contact["name"] not in titles:
                 say(f"Adding the contact {contact['name']} ({contact['phone_number']})")
                 add_contact(user, entry_id, contact)
+        subentries = user.subentries(entry_id)
+        self.subentry_ids = {
+            subentry["title"]: subentry["subentry_id"] for subentry in subentries
+        }
         return {
             subentry["title"]: notify_entity_of(user, subentry["subentry_id"])
-            for subentry in user.subentries(entry_id)
+            for subentry in subentries
         }
 
     def button(self, user: Client, texts: DemoTexts) -> str:
@@ -319,6 +339,8 @@ class Demo:
                             "recipients": [CONTACTS[0]["phone_number"]],
                             "message": texts.action_message,
                             "tag": "demo",
+                            # From the short code, so that Alice can reply.
+                            "sender_for_response": True,
                         },
                         "response_variable": "sms",
                     },
@@ -333,6 +355,66 @@ class Demo:
             },
         )
         self.state["automation"] = done
+
+    def reply_automation(
+        self, user: Client, texts: DemoTexts, contacts: dict[str, str]
+    ) -> None:
+        """Add an automation from the reply blueprint: a notification when Alice replies OK."""
+        done = {"revision": AUTOMATION_REVISION, "language": texts.language}
+        if self.state.get("reply_automation") == done:
+            return
+        say(f"Saving the reply automation, from the blueprint ({texts.language})")
+        user.save_automation(
+            REPLY_AUTOMATION_ID,
+            {
+                "id": REPLY_AUTOMATION_ID,
+                "alias": texts.reply_alias,
+                "use_blueprint": {
+                    "path": REPLY_BLUEPRINT,
+                    "input": {
+                        "contact": contacts[str(CONTACTS[0]["name"])],
+                        "keyword": REPLY_KEYWORD,
+                        "reply_actions": [
+                            {
+                                "action": "persistent_notification.create",
+                                "data": {
+                                    "title": "OVHcloud SMS",
+                                    "message": texts.reply_notification,
+                                },
+                            }
+                        ],
+                    },
+                },
+            },
+        )
+        self.state["reply_automation"] = done
+
+    def install_blueprints(self) -> None:
+        """Copy the repository's blueprints where Home Assistant reads them (a newer checkout's too)."""
+        shutil.copytree(
+            BLUEPRINTS,
+            self.hass.config_dir / "blueprints" / "automation" / DOMAIN,
+            dirs_exist_ok=True,
+        )
+
+    def delivery_reports(self, user: Client, entry_id: str) -> None:
+        """Paste the configure step's URL in the simulator, as in OVHcloud's Control Panel.
+
+        The simulator plays OVHcloud on this machine, so Home Assistant's loopback address is
+        the one it reaches: it becomes the external URL, unless the person set another one.
+        """
+        external = user.get("/api/config").get("external_url")
+        if not external or (
+            external.startswith(f"http://{LOOPBACK}:")
+            and external != self.hass.base_url
+        ):
+            user.ws({"type": "config/core/update", "external_url": self.hass.base_url})
+        url = delivery_url(user, entry_id)
+        if url is None:
+            raise HassTestbedError(
+                "the account's configure step shows no URL for delivery reports"
+            )
+        self.simulator.paste_callback_url(url)
 
     def dashboard(
         self,
@@ -384,7 +466,18 @@ class Demo:
                     "title": texts.dashboard_title,
                 }
             )
-        sensors = user.entity_ids(DOMAIN, "sensor", config_entry_id=entry_id)
+        # The account's own sensors; each contact's delivery sensor goes beside the contact.
+        sensors = sorted(
+            entry["entity_id"]
+            for entry in user.entity_registry(DOMAIN)
+            if entry["entity_id"].startswith("sensor.")
+            and entry.get("config_entry_id") == entry_id
+            and not entry.get("config_subentry_id")
+        )
+        deliveries = {
+            name: delivery_sensor_of(user, self.subentry_ids[name])
+            for name in sorted(contacts)
+        }
         user.save_dashboard(
             {
                 "title": texts.dashboard_title,
@@ -414,14 +507,23 @@ class Demo:
                             {
                                 "type": "entities",
                                 "title": texts.contacts_card,
-                                "entities": sorted(contacts.values()),
+                                # Each contact, then the delivery status of its last SMS.
+                                "entities": [
+                                    row
+                                    for name in sorted(contacts)
+                                    for row in (contacts[name], deliveries[name])
+                                ],
                             },
                             {
                                 "type": "logbook",
                                 "title": texts.logbook_card,
                                 "hours_to_show": 24,
                                 "target": {
-                                    "entity_id": [*sensors, *sorted(contacts.values())]
+                                    "entity_id": [
+                                        *sensors,
+                                        *sorted(contacts.values()),
+                                        *deliveries.values(),
+                                    ]
                                 },
                             },
                             {
@@ -497,8 +599,10 @@ class Demo:
         if problem := user.frontend_problem():
             say(f"WARNING: {problem}")
         self.tidy_up(user)
-        self.account(user)
+        entry_id = self.account(user)
         self.french_assist(user)
+        self.install_blueprints()
+        self.delivery_reports(user, entry_id)
         self.state.update(ha_port=self.hass.port, simulator_port=self.simulator.port)
         self.save()
         self.user = user
@@ -519,6 +623,7 @@ class Demo:
         contacts = self.contacts(user, entry_id)
         button = self.button(user, texts)
         self.automation(user, texts, button, contacts)
+        self.reply_automation(user, texts, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
         self.state["language"] = texts.language
         self.save()

@@ -37,6 +37,9 @@ class DemoTexts:
     parts: str
     seven_bit: str
     decimal_comma: bool
+    # The automation made from the reply blueprint, and what it shows when Alice replies OK.
+    reply_alias: str
+    reply_notification: str
 
     @property
     def notification(self) -> str:
@@ -92,6 +95,8 @@ _TEXTS = {
             part="part",
             parts="parts",
             seven_bit="7-bit",
+            reply_alias="Demo: Alice replied OK",
+            reply_notification="Alice replied OK by SMS.",
             decimal_comma=False,
         ),
         DemoTexts(
@@ -122,6 +127,8 @@ _TEXTS = {
             part="partie",
             parts="parties",
             seven_bit="7 bits",
+            reply_alias="Démo\u00a0: Alice a répondu OK",
+            reply_notification="Alice a répondu OK par SMS.",
             decimal_comma=True,
         ),
         DemoTexts(
@@ -150,6 +157,8 @@ _TEXTS = {
             part="parte",
             parts="partes",
             seven_bit="7 bits",
+            reply_alias="Demo: Alice respondió OK",
+            reply_notification="Alice respondió OK por SMS.",
             decimal_comma=True,
         ),
         DemoTexts(
@@ -179,6 +188,8 @@ _TEXTS = {
             part="parte",
             parts="parti",
             seven_bit="7 bit",
+            reply_alias="Demo: Alice ha risposto OK",
+            reply_notification="Alice ha risposto OK via SMS.",
             decimal_comma=True,
         ),
         DemoTexts(
@@ -208,6 +219,8 @@ _TEXTS = {
             part="część",
             parts="części",
             seven_bit="7 bitów",
+            reply_alias="Demo: Alice odpowiedziała OK",
+            reply_notification="Alice odpowiedziała OK SMS-em.",
             decimal_comma=True,
         ),
     )

@@ -409,16 +409,24 @@ class Client:
             values,
         )
 
-    def options_flow(self, entry_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    def options_flow(
+        self,
+        entry_id: str,
+        values: Mapping[str, Any],
+        *,
+        steps: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """Change an entry's options like its ⚙ ("Configure") button does.
 
-        `values` fill the options form; what they leave out keeps the form's default.
+        `values` fill the first form; what they leave out keeps the form's default. `steps`
+        gives values for later steps by step id, and each menu's choice as
+        `{"next_step_id": ...}`.
         """
         return self._run_flow(
             "/api/config/config_entries/options/flow",
             "/api/config/config_entries/options/flow",
             {"handler": entry_id},
-            {},
+            steps or {},
             values,
         )
 

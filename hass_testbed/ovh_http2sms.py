@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import time
 from typing import Any
 
 from .client import Client, FlowError
+from .processes import HassTestbedError
 from .simulator import Simulator
 
 DOMAIN = "ovh_http2sms"
@@ -66,3 +68,50 @@ def credit_sensor_of(user: Client, entry_id: str) -> str:
         and entry.get("translation_key") == "credits"
     ]
     return str(entity_id)
+
+
+def set_sending_policy(
+    user: Client, entry_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Change the account's sending policy (its ⚙ > Sending policy); return the flow's end."""
+    return user.options_flow(
+        entry_id, values, steps={"init": {"next_step_id": "policy"}, "policy": values}
+    )
+
+
+def delivery_url(user: Client, entry_id: str) -> str | None:
+    """Read the URL to paste in OVHcloud, as a person does in the account's configure menu.
+
+    Return None when the step says Home Assistant has no public URL.
+    """
+    path = "/api/config/config_entries/options/flow"
+    menu = user.post(path, {"handler": entry_id})
+    step = user.post(f"{path}/{menu['flow_id']}", {"next_step_id": "delivery_reports"})
+    if step.get("type") == "abort":
+        return None
+    if step.get("step_id") != "delivery_reports":
+        raise FlowError("the configure menu has no delivery reports step", step)
+    user.post(f"{path}/{step['flow_id']}", {"next_step_id": "done"})
+    return str(step["description_placeholders"]["url"])
+
+
+def delivery_sensor_of(user: Client, subentry_id: str, timeout: float = 30) -> str:
+    """Return a contact's delivery sensor (the status of its last SMS), by its translation key.
+
+    Waits for it a while: entities come after their entry.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [
+            entry["entity_id"]
+            for entry in user.entity_registry(DOMAIN)
+            if entry.get("config_subentry_id") == subentry_id
+            and entry.get("translation_key") == "delivery"
+        ]
+        if len(found) == 1:
+            return str(found[0])
+        if time.monotonic() > deadline:
+            raise HassTestbedError(
+                f"contact {subentry_id} has {len(found)} delivery sensors, not one"
+            )
+        time.sleep(0.2)

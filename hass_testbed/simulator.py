@@ -44,6 +44,8 @@ class Simulator:
     # Also serve the simulator's second published account (SECOND_ACCOUNT...), for a person to
     # add by hand.
     second_account: bool = False
+    # Keep the outbox and the SMS ids in this file across restarts (`--state-file`).
+    state_file: Path | None = None
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -85,6 +87,7 @@ class Simulator:
                 "--credit",
                 str(self.initial_credit),
                 *(["--second-account"] if self.second_account else []),
+                *(["--state-file", str(self.state_file)] if self.state_file else []),
             ],
             self.log_path,
         )
@@ -138,3 +141,33 @@ class Simulator:
         response.raise_for_status()
         data = response.json()
         return list(data["requests"] if isinstance(data, dict) else data)
+
+    def paste_callback_url(self, url: str) -> None:
+        """Paste url where OVHcloud's Control Panel takes it, as a user does.
+
+        The SMS user's Callback URL (delivery reports) and the account's "Call a CGI" (replies).
+        """
+        requests.post(
+            f"{self.base_url}/_simulator/callbacks",
+            json={
+                "account": self.account,
+                "login": self.login,
+                "callback_url": url,
+                "reply_url": url,
+            },
+            timeout=10,
+        ).raise_for_status()
+
+    def set_delivery(self, settings: dict[str, Any]) -> None:
+        """Change how delivery reports go (per-number outcomes, delay, duplicates...)."""
+        requests.post(
+            f"{self.base_url}/_simulator/delivery", json=settings, timeout=10
+        ).raise_for_status()
+
+    def reply(self, sms_id: int, message: str) -> None:
+        """Reply to an SMS sent from the short code, as its recipient's phone would."""
+        requests.post(
+            f"{self.base_url}/_simulator/reply",
+            json={"sms_id": sms_id, "message": message},
+            timeout=10,
+        ).raise_for_status()

@@ -1,11 +1,14 @@
-"""One form: with no address the entry's entity sends nothing; with one, it POSTs the body."""
+"""One form: with no address the entry's entity sends nothing; with one, it POSTs the body.
+
+With a webhook id, the entry also serves a webhook that does nothing.
+"""
 
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 import probatio
 
-from .const import CONF_BODY, CONF_POST_TO, DOMAIN
+from .const import CONF_BODY, CONF_POST_TO, CONF_WEBHOOK_ID, DOMAIN
 
 
 class ReferenceNotifyConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -24,6 +27,7 @@ class ReferenceNotifyConfigFlow(ConfigFlow, domain=DOMAIN):
                     {
                         probatio.Optional(CONF_POST_TO, default=""): str,
                         probatio.Optional(CONF_BODY, default=""): str,
+                        probatio.Optional(CONF_WEBHOOK_ID, default=""): str,
                     }
                 ),
             )

@@ -25,6 +25,7 @@ from .http2sms import (
     Http2SmsConfigurationError,
 )
 from .options import SmsOptions
+from .public_url import async_delete_cloudhook
 from .services import async_setup_services
 from .webhook import async_register_webhook
 
@@ -135,7 +136,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
-    """Refuse the queued sends of a removed SMS user; nothing of it is sent afterwards."""
+    """Refuse the queued sends of a removed SMS user; nothing of it is sent afterwards.
+
+    Its Home Assistant Cloud URL is deleted too: it would stay public for nothing.
+    """
+    await async_delete_cloudhook(hass, entry.data)
     account = async_get_account(
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )

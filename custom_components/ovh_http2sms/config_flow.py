@@ -91,6 +91,7 @@ from .options import (
     REPEAT_WINDOW_LIMIT,
     SmsOptions,
 )
+from .public_url import async_new_public_url, async_public_url
 from .repairs import BUDGET_REACHED
 from .validation import (
     InvalidPhoneNumber,
@@ -579,12 +580,51 @@ def _option_ranges() -> dict[str, str]:
 
 
 class Http2SmsOptionsFlow(OptionsFlow):
-    """The account's sending policy: encoding, character replacement, limits, warnings."""
+    """The account's configure menu: its sending policy, and the URL OVHcloud calls back."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show and save the options; a number out of its range stays on the form."""
+        """Offer the sending policy and the delivery reports' URL."""
+        return self.async_show_menu(
+            step_id="init", menu_options=["policy", "delivery_reports"]
+        )
+
+    async def async_step_delivery_reports(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL to paste in OVHcloud's Control Panel, or what to set up to have one."""
+        url = await async_public_url(self.hass, self.config_entry)
+        if url is None:
+            return self.async_abort(reason="no_public_url")
+        return self.async_show_menu(
+            step_id="delivery_reports",
+            menu_options=["new_url", "done"],
+            description_placeholders={
+                "url": url,
+                "account": self.config_entry.data[CONF_ACCOUNT],
+            },
+        )
+
+    async def async_step_new_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Replace a URL that leaked, once the user confirms that the old one will stop."""
+        if user_input is None:
+            return self.async_show_form(step_id="new_url")
+        await async_new_public_url(self.hass, self.config_entry)
+        return await self.async_step_delivery_reports()
+
+    async def async_step_done(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Close the step; the options stay as they were."""
+        return self.async_create_entry(data=dict(self.config_entry.options))
+
+    async def async_step_policy(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and save the sending policy; a number out of its range stays on the form."""
         errors: dict[str, str] = {}
         if user_input is not None:
             if not (errors := _option_errors(user_input)):
@@ -636,7 +676,7 @@ class Http2SmsOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="policy",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
             errors=errors,
             description_placeholders=_option_ranges(),

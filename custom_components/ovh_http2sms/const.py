@@ -40,3 +40,6 @@ EVENT_SMS_SUPPRESSED: Final = f"{DOMAIN}_sms_suppressed"
 # What an entry keeps of its webhook whatever else changes: its secret id (CONF_WEBHOOK_ID) and
 # the Home Assistant Cloud URL made for it.
 WEBHOOK_DATA: Final = ("webhook_id", "cloudhook_url")
+
+# The Home Assistant Cloud URL of the entry's webhook, made once when the user first asks for it.
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"

@@ -462,7 +462,11 @@ def _records_about_us(home_assistant: HomeAssistant) -> list[str]:
 
 def _options(user: Client, entry_id: str) -> dict[str, Any]:
     """An entry's options, read as the options form shows them (then closed unsaved)."""
-    form = user.post("/api/config/config_entries/options/flow", {"handler": entry_id})
+    menu = user.post("/api/config/config_entries/options/flow", {"handler": entry_id})
+    form = user.post(
+        f"/api/config/config_entries/options/flow/{menu['flow_id']}",
+        {"next_step_id": "policy"},
+    )
     user.request("DELETE", f"/api/config/config_entries/options/flow/{form['flow_id']}")
     return {item["name"]: item.get("default") for item in form["data_schema"]}
 
@@ -677,8 +681,9 @@ def _options_story(
     ours: dict[str, Any],
     speaks: Speaks,
 ) -> None:
-    """The account's options (its ⚙): read, changed, saved."""
-    options = ours["options"]["step"]["init"]
+    """The account's options (its ⚙): its menu, then the sending policy read, changed, saved."""
+    menu = ours["options"]["step"]["init"]
+    options = ours["options"]["step"]["policy"]
     coding = ours["selector"]["coding"]["options"]
     replace = ours["selector"]["replace_characters"]["options"]
     # The account's ⚙ comes first; each contact below it has its own (to edit the contact).
@@ -686,10 +691,14 @@ def _options_story(
         "button", name=ui["ui.panel.config.integrations.config_entry.configure"]
     ).first.click()
     flow = page.locator("dialog-data-entry-flow")
+    expect(flow.get_by_text(menu["title"], exact=True)).to_be_visible()
+    speaks.check(flow, "options.step.init.")
+    shots.take("options-menu")
+    flow.get_by_text(menu["menu_options"]["policy"], exact=True).click()
     expect(flow.get_by_text(options["title"], exact=True)).to_be_visible()
     expect(flow.get_by_text(options["description"])).to_be_visible()
     form = (
-        "options.step.init.",
+        "options.step.policy.",
         "selector.coding.options.auto",  # the current encoding, in the closed list
         "selector.replace_characters.options.",  # radio buttons: all shown
     )

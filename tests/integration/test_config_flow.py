@@ -7,7 +7,7 @@ import socket
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
@@ -476,9 +476,20 @@ async def test_reconfigure_wrong_password_then_saved(
     assert result["reason"] == "reconfigure_successful"
 
 
+async def _open_sending_policy(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Open the account's configure menu and pick the sending policy."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "policy"}
+    )
+
+
 async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     """The options flow saves coding, replacement, part limit, credit threshold and pace."""
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await _open_sending_policy(hass, init_integration)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
@@ -538,7 +549,7 @@ async def test_an_option_out_of_range_is_a_translated_error_with_its_range(
     The error is a key of this integration whose text names the whole numbers allowed, not
     Home Assistant's English "Value -3.0 is too small".
     """
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await _open_sending_policy(hass, init_integration)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**_OPTIONS, field: value}
     )
