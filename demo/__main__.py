@@ -101,7 +101,7 @@ BLUEPRINTS = REPO_ROOT / "blueprints" / "automation" / DOMAIN
 REPLY_BLUEPRINT = f"{DOMAIN}/reply_keyword.yaml"
 # Bumped when the automation or the dashboard changes, so that a demo of an older checkout
 # saves them again (as does a change of Home Assistant's language).
-AUTOMATION_REVISION = 4
+AUTOMATION_REVISION = 5
 DASHBOARD_REVISION = 5
 # How often a running demo looks whether Home Assistant's language changed.
 LANGUAGE_CHECK_SECONDS = 5.0
@@ -113,6 +113,15 @@ MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
 DASHBOARD_TITLE = demo_texts("en").dashboard_title
 DASHBOARD_ICON = "mdi:message-text"
 FRENCH_PIPELINE = "Assist (français)"
+
+
+def automation_runs(user: Client, automation_id: str) -> bool:
+    """Tell whether an automation (by its id in the editor) has a run in flight."""
+    for entry in user.entity_registry("automation"):
+        if entry["unique_id"] == automation_id:
+            state = user.state(entry["entity_id"])
+            return bool(state.get("attributes", {}).get("current"))
+    return False
 
 
 def first_line(err: Exception) -> str:
@@ -309,11 +318,18 @@ class Demo:
 
     def automation(
         self, user: Client, texts: DemoTexts, button: str, contacts: dict[str, str]
-    ) -> None:
-        """Add the example automation: text both contacts, then send one SMS and show the reply."""
+    ) -> bool:
+        """Add the example automation: text both contacts, then send one SMS and show the reply.
+
+        Return False when it is running: saving it would stop the run, and a contact's SMS
+        would silently not go. The next look at the language saves it.
+        """
         done = {"revision": AUTOMATION_REVISION, "language": texts.language}
         if self.state.get("automation") == done:
-            return
+            return True
+        if automation_runs(user, AUTOMATION_ID):
+            say("The example automation is running: it is saved once it is done")
+            return False
         say(f"Saving the example automation ({texts.language})")
         user.save_automation(
             AUTOMATION_ID,
@@ -322,7 +338,17 @@ class Demo:
                 "alias": texts.automation_alias,
                 "description": texts.automation_description,
                 "mode": "single",
-                "triggers": [{"trigger": "state", "entity_id": button}],
+                # A press only: renaming the button (a change of language) changes an
+                # attribute, which a state trigger without `to` would take for a press. An
+                # input button is "unknown" until its first press, which counts.
+                "triggers": [
+                    {
+                        "trigger": "state",
+                        "entity_id": button,
+                        "to": None,
+                        "not_from": ["unavailable"],
+                    }
+                ],
                 "conditions": [],
                 "actions": [
                     {
@@ -355,6 +381,7 @@ class Demo:
             },
         )
         self.state["automation"] = done
+        return True
 
     def reply_automation(
         self, user: Client, texts: DemoTexts, contacts: dict[str, str]
@@ -622,10 +649,11 @@ class Demo:
             return
         contacts = self.contacts(user, entry_id)
         button = self.button(user, texts)
-        self.automation(user, texts, button, contacts)
+        saved = self.automation(user, texts, button, contacts)
         self.reply_automation(user, texts, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
-        self.state["language"] = texts.language
+        if saved:
+            self.state["language"] = texts.language
         self.save()
 
     def run(self, *, wait: bool = True) -> int:

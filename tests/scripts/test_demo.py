@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 import re
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 import pytest
 
-from demo.__main__ import Demo
+from demo.__main__ import AUTOMATION_ID, Demo
 from demo.texts import LANGUAGES, DemoTexts, demo_texts
 from hass_testbed.client import FlowError
 
@@ -168,3 +169,68 @@ async def test_the_contacts_message_is_a_template_of_the_time(
         text = rendered.async_render(parse_result=False)
         assert "{" not in text
         assert re.search(r"\b\d\d:\d\d\b", text), text
+
+
+# --------------------------------------------------------------------------------------------
+# The example automation: a press texts the contacts, nothing else does
+# --------------------------------------------------------------------------------------------
+
+BUTTON = "input_button.send_a_demo_sms"
+CONTACT_ENTITIES = {"Alice": "notify.alice", "Bob": "notify.bob"}
+
+
+class _AutomationEditor:
+    """Home Assistant as the demo's automation step sees it: the editor and the running count."""
+
+    def __init__(self, running: int = 0) -> None:
+        self.running = running
+        self.saved: list[dict[str, Any]] = []
+
+    def entity_registry(self, platform: str | None = None) -> list[dict[str, Any]]:
+        assert platform == "automation"
+        return [{"entity_id": "automation.demo", "unique_id": AUTOMATION_ID}]
+
+    def state(self, entity_id: str) -> dict[str, Any]:
+        assert entity_id == "automation.demo"
+        return {"state": "on", "attributes": {"current": self.running}}
+
+    def save_automation(self, automation_id: str, config: dict[str, Any]) -> None:
+        assert automation_id == AUTOMATION_ID
+        self.saved.append(config)
+
+
+def test_only_a_press_of_the_button_starts_the_automation(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Renaming the button (a change of language) changes an attribute: no SMS for that."""
+    demo = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    editor = _AutomationEditor()
+    assert demo.automation(editor, demo_texts("fr"), BUTTON, CONTACT_ENTITIES)  # type: ignore[arg-type]
+    [config] = editor.saved
+    assert config["triggers"] == [
+        {
+            "trigger": "state",
+            "entity_id": BUTTON,
+            # Only a change of state (a press), never an attribute's.
+            "to": None,
+            # An input button is "unknown" until its first press: that press counts.
+            "not_from": ["unavailable"],
+        }
+    ]
+
+
+def test_the_automation_is_not_saved_again_while_it_runs(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Saving an automation stops its run: a contact's SMS would silently not go."""
+    demo = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    editor = _AutomationEditor(running=1)
+    assert not demo.automation(editor, demo_texts("es"), BUTTON, CONTACT_ENTITIES)  # type: ignore[arg-type]
+    assert editor.saved == []
+    assert "automation" not in demo.state
+
+    editor.running = 0
+    assert demo.automation(editor, demo_texts("es"), BUTTON, CONTACT_ENTITIES)  # type: ignore[arg-type]
+    assert [config["alias"] for config in editor.saved] == [
+        demo_texts("es").automation_alias
+    ]
