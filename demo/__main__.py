@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 from pathlib import Path
@@ -122,6 +123,18 @@ def automation_runs(user: Client, automation_id: str) -> bool:
             state = user.state(entry["entity_id"])
             return bool(state.get("attributes", {}).get("current"))
     return False
+
+
+def loopback_unreachable(error: str) -> bool:
+    """Tell whether an error is errno 101 (ENETUNREACH) on the loopback address.
+
+    127.0.0.1 is unreachable only when the loopback interface is down (a fresh network
+    namespace, say): nothing the demo does can work there.
+    """
+    return LOOPBACK in error and (
+        f"[Errno {errno.ENETUNREACH}]" in error
+        or os.strerror(errno.ENETUNREACH) in error
+    )
 
 
 def first_line(err: Exception) -> str:
@@ -681,8 +694,15 @@ class Demo:
 
         What a flow answered (a page of JSON) or a log's tail stays in the log, not on screen.
         """
+        if loopback_unreachable(str(err)):
+            return (
+                "The demo cannot run here: this machine's loopback network is down "
+                f"({LOOPBACK} cannot be reached; `ip link set lo up` brings it up); "
+                f"see {shown(self.simulator.log_path)}."
+            )
         if not self.hass.logs:
-            return f"The demo failed: {first_line(err)}."
+            # Home Assistant never started: the simulator is what failed.
+            return f"The demo failed: {first_line(err)}; see {shown(self.simulator.log_path)}."
         log = shown(self.hass.log_path)
         if all(mark in self.hass.log_text() for mark in MULTICAST_MISSING):
             return (

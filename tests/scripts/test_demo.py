@@ -13,6 +13,7 @@ import pytest
 
 from demo.__main__ import AUTOMATION_ID, Demo
 from demo.texts import LANGUAGES, DemoTexts, demo_texts
+from hass_testbed import HassTestbedError
 from hass_testbed.client import FlowError
 
 # What Home Assistant logged in a network namespace with only loopback (shortened).
@@ -234,3 +235,41 @@ def test_the_automation_is_not_saved_again_while_it_runs(
     assert [config["alias"] for config in editor.saved] == [
         demo_texts("es").automation_alias
     ]
+
+
+# What the demo met in a network namespace whose loopback interface is down.
+LOOPBACK_DOWN = (
+    "http://127.0.0.1:8765/_simulator/outbox did not answer within 30s "
+    "(HTTPConnectionPool(host='127.0.0.1', port=8765): Max retries exceeded with url: "
+    "/_simulator/outbox (Caused by NewConnectionError(\"HTTPConnection(host='127.0.0.1', "
+    "port=8765): Failed to establish a new connection: [Errno 101] Network is "
+    'unreachable")))\n--- last 2 lines of .demo/simulator/simulator.log ---\n'
+    "Serving on http://127.0.0.1:8765\n"
+)
+
+
+def test_with_loopback_down_the_demo_names_the_cause_and_the_log(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Errno 101 on 127.0.0.1 means this machine's loopback is down: say so, and where to look."""
+    demo = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    said = demo.failure(HassTestbedError(LOOPBACK_DOWN))
+    assert said == (
+        "The demo cannot run here: this machine's loopback network is down (127.0.0.1 "
+        "cannot be reached; `ip link set lo up` brings it up); see "
+        f"{demo.simulator.log_path}."
+    )
+
+
+def test_a_simulator_that_does_not_start_names_its_log(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Before Home Assistant starts, the log to read is the simulator's."""
+    demo = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    said = demo.failure(
+        HassTestbedError("http://127.0.0.1:8765/_simulator/outbox did not answer\n...")
+    )
+    assert said == (
+        "The demo failed: http://127.0.0.1:8765/_simulator/outbox did not answer; "
+        f"see {demo.simulator.log_path}."
+    )
