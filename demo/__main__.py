@@ -25,7 +25,9 @@ Home Assistant sets up only what works offline: not the weather, speech and radi
 that onboarding adds (they need the internet), nor FFmpeg (see hass_testbed's `offline`). The
 simulator also serves a second account, for trying the "Add integration" dialog by hand.
 
-A second run reuses `.demo/` (the simulator's outbox too) and only does what is missing. Ctrl-C (or SIGTERM) stops everything.
+A second run reuses `.demo/` and only does what is missing: the simulator's outbox and SMS ids
+are in its state file, its credit in the demo's, so a delivery report after a restart still finds
+its SMS. Ctrl-C (or SIGTERM) stops everything.
 """
 
 from __future__ import annotations

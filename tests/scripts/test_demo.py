@@ -10,11 +10,18 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 import pytest
+import requests
 
 from demo.__main__ import AUTOMATION_ID, Demo
 from demo.texts import LANGUAGES, DemoTexts, demo_texts
 from hass_testbed import HassTestbedError
 from hass_testbed.client import FlowError
+from http2sms_simulator import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_LOGIN,
+    DEFAULT_PASSWORD,
+    DEFAULT_SENDER,
+)
 
 # What Home Assistant logged in a network namespace with only loopback (shortened).
 ZEROCONF_FAILURE = """\
@@ -273,3 +280,49 @@ def test_a_simulator_that_does_not_start_names_its_log(
         "The demo failed: http://127.0.0.1:8765/_simulator/outbox did not answer; "
         f"see {demo.simulator.log_path}."
     )
+
+
+def _text_alice(demo: Demo, message: str) -> None:
+    """Send an SMS through the simulator's http2sms endpoint, as the integration does."""
+    requests.get(
+        demo.simulator.endpoint,
+        params={
+            "account": DEFAULT_ACCOUNT,
+            "login": DEFAULT_LOGIN,
+            "password": DEFAULT_PASSWORD,
+            "from": DEFAULT_SENDER,
+            "to": "0033612345678",
+            "message": message,
+            "contentType": "text/json",
+        },
+        timeout=10,
+    ).raise_for_status()
+
+
+def test_the_next_run_starts_where_this_one_ended(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    """Restarted, the demo's simulator shows the same outbox and credit, and new SMS ids.
+
+    A delivery report is matched by its SMS id: an id given twice would mark the wrong SMS.
+    """
+    first = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    first.simulator.start()
+    try:
+        _text_alice(first, "Before the restart")
+        before = first.simulator.outbox()
+        credit = first.simulator.credit()
+    finally:
+        first.shutdown()
+
+    second = Demo(tmp_path / "demo", ha_port=0, simulator_port=0)
+    second.simulator.start()
+    try:
+        assert second.simulator.outbox() == before
+        assert second.simulator.credit() == credit
+        _text_alice(second, "After the restart")
+        after = second.simulator.outbox()
+    finally:
+        second.shutdown()
+    assert [sms["text"] for sms in after] == ["Before the restart", "After the restart"]
+    assert after[1]["id"] > after[0]["id"]
