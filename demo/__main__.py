@@ -11,7 +11,8 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
   sends one more SMS with the integration's own action and shows its response;
 - a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
   the contacts with the delivery status of their last SMS, and their logbook;
-- a French Assist pipeline beside the English one, for trying voice in French;
+- a French Assist pipeline beside the English one, for trying voice in French; the Assist
+  dialog opens on a pipeline of Home Assistant's language (one is added for es, it, pl);
 - delivery reports and replies: the URL of the account's configure step ("Delivery reports and
   replies") pasted in the simulator as a user pastes it in OVHcloud's Control Panel, and an
   automation made from the reply blueprint (blueprints/automation/ovh_http2sms/) that says so
@@ -115,7 +116,6 @@ ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
 MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
 DASHBOARD_TITLE = demo_texts("en").dashboard_title
 DASHBOARD_ICON = "mdi:message-text"
-FRENCH_PIPELINE = "Assist (français)"
 
 
 def automation_runs(user: Client, automation_id: str) -> bool:
@@ -590,23 +590,23 @@ class Demo:
         )
         self.state["dashboard"] = done
 
-    def french_assist(self, user: Client) -> None:
-        """Offer a French Assist pipeline beside the English one, with Home Assistant's agent.
+    def assist_pipeline(self, user: Client, texts: DemoTexts) -> str:
+        """Return the id of an Assist pipeline in this language, added if there is none.
 
-        Assist answers in the language of the sentence it understood, but a French speaker
-        expects French from the start: the pipeline is chosen in the Assist dialog.
+        Home Assistant's own agent, no speech: the demo runs offline.
         """
         pipelines = user.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
-        if any(pipeline["language"] == "fr" for pipeline in pipelines):
-            return
-        say(f"Adding the Assist pipeline {FRENCH_PIPELINE!r}")
-        user.ws(
+        for pipeline in pipelines:
+            if pipeline["language"] == texts.language:
+                return str(pipeline["id"])
+        say(f"Adding the Assist pipeline {texts.assist_pipeline!r}")
+        created = user.ws(
             {
                 "type": "assist_pipeline/pipeline/create",
-                "name": FRENCH_PIPELINE,
-                "language": "fr",
+                "name": texts.assist_pipeline,
+                "language": texts.language,
                 "conversation_engine": "conversation.home_assistant",
-                "conversation_language": "fr",
+                "conversation_language": texts.language,
                 "stt_engine": None,
                 "stt_language": None,
                 "tts_engine": None,
@@ -614,6 +614,37 @@ class Demo:
                 "tts_voice": None,
                 "wake_word_entity": None,
                 "wake_word_id": None,
+            }
+        )
+        return str(created["id"])
+
+    def french_assist(self, user: Client) -> None:
+        """Offer a French Assist pipeline beside the English one, for trying voice in French."""
+        self.assist_pipeline(user, demo_texts("fr"))
+
+    def assist_in_language(self, user: Client, texts: DemoTexts) -> None:
+        """Open the Assist dialog on a pipeline of Home Assistant's language.
+
+        Assist answers in the language of the sentence it understood, but a French household
+        expects French from the first word. A pipeline the person chose in that language stays.
+        """
+        listed = user.ws({"type": "assist_pipeline/pipeline/list"})
+        preferred = next(
+            (
+                pipeline
+                for pipeline in listed["pipelines"]
+                if pipeline["id"] == listed.get("preferred_pipeline")
+            ),
+            None,
+        )
+        if preferred is not None and preferred["language"] == texts.language:
+            return
+        pipeline_id = self.assist_pipeline(user, texts)
+        say(f"Opening Assist in {texts.language}")
+        user.ws(
+            {
+                "type": "assist_pipeline/pipeline/set_preferred",
+                "pipeline_id": pipeline_id,
             }
         )
 
@@ -667,6 +698,7 @@ class Demo:
         saved = self.automation(user, texts, button, contacts)
         self.reply_automation(user, texts, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
+        self.assist_in_language(user, texts)
         if saved:
             self.state["language"] = texts.language
         self.save()

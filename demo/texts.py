@@ -40,6 +40,8 @@ class DemoTexts:
     # The automation made from the reply blueprint, and what it shows when Alice replies OK.
     reply_alias: str
     reply_notification: str
+    # The name of the Assist pipeline in this language, when the demo adds one.
+    assist_pipeline: str
 
     @property
     def notification(self) -> str:
@@ -71,6 +73,7 @@ _TEXTS = {
     for text in (
         DemoTexts(
             language="en",
+            assist_pipeline="Assist (English)",
             dashboard_title="OVHcloud SMS demo",
             credit_card="SMS credit left",
             spent_card="SMS parts sent today",
@@ -101,6 +104,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="fr",
+            assist_pipeline="Assist (français)",
             dashboard_title="Démo OVHcloud SMS",
             credit_card="Crédit SMS restant",
             spent_card="Parties de SMS envoyées aujourd’hui",
@@ -133,6 +137,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="es",
+            assist_pipeline="Assist (español)",
             dashboard_title="Demo de OVHcloud SMS",
             credit_card="Crédito SMS restante",
             spent_card="Partes de SMS enviadas hoy",
@@ -163,6 +168,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="it",
+            assist_pipeline="Assist (italiano)",
             dashboard_title="Demo di OVHcloud SMS",
             credit_card="Credito SMS residuo",
             spent_card="Parti di SMS inviate oggi",
@@ -194,6 +200,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="pl",
+            assist_pipeline="Assist (polski)",
             dashboard_title="Demo OVHcloud SMS",
             credit_card="Pozostały kredyt SMS",
             spent_card="Części SMS wysłane dzisiaj",

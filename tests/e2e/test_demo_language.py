@@ -109,3 +109,37 @@ def test_the_demo_switches_to_french_with_home_assistant(demo: Demo) -> None:
     texts = [sms["text"] for sms in outbox]
     assert sum("Le bouton de démo a été pressé à" in text for text in texts) == 2, texts
     assert sum(french.action_message in text for text in texts) == 1, texts
+
+
+def _preferred_pipeline(demo: Demo) -> dict[str, Any]:
+    """The pipeline the Assist dialog opens on."""
+    user = demo.user
+    assert user is not None
+    listed = user.ws({"type": "assist_pipeline/pipeline/list"})
+    (preferred,) = [
+        pipeline
+        for pipeline in listed["pipelines"]
+        if pipeline["id"] == listed["preferred_pipeline"]
+    ]
+    return dict(preferred)
+
+
+def test_the_assist_dialog_opens_in_home_assistant_s_language(demo: Demo) -> None:
+    """A French (or Spanish...) Home Assistant opens Assist on a pipeline of its language."""
+    user = demo.user
+    assert user is not None
+    assert _preferred_pipeline(demo)["language"] == "en"
+
+    for language in ("es", "fr", "en"):
+        user.ws({"type": "config/core/update", "language": language})
+        demo.follow_language(if_changed=True)
+        preferred = _preferred_pipeline(demo)
+        assert preferred["language"] == language
+        assert preferred["conversation_language"] == language
+
+    # One pipeline per language: following the language twice adds none.
+    languages = [
+        pipeline["language"]
+        for pipeline in user.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
+    ]
+    assert sorted(languages) == ["en", "es", "fr"]
