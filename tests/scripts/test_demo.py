@@ -119,12 +119,12 @@ def test_no_english_text_is_left_in_another_language(language: str) -> None:
         (
             "es",
             "Enviados 2 SMS (2 partes, 7 bits); quedan 97,5 créditos.",
-            "Enviados 1 SMS (1 parte, Unicode); quedan 98 créditos.",
+            "Enviado 1 SMS (1 parte, Unicode); quedan 98 créditos.",
         ),
         (
             "it",
             "Inviati 2 SMS (2 parti, 7 bit); restano 97,5 crediti.",
-            "Inviati 1 SMS (1 parte, Unicode); restano 98 crediti.",
+            "Inviato 1 SMS (1 parte, Unicode); restano 98 crediti.",
         ),
         (
             "pl",
@@ -326,3 +326,25 @@ def test_the_next_run_starts_where_this_one_ended(
         second.shutdown()
     assert [sms["text"] for sms in after] == ["Before the restart", "After the restart"]
     assert after[1]["id"] > after[0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("credit", "shown"), [(1_000_000.0, "1000000"), (97.25, "97.25"), (0.5, "0.5")]
+)
+async def test_the_credit_is_a_plain_figure(
+    hass: HomeAssistant, credit: float, shown: str
+) -> None:
+    """A whole credit without decimals, never in exponent form ("1e+06")."""
+    template = Template(demo_texts("en").notification, hass)
+    rendered = template.async_render(
+        {
+            "sms": {
+                "sms_ids": ["1"],
+                "parts": 1,
+                "encoding": "gsm7",
+                "credits_left": credit,
+            }
+        },
+        parse_result=False,
+    )
+    assert rendered == f"Sent 1 SMS (1 part, 7-bit); {shown} credits left."
