@@ -48,7 +48,7 @@ from typing import Any
 
 import requests
 
-from demo.texts import LANGUAGES, DemoTexts, demo_texts
+from demo.texts import LANGUAGES, DemoTexts, demo_texts, primary_language
 from hass_testbed import (
     REPO_ROOT,
     Client,
@@ -690,17 +690,22 @@ class Demo:
         user = self.user
         assert user is not None
         entry_id = str(self.state["entry_id"])
-        texts = demo_texts(user.get("/api/config").get("language"))
-        if if_changed and self.state.get("language") == texts.language:
+        language = user.get("/api/config").get("language")
+        texts = demo_texts(language)
+        # Home Assistant's own setting ("de", "en-GB"), not the demo's language for it: from
+        # German to English, the texts stay but Assist moves.
+        if if_changed and self.state.get("language") == language:
             return
         contacts = self.contacts(user, entry_id)
         button = self.button(user, texts)
         saved = self.automation(user, texts, button, contacts)
         self.reply_automation(user, texts, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
-        self.assist_in_language(user, texts)
+        # In another language (German...), Assist stays on the pipeline Home Assistant made.
+        if demo_texts(language).language == primary_language(language):
+            self.assist_in_language(user, texts)
         if saved:
-            self.state["language"] = texts.language
+            self.state["language"] = language
         self.save()
 
     def run(self, *, wait: bool = True) -> int:

@@ -257,7 +257,11 @@ _TEXTS = {
 LANGUAGES = tuple(_TEXTS)
 
 
+def primary_language(language: str | None) -> str:
+    """Return the language without its region: "fr" for "fr-CA" or "fr_CA"."""
+    return (language or ENGLISH).replace("_", "-").split("-")[0].lower()
+
+
 def demo_texts(language: str | None) -> DemoTexts:
     """Return the demo's texts in Home Assistant's language ("fr", "en-GB"...); else English."""
-    primary = (language or ENGLISH).replace("_", "-").split("-")[0].lower()
-    return _TEXTS.get(primary, _TEXTS[ENGLISH])
+    return _TEXTS.get(primary_language(language), _TEXTS[ENGLISH])

@@ -109,6 +109,13 @@ def test_the_demo_switches_to_french_with_home_assistant(demo: Demo) -> None:
     texts = [sms["text"] for sms in outbox]
     assert sum("Le bouton de démo a été pressé à" in text for text in texts) == 2, texts
     assert sum(french.action_message in text for text in texts) == 1, texts
+    # What the demo reads to leave a running automation alone: Home Assistant's run count.
+    (automation,) = [
+        entry["entity_id"]
+        for entry in user.entity_registry("automation")
+        if entry["unique_id"] == AUTOMATION_ID
+    ]
+    assert user.state(automation)["attributes"]["current"] == 0
 
 
 def _preferred_pipeline(demo: Demo) -> dict[str, Any]:
@@ -130,12 +137,21 @@ def test_the_assist_dialog_opens_in_home_assistant_s_language(demo: Demo) -> Non
     assert user is not None
     assert _preferred_pipeline(demo)["language"] == "en"
 
-    for language in ("es", "fr", "en"):
+    for language in ("es", "fr"):
         user.ws({"type": "config/core/update", "language": language})
         demo.follow_language(if_changed=True)
         preferred = _preferred_pipeline(demo)
         assert preferred["language"] == language
         assert preferred["conversation_language"] == language
+
+    # German is none of the demo's languages: Assist stays where it was.
+    user.ws({"type": "config/core/update", "language": "de"})
+    demo.follow_language()
+    assert _preferred_pipeline(demo)["language"] == "fr"
+
+    user.ws({"type": "config/core/update", "language": "en"})
+    demo.follow_language(if_changed=True)
+    assert _preferred_pipeline(demo)["language"] == "en"
 
     # One pipeline per language: following the language twice adds none.
     languages = [
