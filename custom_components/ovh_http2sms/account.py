@@ -374,7 +374,12 @@ class SmsAccount:
                 len(reservation.suppressed),
                 window,
             )
-        if reservation.admitted and self._budget.async_admitted():
+        if reservation.admitted and (
+            self._budget.async_admitted()
+            or (budget and self._ledger.spent_in(*day.bounds) >= budget)
+        ):
+            # The budget refuses from the SMS that reaches it: the issue says so at once, as
+            # a reload or a restart would.
             self._async_review_budget()
         return reservation
 
@@ -418,7 +423,9 @@ class SmsAccount:
             # What was never tried (a failure, a cancellation, a refusal) reached nobody.
             reservation.close()
             if len(delivery.sent) != len(delivery.admitted):
-                # The spend changed without an acceptance telling the sensors.
+                # The spend changed without an acceptance telling the sensors, and what was
+                # given back may let the budget send again.
+                self._async_review_budget()
                 self._async_changed()
 
     async def _async_request_in_turn(

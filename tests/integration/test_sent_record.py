@@ -607,6 +607,37 @@ async def test_the_budget_issue_stays_while_the_budget_refuses_across_reload_and
         assert len(sim.outbox) == 2
 
 
+async def test_the_budget_issue_is_up_as_soon_as_the_budget_refuses_the_next_sms(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The SMS that reaches the budget raises the issue: a reload does not change what it shows."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (_sim, entry):
+        await async_notify(hass, "notify.alice", "The day's only SMS")
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+
+async def test_a_refused_sms_gives_its_cost_back_and_the_budget_issue_with_it(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An SMS OVHcloud certainly refused spent nothing: the budget lets the next one out."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        sim.inject(
+            Fault(
+                kind=FaultKind.MALFORMED,
+                body=json.dumps({"status": 201, "message": "Missing message"}),
+            )
+        )
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Refused by OVHcloud")
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await async_notify(hass, "notify.alice", "The day's only SMS")
+        assert len(sim.outbox) == 1
+
+
 async def test_the_budget_issue_goes_when_the_budget_is_raised(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
