@@ -63,7 +63,7 @@ from .const import (
     REPLACE_OFF,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from .errors import Outcome, failed_outcome
+from .errors import Outcome, failed_outcome, private_reason
 from .http2sms import (
     DEFAULT_ENDPOINT,
     MAX_PARTS,
@@ -248,7 +248,9 @@ async def _async_probe(
         probe = await _client(hass, data).probe(data[CONF_SENDER])
     except Exception as err:  # noqa: BLE001 - every failure becomes a form error
         field, key = _error_key(err)
-        reason = err.reason if isinstance(err, Http2SmsServiceError) else ""
+        reason = (
+            private_reason(err.reason) if isinstance(err, Http2SmsServiceError) else ""
+        )
         return {field: key}, None, reason
     return {}, probe, ""
 
@@ -387,7 +389,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         cause if isinstance(cause, Exception) else err
                     )
                     self._reason = (
-                        cause.reason if isinstance(cause, Http2SmsServiceError) else ""
+                        private_reason(cause.reason, (TEST_MESSAGE, typed))
+                        if isinstance(cause, Http2SmsServiceError)
+                        else ""
                     )
                     if key in ("invalid_auth", "sender_not_found"):
                         return self._async_show_user_form({field: key}, self._data)
