@@ -229,20 +229,34 @@ def _refuse(simulator: RunningSimulator, reason: str, status: int = 202) -> None
 # --- The scan finds a leak planted in each place ----------------------------------------------
 
 NUMBER = "0033612345678"
+# A number typed wrong (no country has code 999): still someone's digits.
+TYPO_NUMBER = "+999 4821 77301"
 MESSAGE = "The garage door is open"
+# A text written without spaces.
+UNSPACED_MESSAGE = "我家的门开着请回来"
 WEBHOOK_ID = "a3f9c2e17b5d4e0f"
+PASSWORD_WITH_SIGNS = "p@ss wörd&42"
 # How each would leak: the number as people write it, part of the text, a secret.
 LEAKS = {
     "number": "06.12.34.56.78",
+    "number slashed": "06/12/34/56/78",
+    "number dashed": "06 \u2013 12 \u2013 34 \u2013 56 \u2013 78",
+    "number in fullwidth digits": "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+    "number typed wrong": "999 4821 77301",
     "message": "door is open",
+    "message without spaces": "门开着请回来",
     "secret": WEBHOOK_ID.upper(),
+    "secret URL-encoded": "P%40SS%20W%C3%B6RD%2642",
+    "secret form-encoded": "p%40ss+w%c3%b6rd%2642",
 }
 
 
 def _planted(privacy: PrivacyWatch) -> None:
     privacy.private.add_number(NUMBER)
+    privacy.private.add_number(TYPO_NUMBER)
     privacy.private.add_message(MESSAGE)
-    privacy.private.secrets.add(WEBHOOK_ID)
+    privacy.private.add_message(UNSPACED_MESSAGE)
+    privacy.private.secrets.update({WEBHOOK_ID, PASSWORD_WITH_SIGNS})
 
 
 async def _plant(hass: HomeAssistant, place: str, leak: str) -> None:
@@ -383,7 +397,7 @@ async def test_the_scan_finds_a_leak_planted_in_each_place(
 
     assert [leak for leak in leaks if leak.place == place], leaks
     assert {leak.what.split(" ")[0] for leak in leaks} == {
-        {"number": "phone", "message": "message", "secret": "a"}[kind]
+        {"number": "phone", "message": "message", "secret": "a"}[kind.partition(" ")[0]]
     }, leaks
 
 
@@ -395,6 +409,9 @@ async def test_the_scan_finds_a_leak_planted_in_each_place(
         "Sent to Alice.",
         "1 part of 160 characters",
         "Use the international form, like +33 6 12 34 56 78.",
+        "3 characters such as 我, 家, 的",
+        "OK",
+        "Error 404, code 12 (retry at 10:30)",
     ],
 )
 async def test_the_scan_lets_what_may_be_shown_pass(
