@@ -25,6 +25,7 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     intent,
+    issue_registry as ir,
     llm,
     translation,
 )
@@ -33,10 +34,17 @@ from homeassistant.setup import async_setup_component
 from hypothesis import given, strategies as st
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.ovh_http2sms.assist import original_tail
-from custom_components.ovh_http2sms.const import CONF_MAX_SENDS_PER_SECOND, DOMAIN
+from custom_components.ovh_http2sms.const import (
+    CONF_MAX_SENDS_PER_SECOND,
+    DOMAIN,
+    EVENT_SMS_FAILED,
+)
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 
@@ -600,6 +608,49 @@ async def test_characters_a_7_bit_account_cannot_carry_are_never_repeated_aloud(
     outside = {char for char in message if not char.isascii()}
     for text in (answer, answer_fr, json_bytes(result.data).decode()):
         assert not outside & set(text), text
+    assert simulator.requests == []
+
+
+async def test_a_7_bit_refusal_read_later_holds_none_of_the_characters(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The failure repair issue and the failed event name none of the message's characters."""
+    entry = account_entry(simulator.endpoint, coding="gsm7")
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    failed = async_capture_events(hass, EVENT_SMS_FAILED)
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "drill": {
+                    "sequence": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": "我家的门开着请回来"},
+                        }
+                    ]
+                }
+            }
+        },
+    )
+
+    await hass.services.async_call("script", "drill", blocking=False)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"send_failed_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "send_failed_input"
+    assert not set("我家的门开着请回来") & set(
+        json.dumps(
+            [issue.translation_placeholders, [event.data for event in failed]],
+            ensure_ascii=False,
+        )
+    )
+    assert [event.data["reason"] for event in failed] == ["not_gsm7"]
     assert simulator.requests == []
 
 
