@@ -224,6 +224,11 @@ class SmsAccount:
         self._async_review_budget()
         self._clock.async_start()
 
+    def applied_options(self, entry_id: str) -> SmsOptions | None:
+        """Return the options an attached SMS user sends with: a budget they lost included."""
+        link = self._links.get(entry_id)
+        return link.options if link is not None else None
+
     @callback
     def async_detach(self, entry: ConfigEntry) -> None:
         """Let an entry go (unloaded): hold its queued sends, or refuse them if it is disabled.

@@ -14,6 +14,7 @@ import unicodedata
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -583,6 +584,10 @@ class Http2SmsOptionsFlow(OptionsFlow):
                     data=SmsOptions.from_options(user_input).as_options()
                 )
         options = SmsOptions.from_options(self.config_entry.options)
+        if self.config_entry.state is ConfigEntryState.LOADED:
+            # A budget the saved options lost still applies: the form shows it.
+            account = self.config_entry.runtime_data.account
+            options = account.applied_options(self.config_entry.entry_id) or options
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_CODING, default=options.coding): SelectSelector(

@@ -784,6 +784,13 @@ async def test_a_budget_dropped_by_a_downgrade_still_refuses_and_is_restored(
         assert_translated(raised.value, "daily_budget_reached")
         assert len(sim.outbox) == 1
 
+        form = await hass.config_entries.options.async_init(entry.entry_id)
+        [budget_field] = [
+            key for key in form["data_schema"].schema if key == CONF_DAILY_BUDGET
+        ]
+        assert budget_field.default() == 10
+        hass.config_entries.options.async_abort(form["flow_id"])
+
         client = await hass_client()
         response = await client.post(
             "/api/repairs/issues/fix",
@@ -829,5 +836,19 @@ async def test_options_that_never_had_a_budget_raise_no_issue(
     """An account that never had a budget, with options as the previous release saves them."""
     async with _account(hass) as (_sim, entry):
         await _downgraded(hass, entry)
+
+        assert _issue(hass, DROPPED_ISSUE) is None
+
+
+async def test_removing_a_user_whose_budget_was_dropped_withdraws_the_issue(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The issue goes with its SMS user, and the record forgets the budget it saw."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 10}) as (_sim, entry):
+        await _downgraded(hass, entry)
+        assert _issue(hass, DROPPED_ISSUE) is not None
+
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
 
         assert _issue(hass, DROPPED_ISSUE) is None
