@@ -4,7 +4,7 @@ Places: spoken answers, LLM tool results, repair issues (title and description, 
 every language), logbook entries, event data, diagnostics, log records at INFO and above, and
 the messages of errors raised to a caller. What must never be there: a phone number used in the
 test beyond its last two digits, the text of a message the test sent, the login, the password,
-a webhook id or any other secret the test names.
+a webhook id or any other secret the test names (in any letter case, URL- or form-encoded).
 
 An error is read as its caller reads it (its text, arguments and translation placeholders); the
 chain of causes behind it holds the details for debug logs, and reaches an INFO record only if
@@ -30,13 +30,14 @@ from pathlib import Path
 import re
 from types import SimpleNamespace
 from typing import Any
+import unicodedata
+from urllib.parse import quote, quote_plus
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir, translation
 from homeassistant.helpers.json import json_dumps
-import phonenumbers
 
 import custom_components.ovh_http2sms as integration
 from custom_components.ovh_http2sms.diagnostics import (
@@ -56,9 +57,10 @@ LOG = "log record"
 ERROR = "error message"
 PLACES = (SPOKEN, LLM, ISSUE, LOGBOOK, EVENT, DIAGNOSTICS, LOG, ERROR)
 
-# Six digits or more on one line, maybe spaced, dotted or dashed, maybe after a +; not inside
-# a word (an id like ACCOUNT00000000 is not a number).
-_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d(?:[ \t\u00a0\u202f.\-]?\d){5,}(?![^\W_])")
+# Six digits or more of any script on one line, with at most a few signs and no letter between
+# them (spaces, dots, dashes of any kind, slashes, commas, parentheses), maybe after + or (;
+# not inside a word (an id like ACCOUNT00000000 is not a number).
+_DIGIT_RUN = re.compile(r"(?<![^\W_])[(+]{0,2}\d(?:[^\w\r\n]{0,3}\d){5,}(?![^\W_])")
 _SHOWN_DIGITS = 6
 # A piece of a message this long (with this many letters or digits) can only be that message.
 _MESSAGE_WINDOW = 12
@@ -68,6 +70,10 @@ _TWO_WORDS = re.compile(r"\w\s+\w")
 _SQL_ECHO = "sqlalchemy."
 # The test client's server logs each request at INFO; Home Assistant sets this logger to WARNING.
 _ACCESS_LOG = "aiohttp.access"
+# Home Assistant's webhook component names an id that is no longer registered (a dead URL, after
+# a new one was made or the entry was removed) at INFO: its line, not ours, and the id is dead.
+_DEAD_WEBHOOK_LOG = "homeassistant.components.webhook"
+_DEAD_WEBHOOK_MESSAGE = "Received message for unregistered webhook"
 # The characters before an example number of the translations that make it that example.
 _EXAMPLE_CONTEXT = 12
 
@@ -94,18 +100,12 @@ class Private:
     secrets: set[str] = field(default_factory=set)
 
     def add_number(self, text: object) -> None:
-        """Remember a phone number as typed or stored, if it can be one."""
-        if not isinstance(text, str):
-            return
-        cleaned = text.strip()
-        if cleaned.startswith("00"):
-            cleaned = "+" + cleaned[2:]
-        try:
-            number = phonenumbers.parse(cleaned, "FR")
-        except phonenumbers.NumberParseException:
-            return
-        if phonenumbers.is_possible_number(number):
-            self.numbers.add("".join(char for char in text if char.isdigit()))
+        """Remember a phone number as typed or stored, even one that cannot exist.
+
+        A number typed wrong is still someone's: any six digits or more are kept.
+        """
+        if isinstance(text, str) and len(digits := ascii_digits(text)) >= _SHOWN_DIGITS:
+            self.numbers.add(digits)
 
     def add_message(self, text: object) -> None:
         """Remember a message's text, if it is long enough to be told from ordinary words."""
@@ -130,25 +130,41 @@ class Private:
         pieces: set[str] = set()
         for message in self.messages:
             folded = message.casefold()
-            if len(folded) <= _MESSAGE_WINDOW:
+            # A script written without spaces says as much in fewer characters.
+            window = (
+                _MESSAGE_WINDOW
+                if _TWO_WORDS.search(folded)
+                else _MESSAGE_MIN_WORD_CHARS
+            )
+            if len(folded) <= window:
                 pieces.add(folded)
                 continue
             pieces.update(
                 piece
-                for start in range(len(folded) - _MESSAGE_WINDOW + 1)
-                if _is_telling(piece := folded[start : start + _MESSAGE_WINDOW])
+                for start in range(len(folded) - window + 1)
+                if _is_telling(piece := folded[start : start + window])
             )
         return pieces
 
 
 def _is_telling(text: str) -> bool:
-    """Tell whether a text is a sentence of someone's: words enough, two of them at least.
+    """Tell whether a text is someone's: word characters enough, and two words or a script.
 
-    One word ("phone_number", which Hypothesis draws from the code's own constants) could be
-    any field's name.
+    One ASCII word ("phone_number", which Hypothesis draws from the code's own constants)
+    could be any field's name; one word of another script (我家的门开着, written without
+    spaces) is a sentence.
     """
-    return len(_WORD_CHAR.findall(text)) >= _MESSAGE_MIN_WORD_CHARS and bool(
-        _TWO_WORDS.search(text)
+    if len(_WORD_CHAR.findall(text)) < _MESSAGE_MIN_WORD_CHARS:
+        return False
+    return bool(_TWO_WORDS.search(text)) or not text.isascii()
+
+
+def ascii_digits(text: str) -> str:
+    """The digits of a text, of any script, written 0-9."""
+    return "".join(
+        str(digit)
+        for char in text
+        if (digit := unicodedata.digit(char, None)) is not None
     )
 
 
@@ -204,7 +220,12 @@ def find_leaks(places: Iterable[tuple[str, str]], private: Private) -> list[Leak
     """Every number beyond its last two digits, message text or secret in the places' texts."""
     grams = private.number_grams()
     pieces = private.message_pieces()
-    secrets = {secret.casefold() for secret in private.secrets if secret}
+    secrets = {
+        form.casefold()
+        for secret in private.secrets
+        if secret
+        for form in (secret, quote(secret, safe=""), quote_plus(secret))
+    }
     found: list[Leak] = []
     for place, shown in places:
         text = shown
@@ -212,7 +233,7 @@ def find_leaks(places: Iterable[tuple[str, str]], private: Private) -> list[Leak
             text = text.replace(example, "")
         folded = text.casefold()
         for run in _DIGIT_RUN.finditer(text):
-            digits = "".join(char for char in run[0] if char.isdigit())
+            digits = ascii_digits(run[0])
             if any(
                 digits[start : start + _SHOWN_DIGITS] in grams
                 for start in range(len(digits) - _SHOWN_DIGITS + 1)
@@ -261,6 +282,10 @@ def record_texts(records: Iterable[logging.LogRecord]) -> list[str]:
         if record.levelno < logging.INFO or record.name.startswith(_SQL_ECHO):
             continue
         if record.name == _ACCESS_LOG and record.levelno < logging.WARNING:
+            continue
+        if record.name == _DEAD_WEBHOOK_LOG and record.getMessage().startswith(
+            _DEAD_WEBHOOK_MESSAGE
+        ):
             continue
         # With its traceback, causes included, as the log file shows it.
         texts.append(formatter.format(record))

@@ -47,7 +47,7 @@ from homeassistant.util.hass_dict import HassKey
 from . import repairs
 from .budget import DailyBudget
 from .clock import DayClock
-from .const import DOMAIN
+from .const import CONF_DAILY_BUDGET, DOMAIN
 from .deliveries import Deliveries
 from .errors import Outcome, failed_outcome, outcome, send_error, translate
 from .http2sms import (
@@ -203,16 +203,34 @@ class SmsAccount:
     def async_attach(
         self, entry: ConfigEntry, client: Http2SmsClient, options: SmsOptions
     ) -> None:
-        """Take an entry (set up or reloaded): its queued sends go on with its new client."""
+        """Take an entry (set up or reloaded): its queued sends go on with its new client.
+
+        Options without a daily budget at all, while the record saw one, were saved by the
+        previous release (it drops the option): the budget seen still applies, and a repair
+        issue offers to put it back. A budget of 0 saved in the options is the user's: off.
+        """
+        seen = self._ledger.budget_seen(entry.entry_id) or 0
+        dropped = CONF_DAILY_BUDGET not in entry.options and seen > 0
+        if dropped:
+            options = replace(options, daily_budget=seen)
+        else:
+            self._ledger.note_budget(entry.entry_id, options.daily_budget)
+        repairs.async_show_budget_dropped(
+            self.hass, entry.entry_id, self.name, seen if dropped else 0
+        )
         self._links[entry.entry_id] = _Link(entry, client, options)
         if timer := self._grace_timers.pop(entry.entry_id, None):
             timer.cancel()
-        self._ledger.note_budget(entry.entry_id, options.daily_budget)
         self._set_pace()
         self._pacer.release(entry.entry_id)
         self._async_show_credit(entry.entry_id)
         self._async_review_budget()
         self._clock.async_start()
+
+    def applied_options(self, entry_id: str) -> SmsOptions | None:
+        """Return the options an attached SMS user sends with: a budget they lost included."""
+        link = self._links.get(entry_id)
+        return link.options if link is not None else None
 
     @callback
     def async_detach(self, entry: ConfigEntry) -> None:
@@ -374,7 +392,12 @@ class SmsAccount:
                 len(reservation.suppressed),
                 window,
             )
-        if reservation.admitted and self._budget.async_admitted():
+        if reservation.admitted and (
+            self._budget.async_admitted()
+            or (budget and self._ledger.spent_in(*day.bounds) >= budget)
+        ):
+            # The budget refuses from the SMS that reaches it: the issue says so at once, as
+            # a reload or a restart would.
             self._async_review_budget()
         return reservation
 
@@ -418,7 +441,9 @@ class SmsAccount:
             # What was never tried (a failure, a cancellation, a refusal) reached nobody.
             reservation.close()
             if len(delivery.sent) != len(delivery.admitted):
-                # The spend changed without an acceptance telling the sensors.
+                # The spend changed without an acceptance telling the sensors, and what was
+                # given back may let the budget send again.
+                self._async_review_budget()
                 self._async_changed()
 
     async def _async_request_in_turn(

@@ -28,6 +28,7 @@ from homeassistant.setup import async_when_setup
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .errors import mask_numbers
 
 if TYPE_CHECKING:
     from hassil.recognize import RecognizeResult
@@ -97,6 +98,8 @@ _LEADING_PUNCTUATION: Final = re.compile(r"^[\s:,;\-–—]+")
 _LEADING_TO: Final = re.compile(r"^(?:to|à|a|au)\s+", re.IGNORECASE)
 _WORD: Final = re.compile(r"\w+")
 SPOKEN_NAME_LENGTH: Final = 40
+# Errors whose placeholders quote the message: spoken with a sentence of their own.
+_SPOKEN_APART: Final = frozenset({"not_gsm7"})
 
 
 def normalize(text: str) -> tuple[str, ...]:
@@ -107,12 +110,15 @@ def normalize(text: str) -> tuple[str, ...]:
 
 
 def spoken(text: str) -> str:
-    """Return what was heard, safe to say back: printable, short."""
+    """Return what was heard, safe to say back: printable, short, a number masked.
+
+    A phone number said where a name was expected keeps only its last two digits.
+    """
     printable = "".join(
         char if not unicodedata.category(char).startswith(("C", "Z")) else " "
         for char in text
     )
-    words = " ".join(printable.split())
+    words = mask_numbers(" ".join(printable.split()))
     if len(words) > SPOKEN_NAME_LENGTH:
         return f"{words[: SPOKEN_NAME_LENGTH - 1]}…"
     return words
@@ -266,7 +272,15 @@ async def async_speech(
 async def async_error_speech(
     hass: HomeAssistant, language: str, err: HomeAssistantError, name: str
 ) -> str:
-    """Return a send error in the language of the request (the error carries the server's)."""
+    """Return a send error in the language of the request (the error carries the server's).
+
+    An error whose placeholders quote the message (`not_gsm7`) has a sentence of its own to
+    be spoken, without them.
+    """
+    if err.translation_domain == DOMAIN and err.translation_key in _SPOKEN_APART:
+        return await async_speech(
+            hass, language, f"error_{err.translation_key}", name=name
+        )
     if err.translation_domain == DOMAIN and err.translation_key:
         placeholders = {
             key: spoken(str(value))

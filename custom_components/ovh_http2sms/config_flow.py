@@ -15,6 +15,7 @@ from homeassistant.components import webhook as ha_webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -65,7 +66,7 @@ from .const import (
     SUBENTRY_TYPE_RECIPIENT,
     WEBHOOK_DATA,
 )
-from .errors import Outcome, failed_outcome
+from .errors import Outcome, failed_outcome, private_reason
 from .http2sms import (
     DEFAULT_ENDPOINT,
     MAX_PARTS,
@@ -251,7 +252,9 @@ async def _async_probe(
         probe = await _client(hass, data).probe(data[CONF_SENDER])
     except Exception as err:  # noqa: BLE001 - every failure becomes a form error
         field, key = _error_key(err)
-        reason = err.reason if isinstance(err, Http2SmsServiceError) else ""
+        reason = (
+            private_reason(err.reason) if isinstance(err, Http2SmsServiceError) else ""
+        )
         return {field: key}, None, reason
     return {}, probe, ""
 
@@ -396,7 +399,9 @@ class Http2SmsConfigFlow(ConfigFlow, domain=DOMAIN):
                         cause if isinstance(cause, Exception) else err
                     )
                     self._reason = (
-                        cause.reason if isinstance(cause, Http2SmsServiceError) else ""
+                        private_reason(cause.reason, (TEST_MESSAGE, typed))
+                        if isinstance(cause, Http2SmsServiceError)
+                        else ""
                     )
                     if key in ("invalid_auth", "sender_not_found"):
                         return self._async_show_user_form({field: key}, self._data)
@@ -632,6 +637,10 @@ class Http2SmsOptionsFlow(OptionsFlow):
                     data=SmsOptions.from_options(user_input).as_options()
                 )
         options = SmsOptions.from_options(self.config_entry.options)
+        if self.config_entry.state is ConfigEntryState.LOADED:
+            # A budget the saved options lost still applies: the form shows it.
+            account = self.config_entry.runtime_data.account
+            options = account.applied_options(self.config_entry.entry_id) or options
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_CODING, default=options.coding): SelectSelector(

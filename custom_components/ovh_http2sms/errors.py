@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 import logging
 import re
+import unicodedata
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -31,8 +32,14 @@ _LOGGER = logging.getLogger(__name__)
 
 # A text shown in an error is cut to this many characters.
 MAX_SHOWN_LENGTH = 40
-# Six digits or more, maybe spaced or dotted: may be a phone number.
-_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-]?\d){5,}")
+# Digits of any script, at most a few signs between them and no letter, maybe after + or (:
+# with _NUMBER_DIGITS digits or more, a phone number, whatever separates its groups.
+_DIGIT_RUN = re.compile(r"[(+]{0,2}\d(?:[^\w\r\n]{0,3}\d)*")
+_NUMBER_DIGITS = 6
+# A gateway's reason is cut to this many characters once masked: one or two sentences.
+MAX_REASON_LENGTH = 200
+# Reasons longer than this are cut before they are masked, so that masking stays cheap.
+_MASKED_LENGTH = 20 * MAX_REASON_LENGTH
 # A piece of the gateway's reason this long that is also in the sent text is that text.
 _MIN_ECHO = 4
 
@@ -49,7 +56,7 @@ def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders=placeholders,
+        translation_placeholders=_encodable(placeholders),
     )
 
 
@@ -58,8 +65,18 @@ def send_error(key: str, **placeholders: str) -> HomeAssistantError:
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders=placeholders,
+        translation_placeholders=_encodable(placeholders),
     )
+
+
+def _encodable(placeholders: dict[str, str]) -> dict[str, str]:
+    """Replace lone surrogates by U+FFFD: the websocket cannot send them as UTF-8."""
+    return {
+        name: "".join(
+            "\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in value
+        )
+        for name, value in placeholders.items()
+    }
 
 
 def shown(text: str) -> str:
@@ -90,14 +107,29 @@ def private_reason(reason: str, sent: Iterable[str] = ()) -> str:
     """Return the gateway's reason as anyone may read it.
 
     A number shows only its last two digits; any piece of what was sent (`sent`: the text,
-    the numbers) becomes an ellipsis.
+    the numbers) becomes an ellipsis; a long reason is cut to MAX_REASON_LENGTH.
     """
-    reason = _DIGIT_RUN.sub(
-        lambda match: "…" + "".join(filter(str.isdigit, match[0]))[-2:], reason
-    )
+    reason = mask_numbers(reason[:_MASKED_LENGTH])
     for text in sorted({text.casefold() for text in sent if text}, key=len):
         reason = _without_echo(reason, text)
+    if len(reason) > MAX_REASON_LENGTH:
+        return reason[: MAX_REASON_LENGTH - 1] + "…"
     return reason
+
+
+def mask_numbers(text: str) -> str:
+    """Hide every run of six digits or more but its last two, whatever separates them.
+
+    Digits of any script count (fullwidth, Arabic-Indic); the two kept are written 0-9.
+    """
+    return _DIGIT_RUN.sub(_masked_run, text)
+
+
+def _masked_run(match: re.Match[str]) -> str:
+    digits = [unicodedata.digit(char, 0) for char in match[0] if char.isdigit()]
+    if len(digits) < _NUMBER_DIGITS:
+        return match[0]
+    return "…" + "".join(map(str, digits[-2:]))
 
 
 def _without_echo(reason: str, sent: str) -> str:

@@ -2,7 +2,8 @@
 
 Issues that go away by themselves (low credit, daily budget, a failed send nobody saw, a lost
 spend figure) have nothing to fix in a flow; a contact whose number cannot be read is fixed
-with `ContactNumberRepairFlow`. Placeholders carry figures and names, never a phone number
+with `ContactNumberRepairFlow`, a daily budget the previous release's options dropped with
+`BudgetDroppedRepairFlow`. Placeholders carry figures and names, never a phone number
 or a message.
 """
 
@@ -23,7 +24,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .const import CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
+from .const import CONF_DAILY_BUDGET, CONF_PHONE_NUMBER, CONF_REGION, DOMAIN
 from .reasons import SEND_FAILED_ISSUE, failure_issue
 from .validation import InvalidPhoneNumber, parse_phone_number
 
@@ -31,6 +32,7 @@ BUDGET_REACHED = "daily_budget_reached"
 SPEND_LOST = "daily_spend_lost"
 LOW_CREDIT = "low_credit"
 CONTACT_NUMBER_TO_FIX = "contact_number_to_fix"
+BUDGET_DROPPED = "daily_budget_dropped"
 
 
 def low_credit_issue_id(entry_id: str) -> str:
@@ -41,6 +43,11 @@ def low_credit_issue_id(entry_id: str) -> str:
 def budget_issue_id(entry_id: str) -> str:
     """Name the issue raised while the daily budget of this SMS user refuses SMS."""
     return f"daily_budget_{entry_id}"
+
+
+def budget_dropped_issue_id(entry_id: str) -> str:
+    """Name the issue of an SMS user whose options lost the daily budget it had."""
+    return f"{BUDGET_DROPPED}_{entry_id}"
 
 
 def send_failed_issue_id(entry_id: str) -> str:
@@ -209,11 +216,38 @@ def async_show_contact_number(
 
 
 @callback
+def async_show_budget_dropped(
+    hass: HomeAssistant, entry_id: str, account: str, budget: int
+) -> None:
+    """Raise the fixable issue of a daily budget the options lost (0: none lost), or withdraw it.
+
+    The previous release saves options without a daily budget: back on this one, the budget
+    the record last saw still applies, and the fix flow writes it back in the options.
+    """
+    issue_id = budget_dropped_issue_id(entry_id)
+    if not budget:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=BUDGET_DROPPED,
+        translation_placeholders={"account": account, "budget": str(budget)},
+        data={"entry_id": entry_id, "budget": budget},
+    )
+
+
+@callback
 def async_withdraw_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Withdraw what an SMS user's issues said: it was removed or disabled."""
     for issue_id in (
         low_credit_issue_id(entry_id),
         budget_issue_id(entry_id),
+        budget_dropped_issue_id(entry_id),
         send_failed_issue_id(entry_id),
     ):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
@@ -279,9 +313,46 @@ class ContactNumberRepairFlow(RepairsFlow):
         )
 
 
+class BudgetDroppedRepairFlow(RepairsFlow):
+    """Put the daily budget the options lost back in them, once confirmed."""
+
+    def __init__(self, entry_id: str, budget: int) -> None:
+        """Remember whose budget and how much it was."""
+        self._entry_id = entry_id
+        self._budget = budget
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Say which budget comes back; saving the options reloads the SMS user."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_gone")
+        if user_input is not None:
+            self.hass.config_entries.async_update_entry(
+                entry, options={**entry.options, CONF_DAILY_BUDGET: self._budget}
+            )
+            return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="confirm",
+            description_placeholders={
+                "account": entry.title,
+                "budget": str(self._budget),
+            },
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """Create the flow that fixes a contact's number."""
+    """Create the flow that fixes an issue: a contact's number, or a dropped budget."""
     assert data is not None
+    if issue_id.startswith(BUDGET_DROPPED):
+        return BudgetDroppedRepairFlow(str(data["entry_id"]), int(data["budget"] or 0))
     return ContactNumberRepairFlow(str(data["entry_id"]), str(data["subentry_id"]))

@@ -58,6 +58,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # Numbers already read, per entry and region: a contact's next SMS needs no executor hop.
 KNOWN_NUMBERS_LIMIT = 1000
+# Characters an encoding cannot carry that its error shows, of all the message has.
+_SHOWN_OUTSIDE = 3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -371,8 +373,13 @@ def _replace_characters(
 def _layout(text: str, coding: str, order: SmsOrder, options: SmsOptions) -> SmsLayout:
     encoding = None if coding == CODING_AUTO else Encoding(coding)
     if encoding is Encoding.GSM7 and not is_gsm7(text):
-        outside = "".join(dict.fromkeys(char for char in text if not is_gsm7(char)))
-        raise validation_error("not_gsm7", characters=outside)
+        outside = list(dict.fromkeys(char for char in text if not is_gsm7(char)))
+        # A few, for the person who typed the text to find them; never the text itself.
+        raise validation_error(
+            "not_gsm7",
+            count=str(len(outside)),
+            characters=", ".join(outside[:_SHOWN_OUTSIDE]),
+        )
     sms_layout = layout(text, encoding, stop_mention=not order.no_stop)
     if sms_layout.parts > options.max_parts:
         raise validation_error(

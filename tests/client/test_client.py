@@ -12,6 +12,7 @@ from decimal import Decimal
 import gzip
 import socket
 from types import SimpleNamespace
+from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -745,6 +746,42 @@ async def test_secrets_echoed_by_the_service_are_redacted(
 
     assert caught.value.reason == "Bad password *** for ***"
     assert_no_secret(caught.value)
+
+
+ODD_PASSWORD = "p@ss wörd&42"
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        LOGIN.upper(),
+        ODD_PASSWORD.upper(),
+        "p%40ss%20w%C3%B6rd%2642",
+        "p%40ss+w%c3%b6rd%2642",
+        f"login={LOGIN.swapcase()}&password={quote_plus(ODD_PASSWORD).upper()}",
+    ],
+)
+async def test_secrets_echoed_in_another_form_are_redacted(
+    session: aiohttp.ClientSession, simulator: RunningSimulator, echo: str
+) -> None:
+    """The login or password in another letter case, URL- or form-encoded, is hidden too."""
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=LOGIN, password=ODD_PASSWORD
+    )
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body=f'{{"status":201,"message":"Invalid parameter {echo}"}}',
+        )
+    )
+
+    with pytest.raises(Http2SmsError) as caught:
+        await client.send(sms())
+
+    reason = caught.value.reason.casefold()
+    assert "***" in reason
+    for secret in (LOGIN, ODD_PASSWORD, "p%40ss", "w%c3%b6rd"):
+        assert secret.casefold() not in reason
 
 
 async def test_unknown_status_is_its_own_error(

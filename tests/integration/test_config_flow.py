@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+import json
 import socket
 from typing import Any
 from unittest.mock import patch
@@ -299,6 +300,47 @@ async def test_unexpected_error_then_entry(
     result = await _submit(hass, result, account_data(simulator))
     result = await _choose(hass, result, "finish")
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_refused_test_sms_shows_the_reason_masked(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """OVHcloud's reason for refusing the test SMS keeps the number's last two digits only."""
+    await hass.config.async_update(country="FR")
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+    result = await _choose(hass, result, "test_sms")
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body=json.dumps(
+                {"status": 202, "message": "Invalid receiver 0033612345678"}
+            ),
+        )
+    )
+
+    result = await _submit(hass, result, {"test_number": "06 12 34 56 78"})
+
+    assert result["step_id"] == "test_sms"
+    assert result["errors"] == {"base": "rejected"}
+    assert result["description_placeholders"] == {"reason": "Invalid receiver …78"}
+
+
+async def test_a_refused_check_shows_the_reason_masked(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A refusal of the account check quoting a number shows its last two digits only."""
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body=json.dumps({"status": 202, "message": "Invalid sender 0612345678"}),
+        )
+    )
+
+    result = await _submit(hass, await _start(hass), account_data(simulator))
+
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "rejected"}
+    assert result["description_placeholders"] == {"reason": "Invalid sender …78"}
 
 
 async def test_test_sms_errors_then_entry(

@@ -20,6 +20,7 @@ from homeassistant.helpers import intent, issue_registry as ir, llm
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 import voluptuous as vol
 
 from custom_components.ovh_http2sms.const import (
@@ -29,7 +30,7 @@ from custom_components.ovh_http2sms.const import (
     EVENT_SMS_FAILED,
     EVENT_SMS_RECEIVED,
 )
-from custom_components.ovh_http2sms.errors import private_reason
+from custom_components.ovh_http2sms.errors import MAX_REASON_LENGTH, private_reason
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 from tests.privacy_scan import (
@@ -92,23 +93,174 @@ def test_a_huge_echo_is_masked_at_once() -> None:
     assert masked == "Invalid text… …78"
 
 
+# A number as a refusal may quote it, whatever separates its digits.
+QUOTED_NUMBERS = [
+    "06/12/34/56/78",
+    "06 - 12 - 34 - 56 - 78",
+    "06\u201012\u201034\u201056\u201078",
+    "06\u221212\u221234\u221256\u221278",
+    "06  12  34  56  78",
+    "06, 12, 34, 56, 78",
+    "0\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+    "+33 (0)6 12 34 56 78",
+    "(+33) 612-345-678",
+    "\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+]
+
+
+def _digits(text: str) -> str:
+    """The digits of a text, each written 0-9 whatever its script."""
+    return "".join(str(int(char)) for char in text if char.isdigit())
+
+
+@pytest.mark.parametrize("quoted", QUOTED_NUMBERS)
+def test_a_number_is_masked_whatever_separates_its_digits(quoted: str) -> None:
+    """Slashes, dashes of any kind, commas, wide spaces, other digits: last two digits only."""
+    masked = private_reason(f"Invalid receiver {quoted} today")
+
+    assert masked == "Invalid receiver …78 today"
+
+
+@pytest.mark.parametrize(
+    "kept", ["Invalid tag: 12345", "Error 404, code 12 (retry)", "status 2026"]
+)
+def test_short_figures_stay_readable(kept: str) -> None:
+    """Fewer than six digits is a code or a count, not a phone number."""
+    assert private_reason(kept) == kept
+
+
+@pytest.mark.parametrize("quoted", QUOTED_NUMBERS[:7])
+async def test_a_refusal_quoting_the_number_is_shown_masked(
+    hass: HomeAssistant,
+    init_integration: Any,
+    simulator: RunningSimulator,
+    quoted: str,
+) -> None:
+    """The caller's error keeps only the number's last two digits."""
+    _refuse(simulator, f"Invalid receiver {quoted}")
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await async_notify(hass, "notify.alice", MESSAGE)
+
+    assert "1234" not in _digits(str(raised.value))
+    assert raised.value.translation_placeholders == {"reason": "Invalid receiver …78"}
+
+
+async def test_a_huge_refusal_is_cut(
+    hass: HomeAssistant, init_integration: Any, simulator: RunningSimulator
+) -> None:
+    """60,000 characters of reason make an error of a sentence or two, not a page."""
+    _refuse(simulator, "Invalid parameter " + "x " * 30000)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await async_notify(hass, "notify.alice", MESSAGE)
+
+    reason = (raised.value.translation_placeholders or {})["reason"]
+    assert reason.startswith("Invalid parameter x x")
+    assert reason.endswith("…")
+    assert len(reason) <= MAX_REASON_LENGTH
+    assert len(str(raised.value)) < 2 * MAX_REASON_LENGTH + 200
+
+
+async def test_a_lone_surrogate_in_a_refusal_reaches_the_frontend(
+    hass: HomeAssistant,
+    init_integration: Any,
+    simulator: RunningSimulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The websocket answer can be sent: a lone surrogate becomes U+FFFD."""
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body='{"status": 202, "message": "bad \\ud800 value"}',
+        )
+    )
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": "notify",
+            "service": "send_message",
+            "service_data": {"entity_id": "notify.alice", "message": MESSAGE},
+        }
+    )
+    answer = await client.receive_json()
+
+    assert not answer["success"]
+    assert answer["error"]["translation_key"] == "invalid_parameter"
+    assert answer["error"]["translation_placeholders"] == {"reason": "bad \ufffd value"}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "06/12/34/56/7",
+        "06 - 12 - 34 - 56 - 7",
+        "06\u201012\u201034\u201056\u20107",
+        "\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667",
+        "+33612345678999999999",
+    ],
+)
+async def test_a_number_typed_wrong_is_shown_masked(
+    hass: HomeAssistant,
+    init_integration: Any,
+    simulator: RunningSimulator,
+    privacy: PrivacyWatch,
+    typed: str,
+) -> None:
+    """The error about a number that cannot be used keeps its last two digits only."""
+    privacy.private.add_number("0612345678")
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_send_sms(hass, recipients=[typed], message="Hello there friend")
+
+    number = (raised.value.translation_placeholders or {})["number"]
+    assert "1234" not in _digits(number)
+    assert _digits(number)[-2:] == _digits(typed)[-2:]
+    assert simulator.requests == []
+
+
+def _refuse(simulator: RunningSimulator, reason: str, status: int = 202) -> None:
+    """Make the gateway refuse the next request with `reason`."""
+    simulator.inject(
+        Fault(
+            kind=FaultKind.MALFORMED,
+            body=json.dumps({"status": status, "message": reason}),
+        )
+    )
+
+
 # --- The scan finds a leak planted in each place ----------------------------------------------
 
 NUMBER = "0033612345678"
+# A number typed wrong (no country has code 999): still someone's digits.
+TYPO_NUMBER = "+999 4821 77301"
 MESSAGE = "The garage door is open"
+# A text written without spaces.
+UNSPACED_MESSAGE = "我家的门开着请回来"
 WEBHOOK_ID = "a3f9c2e17b5d4e0f"
+PASSWORD_WITH_SIGNS = "p@ss wörd&42"
 # How each would leak: the number as people write it, part of the text, a secret.
 LEAKS = {
     "number": "06.12.34.56.78",
+    "number slashed": "06/12/34/56/78",
+    "number dashed": "06 \u2013 12 \u2013 34 \u2013 56 \u2013 78",
+    "number in fullwidth digits": "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+    "number typed wrong": "999 4821 77301",
     "message": "door is open",
+    "message without spaces": "门开着请回来",
     "secret": WEBHOOK_ID.upper(),
+    "secret URL-encoded": "P%40SS%20W%C3%B6RD%2642",
+    "secret form-encoded": "p%40ss+w%c3%b6rd%2642",
 }
 
 
 def _planted(privacy: PrivacyWatch) -> None:
     privacy.private.add_number(NUMBER)
+    privacy.private.add_number(TYPO_NUMBER)
     privacy.private.add_message(MESSAGE)
-    privacy.private.secrets.add(WEBHOOK_ID)
+    privacy.private.add_message(UNSPACED_MESSAGE)
+    privacy.private.secrets.update({WEBHOOK_ID, PASSWORD_WITH_SIGNS})
 
 
 async def _plant(hass: HomeAssistant, place: str, leak: str) -> None:
@@ -249,7 +401,7 @@ async def test_the_scan_finds_a_leak_planted_in_each_place(
 
     assert [leak for leak in leaks if leak.place == place], leaks
     assert {leak.what.split(" ")[0] for leak in leaks} == {
-        {"number": "phone", "message": "message", "secret": "a"}[kind]
+        {"number": "phone", "message": "message", "secret": "a"}[kind.partition(" ")[0]]
     }, leaks
 
 
@@ -261,6 +413,9 @@ async def test_the_scan_finds_a_leak_planted_in_each_place(
         "Sent to Alice.",
         "1 part of 160 characters",
         "Use the international form, like +33 6 12 34 56 78.",
+        "3 characters such as 我, 家, 的",
+        "OK",
+        "Error 404, code 12 (retry at 10:30)",
     ],
 )
 async def test_the_scan_lets_what_may_be_shown_pass(

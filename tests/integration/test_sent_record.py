@@ -29,6 +29,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -36,6 +37,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
@@ -45,6 +47,7 @@ from custom_components.ovh_http2sms.const import (
     CONF_ENDPOINT,
     CONF_LOGIN,
     CONF_MAX_SENDS_PER_SECOND,
+    CONF_REPEAT_WINDOW,
     CONF_SENDER,
     DOMAIN,
     EVENT_SMS_SENT,
@@ -607,6 +610,37 @@ async def test_the_budget_issue_stays_while_the_budget_refuses_across_reload_and
         assert len(sim.outbox) == 2
 
 
+async def test_the_budget_issue_is_up_as_soon_as_the_budget_refuses_the_next_sms(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The SMS that reaches the budget raises the issue: a reload does not change what it shows."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (_sim, entry):
+        await async_notify(hass, "notify.alice", "The day's only SMS")
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert _issue(hass, BUDGET_ISSUE) is not None
+
+
+async def test_a_refused_sms_gives_its_cost_back_and_the_budget_issue_with_it(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An SMS OVHcloud certainly refused spent nothing: the budget lets the next one out."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 1}) as (sim, _entry):
+        sim.inject(
+            Fault(
+                kind=FaultKind.MALFORMED,
+                body=json.dumps({"status": 201, "message": "Missing message"}),
+            )
+        )
+        with pytest.raises(HomeAssistantError):
+            await async_notify(hass, "notify.alice", "Refused by OVHcloud")
+        assert _issue(hass, BUDGET_ISSUE) is None
+        await async_notify(hass, "notify.alice", "The day's only SMS")
+        assert len(sim.outbox) == 1
+
+
 async def test_the_budget_issue_goes_when_the_budget_is_raised(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
@@ -731,3 +765,121 @@ async def test_a_budget_lowered_while_sms_wait_in_the_queue_refuses_the_next_one
             "spent": "4",
             "needed": "1",
         }
+
+
+# --- A budget the previous release's options dropped -----------------------------------------
+
+DROPPED_ISSUE = f"daily_budget_dropped_{ENTRY_ID}"
+# Six parts: two of them go over a budget of ten.
+SIX_PARTS = "The alarm went off in the garage. " * 26
+
+
+async def _downgraded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Save the options as the previous release does: no repeat window, no daily budget."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.data.pop(ACCOUNTS)
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            key: value
+            for key, value in entry.options.items()
+            if key not in (CONF_DAILY_BUDGET, CONF_REPEAT_WINDOW)
+        },
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_a_budget_dropped_by_a_downgrade_still_refuses_and_is_restored(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Back from the previous release, the budget the record saw holds and an issue says so.
+
+    Its fix flow puts the budget back in the options; the issue then goes.
+    """
+    assert await async_setup_component(hass, "repairs", {})
+    async with _account(hass, **{CONF_DAILY_BUDGET: 10}) as (sim, entry):
+        await _downgraded(hass, entry)
+
+        issue = _issue(hass, DROPPED_ISSUE)
+        assert issue is not None
+        assert issue.is_fixable
+        assert issue.translation_key == "daily_budget_dropped"
+        assert issue.translation_placeholders == {"account": ACCOUNT, "budget": "10"}
+        await async_notify(hass, "notify.alice", SIX_PARTS)
+        with pytest.raises(HomeAssistantError) as raised:
+            await async_notify(hass, "notify.alice", SIX_PARTS + "Again.")
+        assert_translated(raised.value, "daily_budget_reached")
+        assert len(sim.outbox) == 1
+
+        form = await hass.config_entries.options.async_init(entry.entry_id)
+        [budget_field] = [
+            key for key in form["data_schema"].schema if key == CONF_DAILY_BUDGET
+        ]
+        assert budget_field.default() == 10
+        hass.config_entries.options.async_abort(form["flow_id"])
+
+        client = await hass_client()
+        response = await client.post(
+            "/api/repairs/issues/fix",
+            json={"handler": DOMAIN, "issue_id": DROPPED_ISSUE},
+        )
+        flow = await response.json()
+        assert flow["step_id"] == "confirm"
+        assert flow["description_placeholders"] == {
+            "account": ACCOUNT,
+            "budget": "10",
+        }
+        response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}")
+        assert (await response.json())["type"] == "create_entry"
+        await hass.async_block_till_done()
+
+        assert entry.options[CONF_DAILY_BUDGET] == 10
+        assert entry.state is ConfigEntryState.LOADED
+        assert _issue(hass, DROPPED_ISSUE) is None
+        await _restart(hass, [entry])
+        assert _issue(hass, DROPPED_ISSUE) is None
+
+
+async def test_a_budget_turned_off_on_purpose_raises_no_issue(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A daily budget of 0 saved in this release's options is the user's choice: off."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 10}) as (sim, entry):
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_DAILY_BUDGET: 0}
+        )
+        await hass.async_block_till_done()
+        await _restart(hass, [entry])
+
+        assert _issue(hass, DROPPED_ISSUE) is None
+        await async_notify(hass, "notify.alice", SIX_PARTS)
+        await async_notify(hass, "notify.alice", SIX_PARTS + "Again.")
+        assert len(sim.outbox) == 2
+
+
+async def test_options_that_never_had_a_budget_raise_no_issue(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """An account that never had a budget, with options as the previous release saves them."""
+    async with _account(hass) as (_sim, entry):
+        await _downgraded(hass, entry)
+
+        assert _issue(hass, DROPPED_ISSUE) is None
+
+
+async def test_removing_a_user_whose_budget_was_dropped_withdraws_the_issue(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The issue goes with its SMS user, and the record forgets the budget it saw."""
+    async with _account(hass, **{CONF_DAILY_BUDGET: 10}) as (_sim, entry):
+        await _downgraded(hass, entry)
+        assert _issue(hass, DROPPED_ISSUE) is not None
+
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+
+        assert _issue(hass, DROPPED_ISSUE) is None

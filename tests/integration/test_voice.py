@@ -25,6 +25,7 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     intent,
+    issue_registry as ir,
     llm,
     translation,
 )
@@ -33,13 +34,17 @@ from homeassistant.setup import async_setup_component
 from hypothesis import given, strategies as st
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.ovh_http2sms.assist import original_tail
 from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
     CONF_REPEAT_WINDOW,
     DOMAIN,
+    EVENT_SMS_FAILED,
 )
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
@@ -372,6 +377,44 @@ async def test_an_unknown_contact_is_refused(
     assert simulator.requests == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "language", "answer"),
+    [
+        (
+            "send an SMS to 0612345678 saying hello",
+            "en",
+            "There is no contact named …78.",
+        ),
+        (
+            "send an SMS to 06 12 34 56 78: hello",
+            "en",
+            "There is no contact named …78.",
+        ),
+        (
+            "Envoie un SMS à 06/12/34/56/78 : bonjour",
+            "fr",
+            "Il n’y a pas de contact nommé …78.",
+        ),
+        (
+            "Envoie un SMS au 0612345678 : bonjour",
+            "fr",
+            "Il n’y a pas de contact nommé …78.",
+        ),
+    ],
+)
+async def test_a_number_heard_as_a_name_is_said_back_masked(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    sentence: str,
+    language: str,
+    answer: str,
+) -> None:
+    """A phone number said where a name was expected is said back with its last two digits."""
+    assert await _say(hass, sentence, language) == answer
+    assert simulator.requests == []
+
+
 async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
     hass: HomeAssistant, assist: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
@@ -648,6 +691,96 @@ async def test_a_gateway_refusal_never_repeats_the_number_or_the_text(
     assert simulator.outbox == []
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert any("0033612345678 for text The garage door" in line for line in debug)
+
+
+@pytest.mark.parametrize(
+    ("message", "shown", "count"),
+    [
+        ("我家的门开着请回来", "我, 家, 的", "9"),
+        ("Код двери 4821 открыт", "К, о, д", "10"),
+        ("Door open ☕", "☕", "1"),
+    ],
+)
+async def test_characters_a_7_bit_account_cannot_carry_are_never_repeated_aloud(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    message: str,
+    shown: str,
+    count: str,
+) -> None:
+    """The person who typed the text sees a few of them; voice and a model hear none."""
+    entry = account_entry(simulator.endpoint, coding="gsm7")
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    async_expose_entity(hass, conversation.DOMAIN, "notify.alice", True)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await async_notify(hass, "notify.alice", message)
+    answer = await _say(hass, f"text Alice: {message}", "en")
+    answer_fr = await _say(hass, f"Envoie un SMS à Alice : {message}", "fr")
+    result = await _call_tool(hass, {"contact": "Alice", "message": message})
+
+    assert raised.value.translation_placeholders == {
+        "count": count,
+        "characters": shown,
+    }
+    assert answer == (
+        "The SMS to Alice was not sent: the account sends only in the 7-bit alphabet,"
+        " and the message has characters it cannot carry."
+    )
+    assert answer_fr.startswith("Le SMS à Alice n’a pas été envoyé")
+    assert result.error
+    outside = {char for char in message if not char.isascii()}
+    for text in (answer, answer_fr, json_bytes(result.data).decode()):
+        assert not outside & set(text), text
+    assert simulator.requests == []
+
+
+async def test_a_7_bit_refusal_read_later_holds_none_of_the_characters(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The failure repair issue and the failed event name none of the message's characters."""
+    entry = account_entry(simulator.endpoint, coding="gsm7")
+    await hass.config.async_update(country="FR")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    failed = async_capture_events(hass, EVENT_SMS_FAILED)
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "drill": {
+                    "sequence": [
+                        {
+                            "action": "notify.send_message",
+                            "target": {"entity_id": "notify.alice"},
+                            "data": {"message": "我家的门开着请回来"},
+                        }
+                    ]
+                }
+            }
+        },
+    )
+
+    await hass.services.async_call("script", "drill", blocking=False)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"send_failed_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "send_failed_input"
+    assert not set("我家的门开着请回来") & set(
+        json.dumps(
+            [issue.translation_placeholders, [event.data for event in failed]],
+            ensure_ascii=False,
+        )
+    )
+    assert [event.data["reason"] for event in failed] == ["not_gsm7"]
+    assert simulator.requests == []
 
 
 @pytest.mark.parametrize(

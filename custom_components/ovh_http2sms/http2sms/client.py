@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from ipaddress import ip_address
 import logging
-from urllib.parse import urlencode
+import re
+from urllib.parse import quote, quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -310,11 +311,19 @@ class Http2SmsClient:
         return error_type(reply.status, reason, sent=sent)
 
     def _redact(self, text: str) -> str:
-        """Remove the login and password from a text the service wrote, should it echo them."""
+        """Remove the login and password from a text the service wrote, should it echo them.
+
+        In any letter case, and as a form or a URL writes them (`%40`, `+` for a space).
+        """
         secrets = (self._credentials.password, self._credentials.login)
-        for secret in sorted(filter(None, secrets), key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        forms = {
+            form
+            for secret in secrets
+            if secret
+            for form in (secret, quote(secret, safe=""), quote_plus(secret))
+        }
+        pattern = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+        return re.sub(pattern, "***", text, flags=re.IGNORECASE) if pattern else text
 
 
 _SMS_CODING = {Encoding.GSM7: "1", Encoding.UNICODE: "2"}
