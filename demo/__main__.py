@@ -11,7 +11,8 @@ its own HTTP and WebSocket APIs, with the same code as the end-to-end tests (has
   sends one more SMS with the integration's own action and shows its response;
 - a dashboard "OVHcloud SMS demo" in the sidebar, opened after login: the credit, the button,
   the contacts with the delivery status of their last SMS, and their logbook;
-- a French Assist pipeline beside the English one, for trying voice in French;
+- a French Assist pipeline beside the English one, for trying voice in French; the Assist
+  dialog opens on a pipeline of Home Assistant's language (one is added for es, it, pl);
 - delivery reports and replies: the URL of the account's configure step ("Delivery reports and
   replies") pasted in the simulator as a user pastes it in OVHcloud's Control Panel, and an
   automation made from the reply blueprint (blueprints/automation/ovh_http2sms/) that says so
@@ -25,13 +26,16 @@ Home Assistant sets up only what works offline: not the weather, speech and radi
 that onboarding adds (they need the internet), nor FFmpeg (see hass_testbed's `offline`). The
 simulator also serves a second account, for trying the "Add integration" dialog by hand.
 
-A second run reuses `.demo/` (the simulator's outbox too) and only does what is missing. Ctrl-C (or SIGTERM) stops everything.
+A second run reuses `.demo/` and only does what is missing: the simulator's outbox and SMS ids
+are in its state file, its credit in the demo's, so a delivery report after a restart still finds
+its SMS. Ctrl-C (or SIGTERM) stops everything.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 from pathlib import Path
@@ -44,7 +48,7 @@ from typing import Any
 
 import requests
 
-from demo.texts import LANGUAGES, DemoTexts, demo_texts
+from demo.texts import LANGUAGES, DemoTexts, demo_texts, primary_language
 from hass_testbed import (
     REPO_ROOT,
     Client,
@@ -101,7 +105,7 @@ BLUEPRINTS = REPO_ROOT / "blueprints" / "automation" / DOMAIN
 REPLY_BLUEPRINT = f"{DOMAIN}/reply_keyword.yaml"
 # Bumped when the automation or the dashboard changes, so that a demo of an older checkout
 # saves them again (as does a change of Home Assistant's language).
-AUTOMATION_REVISION = 4
+AUTOMATION_REVISION = 5
 DASHBOARD_REVISION = 5
 # How often a running demo looks whether Home Assistant's language changed.
 LANGUAGE_CHECK_SECONDS = 5.0
@@ -112,7 +116,27 @@ ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
 MULTICAST_MISSING = ("zeroconf", "OSError: [Errno 19] No such device")
 DASHBOARD_TITLE = demo_texts("en").dashboard_title
 DASHBOARD_ICON = "mdi:message-text"
-FRENCH_PIPELINE = "Assist (français)"
+
+
+def automation_runs(user: Client, automation_id: str) -> bool:
+    """Tell whether an automation (by its id in the editor) has a run in flight."""
+    for entry in user.entity_registry("automation"):
+        if entry["unique_id"] == automation_id:
+            state = user.state(entry["entity_id"])
+            return bool(state.get("attributes", {}).get("current"))
+    return False
+
+
+def loopback_unreachable(error: str) -> bool:
+    """Tell whether an error is errno 101 (ENETUNREACH) on the loopback address.
+
+    127.0.0.1 is unreachable only when the loopback interface is down (a fresh network
+    namespace, say): nothing the demo does can work there.
+    """
+    return LOOPBACK in error and (
+        f"[Errno {errno.ENETUNREACH}]" in error
+        or os.strerror(errno.ENETUNREACH) in error
+    )
 
 
 def first_line(err: Exception) -> str:
@@ -309,11 +333,18 @@ class Demo:
 
     def automation(
         self, user: Client, texts: DemoTexts, button: str, contacts: dict[str, str]
-    ) -> None:
-        """Add the example automation: text both contacts, then send one SMS and show the reply."""
+    ) -> bool:
+        """Add the example automation: text both contacts, then send one SMS and show the reply.
+
+        Return False when it is running: saving it would stop the run, and a contact's SMS
+        would silently not go. The next look at the language saves it.
+        """
         done = {"revision": AUTOMATION_REVISION, "language": texts.language}
         if self.state.get("automation") == done:
-            return
+            return True
+        if automation_runs(user, AUTOMATION_ID):
+            say("The example automation is running: it is saved once it is done")
+            return False
         say(f"Saving the example automation ({texts.language})")
         user.save_automation(
             AUTOMATION_ID,
@@ -322,7 +353,17 @@ class Demo:
                 "alias": texts.automation_alias,
                 "description": texts.automation_description,
                 "mode": "single",
-                "triggers": [{"trigger": "state", "entity_id": button}],
+                # A press only: renaming the button (a change of language) changes an
+                # attribute, which a state trigger without `to` would take for a press. An
+                # input button is "unknown" until its first press, which counts.
+                "triggers": [
+                    {
+                        "trigger": "state",
+                        "entity_id": button,
+                        "to": None,
+                        "not_from": ["unavailable"],
+                    }
+                ],
                 "conditions": [],
                 "actions": [
                     {
@@ -355,6 +396,7 @@ class Demo:
             },
         )
         self.state["automation"] = done
+        return True
 
     def reply_automation(
         self, user: Client, texts: DemoTexts, contacts: dict[str, str]
@@ -548,23 +590,23 @@ class Demo:
         )
         self.state["dashboard"] = done
 
-    def french_assist(self, user: Client) -> None:
-        """Offer a French Assist pipeline beside the English one, with Home Assistant's agent.
+    def assist_pipeline(self, user: Client, texts: DemoTexts) -> str:
+        """Return the id of an Assist pipeline in this language, added if there is none.
 
-        Assist answers in the language of the sentence it understood, but a French speaker
-        expects French from the start: the pipeline is chosen in the Assist dialog.
+        Home Assistant's own agent, no speech: the demo runs offline.
         """
         pipelines = user.ws({"type": "assist_pipeline/pipeline/list"})["pipelines"]
-        if any(pipeline["language"] == "fr" for pipeline in pipelines):
-            return
-        say(f"Adding the Assist pipeline {FRENCH_PIPELINE!r}")
-        user.ws(
+        for pipeline in pipelines:
+            if pipeline["language"] == texts.language:
+                return str(pipeline["id"])
+        say(f"Adding the Assist pipeline {texts.assist_pipeline!r}")
+        created = user.ws(
             {
                 "type": "assist_pipeline/pipeline/create",
-                "name": FRENCH_PIPELINE,
-                "language": "fr",
+                "name": texts.assist_pipeline,
+                "language": texts.language,
                 "conversation_engine": "conversation.home_assistant",
-                "conversation_language": "fr",
+                "conversation_language": texts.language,
                 "stt_engine": None,
                 "stt_language": None,
                 "tts_engine": None,
@@ -572,6 +614,37 @@ class Demo:
                 "tts_voice": None,
                 "wake_word_entity": None,
                 "wake_word_id": None,
+            }
+        )
+        return str(created["id"])
+
+    def french_assist(self, user: Client) -> None:
+        """Offer a French Assist pipeline beside the English one, for trying voice in French."""
+        self.assist_pipeline(user, demo_texts("fr"))
+
+    def assist_in_language(self, user: Client, texts: DemoTexts) -> None:
+        """Open the Assist dialog on a pipeline of Home Assistant's language.
+
+        Assist answers in the language of the sentence it understood, but a French household
+        expects French from the first word. A pipeline the person chose in that language stays.
+        """
+        listed = user.ws({"type": "assist_pipeline/pipeline/list"})
+        preferred = next(
+            (
+                pipeline
+                for pipeline in listed["pipelines"]
+                if pipeline["id"] == listed.get("preferred_pipeline")
+            ),
+            None,
+        )
+        if preferred is not None and preferred["language"] == texts.language:
+            return
+        pipeline_id = self.assist_pipeline(user, texts)
+        say(f"Opening Assist in {texts.language}")
+        user.ws(
+            {
+                "type": "assist_pipeline/pipeline/set_preferred",
+                "pipeline_id": pipeline_id,
             }
         )
 
@@ -617,15 +690,22 @@ class Demo:
         user = self.user
         assert user is not None
         entry_id = str(self.state["entry_id"])
-        texts = demo_texts(user.get("/api/config").get("language"))
-        if if_changed and self.state.get("language") == texts.language:
+        language = user.get("/api/config").get("language")
+        texts = demo_texts(language)
+        # Home Assistant's own setting ("de", "en-GB"), not the demo's language for it: from
+        # German to English, the texts stay but Assist moves.
+        if if_changed and self.state.get("language") == language:
             return
         contacts = self.contacts(user, entry_id)
         button = self.button(user, texts)
-        self.automation(user, texts, button, contacts)
+        saved = self.automation(user, texts, button, contacts)
         self.reply_automation(user, texts, contacts)
         self.dashboard(user, texts, entry_id, button, contacts)
-        self.state["language"] = texts.language
+        # In another language (German...), Assist stays on the pipeline Home Assistant made.
+        if demo_texts(language).language == primary_language(language):
+            self.assist_in_language(user, texts)
+        if saved:
+            self.state["language"] = language
         self.save()
 
     def run(self, *, wait: bool = True) -> int:
@@ -653,8 +733,15 @@ class Demo:
 
         What a flow answered (a page of JSON) or a log's tail stays in the log, not on screen.
         """
+        if loopback_unreachable(str(err)):
+            return (
+                "The demo cannot run here: this machine's loopback network is down "
+                f"({LOOPBACK} cannot be reached; `ip link set lo up` brings it up); "
+                f"see {shown(self.simulator.log_path)}."
+            )
         if not self.hass.logs:
-            return f"The demo failed: {first_line(err)}."
+            # Home Assistant never started: the simulator is what failed.
+            return f"The demo failed: {first_line(err)}; see {shown(self.simulator.log_path)}."
         log = shown(self.hass.log_path)
         if all(mark in self.hass.log_text() for mark in MULTICAST_MISSING):
             return (

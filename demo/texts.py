@@ -31,8 +31,11 @@ class DemoTexts:
     # A Jinja template: the time the button was pressed goes in {time}.
     contact_message: str
     action_message: str
-    # {count} SMS, {parts} ("2 parts"), {encoding} ("7-bit"), {credits} ("97.5").
+    # {sent} ("Sent"), {count} SMS, {parts} ("2 parts"), {encoding} ("7-bit"), {credits}
+    # ("97.5"); `sent_one` when a single SMS went.
     notification_sentence: str
+    sent: str
+    sent_one: str
     part: str
     parts: str
     seven_bit: str
@@ -40,14 +43,25 @@ class DemoTexts:
     # The automation made from the reply blueprint, and what it shows when Alice replies OK.
     reply_alias: str
     reply_notification: str
+    # The name of the Assist pipeline in this language, when the demo adds one.
+    assist_pipeline: str
 
     @property
     def notification(self) -> str:
         """The notification's message: a template that words the send_sms response."""
-        figure = "'%g' | format(sms.credits_left)"
+        # Whole: no decimals; else at most two, never in exponent form ('%g' gives 1e+06).
+        figure = (
+            "('%d' | format(sms.credits_left)) if sms.credits_left == "
+            "(sms.credits_left | int) else ('%.2f' | format(sms.credits_left))"
+            ".rstrip('0')"
+        )
         if self.decimal_comma:
             figure = f"({figure}) | replace('.', ',')"
         return self.notification_sentence.format(
+            sent=(
+                f"{{{{ '{self.sent_one}' if sms.sms_ids | count == 1 "
+                f"else '{self.sent}' }}}}"
+            ),
             count="{{ sms.sms_ids | count }}",
             parts=(
                 f"{{{{ sms.parts }}}} {{{{ '{self.part}' if sms.parts == 1 "
@@ -71,6 +85,7 @@ _TEXTS = {
     for text in (
         DemoTexts(
             language="en",
+            assist_pipeline="Assist (English)",
             dashboard_title="OVHcloud SMS demo",
             credit_card="SMS credit left",
             spent_card="SMS parts sent today",
@@ -90,8 +105,10 @@ _TEXTS = {
             contact_message="The demo button was pressed at {time}.",
             action_message="One more, sent with ovh_http2sms.send_sms.",
             notification_sentence=(
-                "Sent {count} SMS ({parts}, {encoding}); {credits} credits left."
+                "{sent} {count} SMS ({parts}, {encoding}); {credits} credits left."
             ),
+            sent="Sent",
+            sent_one="Sent",
             part="part",
             parts="parts",
             seven_bit="7-bit",
@@ -101,6 +118,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="fr",
+            assist_pipeline="Assist (français)",
             dashboard_title="Démo OVHcloud SMS",
             credit_card="Crédit SMS restant",
             spent_card="Parties de SMS envoyées aujourd’hui",
@@ -121,9 +139,11 @@ _TEXTS = {
             contact_message="Le bouton de démo a été pressé à {time}.",
             action_message="Encore un, envoyé avec ovh_http2sms.send_sms.",
             notification_sentence=(
-                "Envoyé\u00a0: {count} SMS ({parts}, {encoding})\u00a0; "
+                "{sent}\u00a0: {count} SMS ({parts}, {encoding})\u00a0; "
                 "il reste {credits} crédits."
             ),
+            sent="Envoyé",
+            sent_one="Envoyé",
             part="partie",
             parts="parties",
             seven_bit="7 bits",
@@ -133,6 +153,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="es",
+            assist_pipeline="Assist (español)",
             dashboard_title="Demo de OVHcloud SMS",
             credit_card="Crédito SMS restante",
             spent_card="Partes de SMS enviadas hoy",
@@ -152,8 +173,10 @@ _TEXTS = {
             contact_message="Se pulsó el botón de la demo a las {time}.",
             action_message="Uno más, enviado con ovh_http2sms.send_sms.",
             notification_sentence=(
-                "Enviados {count} SMS ({parts}, {encoding}); quedan {credits} créditos."
+                "{sent} {count} SMS ({parts}, {encoding}); quedan {credits} créditos."
             ),
+            sent="Enviados",
+            sent_one="Enviado",
             part="parte",
             parts="partes",
             seven_bit="7 bits",
@@ -163,6 +186,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="it",
+            assist_pipeline="Assist (italiano)",
             dashboard_title="Demo di OVHcloud SMS",
             credit_card="Credito SMS residuo",
             spent_card="Parti di SMS inviate oggi",
@@ -183,8 +207,10 @@ _TEXTS = {
             contact_message="Il pulsante della demo è stato premuto alle {time}.",
             action_message="Un altro, inviato con ovh_http2sms.send_sms.",
             notification_sentence=(
-                "Inviati {count} SMS ({parts}, {encoding}); restano {credits} crediti."
+                "{sent} {count} SMS ({parts}, {encoding}); restano {credits} crediti."
             ),
+            sent="Inviati",
+            sent_one="Inviato",
             part="parte",
             parts="parti",
             seven_bit="7 bit",
@@ -194,6 +220,7 @@ _TEXTS = {
         ),
         DemoTexts(
             language="pl",
+            assist_pipeline="Assist (polski)",
             dashboard_title="Demo OVHcloud SMS",
             credit_card="Pozostały kredyt SMS",
             spent_card="Części SMS wysłane dzisiaj",
@@ -214,8 +241,10 @@ _TEXTS = {
             contact_message="Przycisk demo naciśnięto o {time}.",
             action_message="Jeszcze jeden, wysłany akcją ovh_http2sms.send_sms.",
             notification_sentence=(
-                "Wysłano {count} SMS ({parts}, {encoding}); pozostały kredyt: {credits}."
+                "{sent} {count} SMS ({parts}, {encoding}); pozostały kredyt: {credits}."
             ),
+            sent="Wysłano",
+            sent_one="Wysłano",
             part="część",
             parts="części",
             seven_bit="7 bitów",
@@ -228,7 +257,11 @@ _TEXTS = {
 LANGUAGES = tuple(_TEXTS)
 
 
+def primary_language(language: str | None) -> str:
+    """Return the language without its region: "fr" for "fr-CA" or "fr_CA"."""
+    return (language or ENGLISH).replace("_", "-").split("-")[0].lower()
+
+
 def demo_texts(language: str | None) -> DemoTexts:
     """Return the demo's texts in Home Assistant's language ("fr", "en-GB"...); else English."""
-    primary = (language or ENGLISH).replace("_", "-").split("-")[0].lower()
-    return _TEXTS.get(primary, _TEXTS[ENGLISH])
+    return _TEXTS.get(primary_language(language), _TEXTS[ENGLISH])

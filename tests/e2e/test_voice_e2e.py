@@ -108,7 +108,7 @@ def test_a_sentence_over_the_conversation_api_sends_the_sms(
     requests_before = len(simulator.requests_log())
     refused = _say(user, "Envoie un SMS à Alice : la porte est ouverte", "fr")
     assert refused["response"]["speech"]["plain"]["speech"].startswith(
-        "Alice n’est pas exposé à Assist"
+        "Le contact Alice n’est pas exposé à Assist"
     )
     assert len(simulator.requests_log()) == requests_before
     assert simulator.outbox() == []

@@ -432,13 +432,58 @@ async def test_the_lines_follow_a_change_of_language(
     [
         (
             "en",
-            "SMS not sent again: this very text went to this number a moment ago",
-            "SMS not sent again to 2 recipients: they got this very text a moment ago",
+            (
+                "SMS not sent again: this very text already went to this number within the"
+                " repeat guard's window"
+            ),
+            (
+                "SMS not sent again to 2 recipients: they already got this very text within the"
+                " repeat guard's window"
+            ),
         ),
         (
             "fr",
-            "SMS non renvoyé\u00a0: ce même texte est parti vers ce numéro il y a un instant",
-            "SMS non renvoyé à 2 destinataires\u00a0: ils ont reçu ce même texte il y a un instant",
+            (
+                "SMS non renvoyé\u00a0: ce même texte est déjà parti vers ce numéro dans le délai"
+                " de l’anti-répétition"
+            ),
+            (
+                "SMS non renvoyé à 2 destinataires\u00a0: ils ont déjà reçu ce même texte dans le"
+                " délai de l’anti-répétition"
+            ),
+        ),
+        (
+            "es",
+            (
+                "SMS no reenviado: este mismo texto ya se envió a este número dentro del plazo"
+                " de la protección contra repeticiones"
+            ),
+            (
+                "SMS no reenviado a 2 destinatarios: ya recibieron este mismo texto dentro del"
+                " plazo de la protección contra repeticiones"
+            ),
+        ),
+        (
+            "it",
+            (
+                "SMS non inviato di nuovo: questo stesso testo è già andato a questo numero"
+                " entro la finestra della protezione dalle ripetizioni"
+            ),
+            (
+                "SMS non inviato di nuovo a 2 destinatari: hanno già ricevuto questo stesso"
+                " testo entro la finestra della protezione dalle ripetizioni"
+            ),
+        ),
+        (
+            "pl",
+            (
+                "SMS nie został wysłany ponownie: ten sam tekst trafił już na ten numer w oknie"
+                " ochrony przed powtórzeniami"
+            ),
+            (
+                "SMS nie został wysłany ponownie do odbiorców (2): dostali już ten sam tekst w"
+                " oknie ochrony przed powtórzeniami"
+            ),
         ),
     ],
 )
@@ -451,9 +496,9 @@ async def test_a_repeat_held_back_says_so(
     to_alice: str,
     to_numbers: str,
 ) -> None:
-    """The repeat guard's refusal reads as such, on the contact or on the account."""
+    """The repeat guard's refusal reads as such, true for any window (up to a day)."""
     hass.config_entries.async_update_entry(
-        init_integration, options={CONF_REPEAT_WINDOW: 10}
+        init_integration, options={CONF_REPEAT_WINDOW: 1440}
     )
     await hass.async_block_till_done()
     await hass.config.async_update(language=language)

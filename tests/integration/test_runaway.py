@@ -1035,7 +1035,10 @@ async def test_assist_says_when_the_repeat_guard_held_an_sms_back(
             speeches.append(response.speech["plain"]["speech"])
         assert speeches == [
             "Sent to Alice.",
-            "Alice a reçu ce même SMS il y a un instant\u00a0: il n’a pas été renvoyé.",
+            (
+                "Le contact Alice a déjà reçu ce même SMS dans le délai de"
+                " l’anti-répétition\u00a0: il n’a pas été renvoyé."
+            ),
         ]
         assert len(sim.outbox) == 1
 

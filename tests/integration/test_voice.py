@@ -42,6 +42,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ovh_http2sms.assist import original_tail
 from custom_components.ovh_http2sms.const import (
     CONF_MAX_SENDS_PER_SECOND,
+    CONF_REPEAT_WINDOW,
     DOMAIN,
     EVENT_SMS_FAILED,
 )
@@ -422,8 +423,8 @@ async def test_a_new_contact_can_be_texted_by_its_name_once_exposed(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
     assert await _say(hass, "SMS Claude on arrive", "fr") == (
-        "Claude n’est pas exposé à Assist. Exposez ce contact dans Paramètres > Assistants"
-        " vocaux pour lui envoyer des SMS à la voix."
+        "Le contact Claude n’est pas exposé à Assist. Exposez-le dans Paramètres >"
+        " Assistants vocaux pour lui envoyer des SMS à la voix."
     )
     async_expose_entity(hass, conversation.DOMAIN, "notify.claude", True)
     assert await _say(hass, "SMS Claude on arrive", "fr") == "SMS envoyé à Claude."
@@ -481,10 +482,138 @@ async def test_an_unexposed_contact_is_refused_without_a_request(
     answer = await _say(hass, "Send an SMS to Bob saying hi", "en")
 
     assert answer == (
-        "Bob is not exposed to Assist. Expose the contact in Settings > Voice assistants"
-        " to text it by voice."
+        "The contact Bob is not exposed to Assist. Expose it in Settings > Voice"
+        " assistants to text it by voice."
     )
     assert simulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        (
+            "en",
+            (
+                "The contact Alice is not exposed to Assist. Expose it in Settings > Voice"
+                " assistants to text it by voice."
+            ),
+        ),
+        (
+            "fr",
+            (
+                "Le contact Alice n’est pas exposé à Assist. Exposez-le dans Paramètres >"
+                " Assistants vocaux pour lui envoyer des SMS à la voix."
+            ),
+        ),
+        (
+            "es",
+            (
+                "El contacto Alice no está expuesto a Assist. Exponlo en Configuración >"
+                " Asistentes de voz para enviarle SMS por voz."
+            ),
+        ),
+        (
+            "it",
+            (
+                "Il contatto Alice non è esposto ad Assist. Esponilo in Impostazioni >"
+                " Assistenti vocali per inviargli SMS con la voce."
+            ),
+        ),
+        (
+            "pl",
+            (
+                "Kontakt Alice nie jest udostępniony dla Assist. Udostępnij go w sekcji"
+                " Ustawienia > Asystenci głosowi, aby wysyłać do niego SMS-y głosem."
+            ),
+        ),
+    ],
+)
+async def test_the_not_exposed_answer_fits_any_name(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    language: str,
+    answer: str,
+) -> None:
+    """ "Alice n’est pas exposé" is wrong: the sentence is about the contact, whoever it is."""
+    async_expose_entity(hass, conversation.DOMAIN, "notify.alice", False)
+    response = await intent.async_handle(
+        hass,
+        "test",
+        "OvhHttp2SmsSend",
+        {"contact": {"value": "Alice"}, "message": {"value": "hi"}},
+        language=language,
+        assistant=conversation.DOMAIN,
+    )
+
+    assert response.speech["plain"]["speech"] == answer
+    assert simulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        (
+            "en",
+            (
+                "Alice already got this very SMS within the repeat guard's window: it was not"
+                " sent again."
+            ),
+        ),
+        (
+            "fr",
+            (
+                "Le contact Alice a déjà reçu ce même SMS dans le délai de l’anti-répétition"
+                "\u00a0: il n’a pas été renvoyé."
+            ),
+        ),
+        (
+            "es",
+            (
+                "El contacto Alice ya recibió este mismo SMS dentro del plazo de la protección"
+                " contra repeticiones: no se ha vuelto a enviar."
+            ),
+        ),
+        (
+            "it",
+            (
+                "Il contatto Alice ha già ricevuto proprio questo SMS entro la finestra della"
+                " protezione dalle ripetizioni: non è stato inviato di nuovo."
+            ),
+        ),
+        (
+            "pl",
+            (
+                "Kontakt Alice dostał już ten sam SMS w oknie ochrony przed powtórzeniami: nie"
+                " został wysłany ponownie."
+            ),
+        ),
+    ],
+)
+async def test_the_repeat_guard_s_answer_holds_for_any_window(
+    hass: HomeAssistant,
+    assist: MockConfigEntry,
+    simulator: RunningSimulator,
+    language: str,
+    answer: str,
+) -> None:
+    """The window can be a day long: "a moment ago" would be untrue; the answer needs none."""
+    hass.config_entries.async_update_entry(assist, options={CONF_REPEAT_WINDOW: 1440})
+    await hass.async_block_till_done()
+    speeches = []
+    for _ in range(2):
+        response = await intent.async_handle(
+            hass,
+            "test",
+            "OvhHttp2SmsSend",
+            {"contact": {"value": "Alice"}, "message": {"value": "Door open"}},
+            language=language,
+            assistant=conversation.DOMAIN,
+        )
+        speeches.append(response.speech["plain"]["speech"])
+
+    assert speeches[1] == answer
+    assert len(simulator.outbox) == 1
 
 
 async def test_a_dictated_message_over_the_part_limit_is_refused_aloud(
