@@ -815,7 +815,10 @@ async def test_a_budget_dropped_by_a_downgrade_still_refuses_and_is_restored(
         assert_translated(raised.value, "daily_budget_reached")
         assert len(sim.outbox) == 1
 
-        form = await hass.config_entries.options.async_init(entry.entry_id)
+        menu = await hass.config_entries.options.async_init(entry.entry_id)
+        form = await hass.config_entries.options.async_configure(
+            menu["flow_id"], {"next_step_id": "policy"}
+        )
         [budget_field] = [
             key for key in form["data_schema"].schema if key == CONF_DAILY_BUDGET
         ]
