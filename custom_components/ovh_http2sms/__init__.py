@@ -97,7 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> 
     account = async_get_account(
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
-    await account.async_load()
+    await account.record.async_load()
     options = SmsOptions.from_options(entry.options)
     entry.runtime_data = Http2SmsData(
         account=account, client=client, options=options, sender=entry.data[CONF_SENDER]
@@ -131,7 +131,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
     """Unload an SMS user: its queued sends wait for a reload, or are refused if disabled."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         entry.runtime_data.account.async_detach(entry)
-        await entry.runtime_data.account.async_save()
+        await entry.runtime_data.account.record.async_save()
     return unloaded
 
 
@@ -145,4 +145,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: Http2SmsConfigEntry) ->
         hass, entry.data[CONF_ACCOUNT], entry.data.get(CONF_ENDPOINT)
     )
     if account.async_forget(entry.entry_id):
-        await account.async_remove_record()
+        await account.record.async_remove()

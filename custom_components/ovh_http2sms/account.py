@@ -1,4 +1,4 @@
-"""One OVH SMS account for the whole run: its queue, pace, credit, reachability and record.
+"""One OVH SMS account for the whole run: its queue, pace, credit and reachability.
 
 Every config entry of the account (an SMS user of it), and every reload of those entries,
 shares the one `SmsAccount`, so that:
@@ -13,12 +13,9 @@ shares the one `SmsAccount`, so that:
   automation's SMS leaves), then what is still queued after a bound is refused as "not sent";
 - the credit is the one figure of the most recent request that reported one, whatever order
   the replies come back in;
-- what was sent is one record (`ledger.py`), saved in the account's Store: the repeat guard,
-  today's spend and the daily budget all read it. The budget is the account's: the tightest
-  non-zero daily budget of its SMS users binds every one of them (an SMS user without a budget
-  is still bound by another's), including the last budget seen of an SMS user not set up yet
-  after a restart. Delivery reports are matched in it too (`deliveries.py`), whichever of the
-  account's SMS users' URL OVHcloud calls.
+- what was sent, and the repeat guard, today's spend and the daily budget that read it, are the
+  account's record (`record.py`), which it owns; delivery reports are matched in it
+  (`deliveries.py`), whichever of the account's SMS users' URL OVHcloud calls.
 
 A send enters the account once (`async_transmit`): admitted through the record (a reservation
 that books its cost), its requests made in their turn, each recipient settled as accepted, may
@@ -29,10 +26,10 @@ lowered budget refuses the next admissions, not the queued ones.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 import contextlib
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 import itertools
 import logging
@@ -45,9 +42,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from . import repairs
-from .budget import DailyBudget
-from .clock import DayClock
-from .const import CONF_DAILY_BUDGET, DOMAIN
+from .const import DOMAIN
 from .deliveries import Deliveries
 from .errors import Outcome, failed_outcome, outcome, send_error, translate
 from .http2sms import (
@@ -62,17 +57,12 @@ from .http2sms import (
     SmsRequest,
     batch_recipients,
 )
-from .ledger import (
-    BudgetExceeded,
-    Ledger,
-    Recipient,
-    Reservation,
-    SentSms,
-    sms_identity,
-)
+from .ledger import Reservation
 from .options import SmsOptions
+from .outgoing import Delivery, Outgoing
 from .pacing import Pacer
-from .record_store import RecordStore, account_digest
+from .record import GuardCounters, SentRecord
+from .record_store import account_digest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,8 +71,6 @@ MAX_CONCURRENT_REQUESTS = 4
 # less), and how long Home Assistant's stop lets queued sends go out before refusing the rest.
 DETACHED_GRACE = 10.0
 STOP_DRAIN_TIMEOUT = 10.0
-# The record is written at most this long after a change, and at every unload and stop.
-SPEND_SAVE_DELAY = 10.0
 # Who sends the config flow's test SMS: an SMS user not saved yet.
 TEST_SMS_SENDER = "config_flow"
 
@@ -116,40 +104,6 @@ def async_get_account(
     return accounts[key]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Outgoing:
-    """One SMS that passed every check: its recipients, its request and its cost."""
-
-    recipients: tuple[str, ...]
-    # The text, sender and flags; made again for each batch of the admitted recipients.
-    request: SmsRequest
-    parts: int
-    encoding: str
-    # Stored number -> the contact's notify entity, for the numbers that are contacts.
-    contacts: Mapping[str, str] = field(default_factory=dict)
-    allow_repeat: bool = False
-
-
-@dataclass(slots=True)
-class Delivery:
-    """What one send did, filled in as each of its requests is accepted."""
-
-    suppressed: tuple[str, ...] = ()
-    admitted: tuple[str, ...] = ()
-    requests: int = 0
-    sent: list[SentSms] = field(default_factory=list)
-    credits_left: Decimal | None = None
-
-
-@dataclass(slots=True)
-class GuardCounters:
-    """What the runaway guards did in this run, for diagnostics (figures, never numbers)."""
-
-    suppressed_repeats: int = 0
-    refused_by_budget: int = 0
-    failures_reported: int = 0
-
-
 @dataclass(slots=True)
 class _Link:
     """An entry attached to the account: how it talks to OVH and what it wants."""
@@ -160,7 +114,7 @@ class _Link:
 
 
 class SmsAccount:
-    """The queue, pace, credit, reachability and record of one OVH SMS account (see the module)."""
+    """The queue, pace, credit and reachability of one OVH SMS account (see the module)."""
 
     def __init__(self, hass: HomeAssistant, key: tuple[str, str]) -> None:
         """Start empty: no entry, no credit known, reachable until shown otherwise."""
@@ -169,8 +123,10 @@ class SmsAccount:
         self.name = key[0]
         self.credit: Decimal | None = None
         self.reachable = True
-        self.counters = GuardCounters()
-        self.deliveries = Deliveries(hass, account_digest(key), lambda: self._ledger)
+        self.record = SentRecord(hass, key, self._budgets, self._async_changed)
+        self.deliveries = Deliveries(
+            hass, account_digest(key), lambda: self.record.ledger
+        )
         self._credit_sequence = -1
         self._sequence = itertools.count(1)
         self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)
@@ -179,13 +135,6 @@ class SmsAccount:
         self._listeners: list[CALLBACK_TYPE] = []
         self._closed = False
         self._request_done = asyncio.Event()
-        self._ledger = Ledger()
-        self._ledger.on_change = self._async_record_changed
-        self._store = RecordStore(hass, key)
-        self._load_lock = asyncio.Lock()
-        self._loaded = False
-        self._clock = DayClock(hass, self._async_new_day)
-        self._budget = DailyBudget(hass, key, account_digest(key))
 
     @property
     def attached(self) -> tuple[str, ...]:
@@ -197,6 +146,21 @@ class SmsAccount:
         """Requests that left the queue and have not ended (on the wire, or about to be)."""
         return self._pacer.running
 
+    @property
+    def counters(self) -> GuardCounters:
+        """What the runaway guards did in this run."""
+        return self.record.counters
+
+    @property
+    def spent_today(self) -> int:
+        """SMS parts counted since local midnight (the record's figure)."""
+        return self.record.spent_today
+
+    @property
+    def spend_day_start(self) -> datetime:
+        """The local midnight today's spend counts from."""
+        return self.record.spend_day_start
+
     # --- Entries -----------------------------------------------------------------------------
 
     @callback
@@ -205,27 +169,17 @@ class SmsAccount:
     ) -> None:
         """Take an entry (set up or reloaded): its queued sends go on with its new client.
 
-        Options without a daily budget at all, while the record saw one, were saved by the
-        previous release (it drops the option): the budget seen still applies, and a repair
-        issue offers to put it back. A budget of 0 saved in the options is the user's: off.
+        It sends with the options the record applies (a budget dropped by a downgrade kept).
         """
-        seen = self._ledger.budget_seen(entry.entry_id) or 0
-        dropped = CONF_DAILY_BUDGET not in entry.options and seen > 0
-        if dropped:
-            options = replace(options, daily_budget=seen)
-        else:
-            self._ledger.note_budget(entry.entry_id, options.daily_budget)
-        repairs.async_show_budget_dropped(
-            self.hass, entry.entry_id, self.name, seen if dropped else 0
-        )
+        options = self.record.async_applied_options(entry, options)
         self._links[entry.entry_id] = _Link(entry, client, options)
         if timer := self._grace_timers.pop(entry.entry_id, None):
             timer.cancel()
         self._set_pace()
         self._pacer.release(entry.entry_id)
         self._async_show_credit(entry.entry_id)
-        self._async_review_budget()
-        self._clock.async_start()
+        self.record.async_review_budget()
+        self.record.async_start()
 
     def applied_options(self, entry_id: str) -> SmsOptions | None:
         """Return the options an attached SMS user sends with: a budget they lost included."""
@@ -244,17 +198,22 @@ class SmsAccount:
         if self._links:
             self._set_pace()
         else:
-            self._clock.async_stop()
+            self.record.async_stop()
         if entry.disabled_by is not None:
-            self._ledger.forget_entry(entry.entry_id)
             repairs.async_withdraw_entry_issues(self.hass, entry.entry_id)
-            self._budget.async_forget(entry.entry_id)
-            self._async_review_budget()
+            self.record.async_forget(entry.entry_id)
             self._refuse(entry.entry_id)
             return
         self._pacer.hold(entry.entry_id)
         if self._pacer.waiting(entry.entry_id):
             self._async_start_grace(entry.entry_id)
+
+    def _budgets(self) -> dict[str, int]:
+        """Return the daily budgets of the SMS users attached now, as their options say."""
+        return {
+            entry_id: link.options.daily_budget
+            for entry_id, link in self._links.items()
+        }
 
     def _set_pace(self) -> None:
         if self._links:
@@ -278,15 +237,11 @@ class SmsAccount:
         """
         self._refuse(entry_id)
         repairs.async_withdraw_entry_issues(self.hass, entry_id)
-        self._budget.async_forget(entry_id)
         if not self._links and not self._pacer.waiting() and not self._pacer.running:
-            # The record goes with the account: no save may be scheduled after its removal.
-            self._ledger.on_change = None
+            self.record.async_close(entry_id)
             self.hass.data.get(ACCOUNTS, {}).pop(self.key, None)
-            self._budget.async_withdraw_all(self.name)
             return True
-        self._ledger.forget_entry(entry_id)
-        self._async_review_budget()
+        self.record.async_forget(entry_id)
         return False
 
     @callback
@@ -319,7 +274,7 @@ class SmsAccount:
         link = self._links.get(entry_id)
         if link is None:
             raise send_error("entry_gone")
-        reservation = self._admit(
+        reservation = self.record.admit(
             entry_id, outgoing, link.options.repeat_window, delivery
         )
         await self._async_send_admitted(entry_id, outgoing, reservation, delivery)
@@ -328,78 +283,15 @@ class SmsAccount:
         self, client: Http2SmsClient, outgoing: Outgoing
     ) -> Delivery:
         """Send the config flow's test SMS in the account's turn, counted in its day."""
-        await self.async_load()
+        await self.record.async_load()
         if self._closed:
             raise send_error("stopping")
         delivery = Delivery()
-        reservation = self._admit(TEST_SMS_SENDER, outgoing, 0, delivery)
+        reservation = self.record.admit(TEST_SMS_SENDER, outgoing, 0, delivery)
         await self._async_send_admitted(
             TEST_SMS_SENDER, outgoing, reservation, delivery, client
         )
         return delivery
-
-    def _admit(
-        self, entry_id: str, outgoing: Outgoing, window: int, delivery: Delivery
-    ) -> Reservation:
-        """Hold back repeats and refuse what is over the budget, in one step (no await)."""
-        now = dt_util.utcnow()
-        request = outgoing.request
-        planned = dt_util.as_utc(request.deferred) if request.deferred else None
-        day = self._clock.today(now)
-        budget, budget_entry = self._tightest_budget()
-        try:
-            reservation = self._ledger.admit(
-                entry_id=entry_id,
-                recipients=[
-                    Recipient(
-                        number,
-                        outgoing.contacts.get(number),
-                        sms_identity(
-                            number,
-                            request.message,
-                            planned_for=planned,
-                            flash=request.flash,
-                        ),
-                    )
-                    for number in outgoing.recipients
-                ],
-                parts=outgoing.parts,
-                encoding=outgoing.encoding,
-                planned_for=planned,
-                tag=request.tag,
-                now=now,
-                repeat_window=timedelta(minutes=window),
-                allow_repeat=outgoing.allow_repeat,
-                budget=budget,
-                day=day.bounds,
-            )
-        except BudgetExceeded as err:
-            self.counters.refused_by_budget += 1
-            self._budget.async_refused(budget_entry, budget, err.spent, day.utc_start)
-            raise send_error(
-                repairs.BUDGET_REACHED,
-                budget=str(err.budget),
-                spent=str(err.spent),
-                needed=str(err.needed),
-            ) from None
-        delivery.suppressed = tuple(r.number for r in reservation.suppressed)
-        delivery.admitted = tuple(r.number for r in reservation.admitted)
-        if reservation.suppressed:
-            self.counters.suppressed_repeats += len(reservation.suppressed)
-            _LOGGER.info(
-                "The same SMS went to %d recipient(s) less than %d minute(s) ago: "
-                "not sent again",
-                len(reservation.suppressed),
-                window,
-            )
-        if reservation.admitted and (
-            self._budget.async_admitted()
-            or (budget and self._ledger.spent_in(*day.bounds) >= budget)
-        ):
-            # The budget refuses from the SMS that reaches it: the issue says so at once, as
-            # a reload or a restart would.
-            self._async_review_budget()
-        return reservation
 
     async def _async_send_admitted(
         self,
@@ -443,7 +335,7 @@ class SmsAccount:
             if len(delivery.sent) != len(delivery.admitted):
                 # The spend changed without an acceptance telling the sensors, and what was
                 # given back may let the budget send again.
-                self._async_review_budget()
+                self.record.async_review_budget()
                 self._async_changed()
 
     async def _async_request_in_turn(
@@ -545,7 +437,7 @@ class SmsAccount:
             STOP_DRAIN_TIMEOUT,
         )
         self._closed = True
-        self._clock.async_stop()
+        self.record.async_stop()
         for timer in self._grace_timers.values():
             timer.cancel()
         self._grace_timers.clear()
@@ -559,7 +451,7 @@ class SmsAccount:
         await self._async_wait_until(
             lambda: not self._pacer.running, DEFAULT_TIMEOUT + STOP_DRAIN_TIMEOUT
         )
-        await self.async_save()
+        await self.record.async_save()
 
     async def _async_wait_until(self, done: Callable[[], bool], bound: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -619,70 +511,3 @@ class SmsAccount:
             self.credit,
             self._links[entry_id].options.low_credit_threshold,
         )
-
-    # --- The record of what was sent ---------------------------------------------------------
-
-    @property
-    def spent_today(self) -> int:
-        """SMS parts counted since local midnight: sent, may have been sent, or booked now."""
-        return self._ledger.spent_in(*self._clock.today().bounds)
-
-    @property
-    def spend_day_start(self) -> datetime:
-        """The local midnight today's spend counts from."""
-        return self._clock.today().start
-
-    @property
-    def records_kept(self) -> int:
-        """How many SMS the record holds (a few days' worth at most)."""
-        return len(self._ledger.records())
-
-    def _tightest_budget(self) -> tuple[int, str | None]:
-        return self._budget.tightest(
-            self._ledger,
-            {
-                entry_id: link.options.daily_budget
-                for entry_id, link in self._links.items()
-            },
-        )
-
-    @callback
-    def _async_review_budget(self) -> None:
-        self._budget.async_review(
-            self.name,
-            self._tightest_budget(),
-            self.spent_today,
-            self._clock.today().utc_start,
-        )
-
-    @callback
-    def _async_new_day(self) -> None:
-        """Midnight, or a time zone change: the budget counts another day."""
-        self._budget.figure_lost = False
-        self._async_review_budget()
-        self._async_changed()
-
-    @callback
-    def _async_record_changed(self) -> None:
-        """Write the changed record soon (at once if no SMS user is left to wait for)."""
-        self._store.schedule_save(self._ledger, SPEND_SAVE_DELAY if self._links else 0)
-
-    async def async_load(self) -> None:
-        """Read the record saved before a restart (once per run); a damaged file is no stop."""
-        async with self._load_lock:
-            if self._loaded:
-                return
-            ledger, lost = await self._store.async_load(dt_util.utcnow(), self.name)
-            self._loaded = True
-        self._ledger = ledger
-        ledger.on_change = self._async_record_changed
-        self._budget.figure_lost = lost
-
-    async def async_save(self) -> None:
-        """Write the record now (an unload or a stop must not leave a write pending)."""
-        if self._loaded:
-            await self._store.async_save(self._ledger)
-
-    async def async_remove_record(self) -> None:
-        """Delete the saved record of an account no entry uses any more."""
-        await self._store.async_remove()

@@ -41,7 +41,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .account import Outgoing, async_get_account
+from .account import async_get_account
 from .const import (
     CODING_AUTO,
     CONF_ACCOUNT,
@@ -92,6 +92,7 @@ from .options import (
     REPEAT_WINDOW_LIMIT,
     SmsOptions,
 )
+from .outgoing import Outgoing
 from .public_url import async_new_public_url, async_public_url
 from .repairs import BUDGET_REACHED
 from .validation import (

@@ -55,9 +55,9 @@ async def async_get_config_entry_diagnostics(
         else None,
         "reachable": data.account.reachable,
         "runaway_guards": {
-            "spent_today": data.account.spent_today,
-            "records_kept": data.account.records_kept,
-            **asdict(data.account.counters),
+            "spent_today": data.account.record.spent_today,
+            "records_kept": data.account.record.records_kept,
+            **asdict(data.account.record.counters),
         },
         "callbacks": asdict(data.account.deliveries.counters),
     }

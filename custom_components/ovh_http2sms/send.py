@@ -20,7 +20,7 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .account import Delivery, Outgoing, SmsAccount
+from .account import SmsAccount
 from .caller import current_caller
 from .const import CODING_AUTO, REPLACE_AND_DROP, REPLACE_LOOKALIKES
 from .data import Http2SmsConfigEntry, Http2SmsData
@@ -41,6 +41,7 @@ from .http2sms import (
     transliterate,
 )
 from .options import SmsOptions
+from .outgoing import Delivery, Outgoing
 from .repairs import BUDGET_REACHED, async_raise_send_failed
 from .validation import (
     InvalidPhoneNumber,

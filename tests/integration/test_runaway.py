@@ -38,7 +38,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 import custom_components.ovh_http2sms as integration
-from custom_components.ovh_http2sms.account import ACCOUNTS, SPEND_SAVE_DELAY
+from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.const import (
     CONF_DAILY_BUDGET,
     CONF_MAX_PARTS,
@@ -54,6 +54,7 @@ from custom_components.ovh_http2sms.reasons import (
     failure_issue,
     masked_typed_number,
 )
+from custom_components.ovh_http2sms.record import SPEND_SAVE_DELAY
 from http2sms_simulator import Fault, FaultKind
 from tests.conftest import ACCOUNT
 
