@@ -484,7 +484,10 @@ class SimulatorState:
         self.faults.clear()
 
     def reset(self) -> None:
-        """Forget the outbox, the request log and the faults, and restore the initial accounts."""
+        """Forget the outbox, the request log and the faults, and restore the initial accounts.
+
+        The SMS ids go on from where they were: an id is never given twice.
+        """
         self.accounts = copy.deepcopy(self._initial_accounts)
         self.outbox.clear()
         self.requests.clear()
@@ -493,10 +496,9 @@ class SimulatorState:
         self.callback_log.clear()
         self.replies.clear()
         self.generation += 1
-        if self.state_file is None:
-            self._next_sms_id = self.first_sms_id
-        else:
-            # Ids already given may still be matched by whoever received them.
+        # Ids already given may still be matched by whoever received them (a delivery report,
+        # a record of what was sent): like OVH's, they never come again.
+        if self.state_file is not None:
             self.save()
 
     def next_sms_id(self) -> int:
