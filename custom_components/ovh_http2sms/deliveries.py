@@ -19,6 +19,7 @@ from .const import DOMAIN
 from .events import async_fire_delivery
 from .http2sms import DeliveryReport
 from .ledger import DeliveryStatus as RecordedStatus, Ledger, SentSms
+from .rate_limit import REPLY_BURST, REPLY_INTERVAL, TokenBucket
 
 # What the account tells its entities, named per account (see `Deliveries.signal`): an SMS
 # accepted for a contact, a status change of one, a reply received.
@@ -36,6 +37,7 @@ class CallbackCounters:
     unknown_ids: int = 0
     replies: int = 0
     garbage: int = 0
+    # Replies past the account's allowance (`rate_limit.py`).
     dropped_by_rate: int = 0
 
 
@@ -52,6 +54,8 @@ class Deliveries:
         """
         self.hass = hass
         self.counters = CallbackCounters()
+        # Replies the account lets fire events, whichever SMS user's URL they come to.
+        self.reply_allowance = TokenBucket(REPLY_BURST, REPLY_INTERVAL)
         self._digest = digest
         self._ledger = ledger
         self._indexed: Ledger | None = None

@@ -499,8 +499,9 @@ class Ledger:
     ) -> SentSms | None:
         """Apply a delivery report; return the record it changed, or None.
 
-        None for an unknown id, a duplicate, a status older than the one kept, or anything
-        after a final status (a final status is never undone).
+        None for an unknown id, the status already kept (whatever its operator code: both
+        of OVHcloud's callbacks report each change), a status older than the one kept, or
+        anything after a final status (a final status is never undone).
         """
         try:
             record = self._books.by_id.get(sms_id)
@@ -512,11 +513,8 @@ class Ledger:
             status = DeliveryStatus(status)
         except ValueError:
             return None
-        ptt = _storable(ptt, _MAX_ID_LENGTH)
         current = record.status
-        if current in FINAL_STATUSES:
-            return None
-        if current == status and record.ptt == ptt:
+        if current in FINAL_STATUSES or current == status:
             return None
         if (
             status not in FINAL_STATUSES
@@ -526,7 +524,8 @@ class Ledger:
             return None
         record.status = status
         record.status_at = at
-        record.ptt = ptt
+        # The account's status callback gives no operator code: the last one given stays.
+        record.ptt = _storable(ptt, _MAX_ID_LENGTH) or record.ptt
         self._books.changed()
         return record
 

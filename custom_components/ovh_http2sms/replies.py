@@ -35,9 +35,16 @@ class Received:
 @callback
 def async_receive(
     hass: HomeAssistant, account: SmsAccount, entry_id: str, incoming: IncomingSms
-) -> None:
-    """Fire the received event once, and show the reply on the account's event entities."""
-    account.deliveries.counters.replies += 1
+) -> bool:
+    """Fire the received event once, and show the reply on the account's event entities.
+
+    False, and nothing fired, when the account's allowance of replies is spent (a flood).
+    """
+    counters = account.deliveries.counters
+    if not account.deliveries.reply_allowance.take():
+        counters.dropped_by_rate += 1
+        return False
+    counters.replies += 1
     answered = account.deliveries.find(incoming.sms_id)
     if answered is not None and answered.number != incoming.sender:
         # An id of ours, but another number answers with it: not a reply to that SMS.
@@ -65,6 +72,7 @@ def async_receive(
             tag=None if answered is None else answered.tag,
         ),
     )
+    return True
 
 
 def _contact_of(hass: HomeAssistant, account: SmsAccount, number: str) -> str | None:

@@ -8,12 +8,17 @@ POST: `id`, `senderid`, `message`, `keyword`, `shortcode`, `tag`; the same field
 string are read too).
 
 Whatever arrives is answered HTTP 200 at once (OVHcloud calls again otherwise, and a stranger
-learns nothing): nothing slow is awaited, only the body. What is not OVHcloud's shape, is too
-big, or comes faster than `RATE_PER_SECOND` once a burst of `RATE_BURST` is spent, changes
-nothing and is counted in diagnostics; the first request dropped for the rate is logged once.
-The rate holds a leaked URL from filling the recorder with events; a household's alerts (even
-one SMS to a hundred contacts, each reported pending then delivered within seconds) stay
-under it.
+learns nothing): nothing slow is awaited, only the body, and nothing raised reaches Home
+Assistant's webhook component (which would log the URL's id). Every request is read and parsed
+first (both are bounded: 24 KiB, 32 fields, 10 s), then:
+- a delivery report that changes the status of an SMS on record is always applied: its events
+  are bounded by the SMS sent and their statuses, and a stranger cannot add any without ids;
+- a reply fires an event only within the account's allowance (`rate_limit.py`): replies come
+  from people and cost credits, so the allowance is human-paced;
+- anything else (another method, a body too big or unreadable, not OVHcloud's shape, an unknown
+  id, a duplicate) changes nothing and is only counted in diagnostics.
+No limit holds back anything but replies: garbage costs a counter, so a flood of it can never
+lock OVHcloud's real reports out. The first reply dropped is logged once per load.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 import logging
-from time import monotonic
 from urllib.parse import parse_qsl
 
 from aiohttp import StreamReader, web
@@ -35,12 +39,14 @@ from multidict import MultiDict
 from .const import DOMAIN
 from .data import Http2SmsConfigEntry
 from .http2sms import MAX_CALLBACK_BYTES, parse_delivery_report, parse_incoming_sms
+from .rate_limit import REPLY_BURST, REPLY_INTERVAL
 from .replies import async_receive
 
 _LOGGER = logging.getLogger(__name__)
 
-RATE_BURST = 200
-RATE_PER_SECOND = 20.0
+# Every method Home Assistant's webhook component serves: one it would refuse is logged with
+# the URL's id, so each is taken, and what is not OVHcloud's (GET, POST) is garbage.
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT")
 # The raw body may be three times the decoded fields' cap: a 1600-character Unicode reply,
 # percent-encoded, is about 19 KiB for 4.7 KiB of text.
 MAX_RAW_BYTES = 3 * MAX_CALLBACK_BYTES
@@ -50,31 +56,6 @@ MAX_FIELDS = 32
 READ_TIMEOUT = 10.0
 
 
-class TokenBucket:
-    """Lets `burst` requests through at once, then `rate` per second."""
-
-    def __init__(self, burst: int, rate: float) -> None:
-        """Start full."""
-        self._burst = float(burst)
-        self._rate = rate
-        self._tokens = float(burst)
-        self._last = monotonic()
-        # Whether the first drop was logged: once per load of the entry, never per request.
-        self.drop_logged = False
-
-    def take(self) -> bool:
-        """Take one token; False when none is left (the request is dropped)."""
-        now = monotonic()
-        self._tokens = min(
-            self._burst, self._tokens + max(0.0, now - self._last) * self._rate
-        )
-        self._last = now
-        if self._tokens < 1:
-            return False
-        self._tokens -= 1
-        return True
-
-
 @callback
 def async_register_webhook(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> None:
     """Serve the entry's webhook until the entry unloads (a reload serves it again).
@@ -82,12 +63,12 @@ def async_register_webhook(hass: HomeAssistant, entry: Http2SmsConfigEntry) -> N
     An id already served (an entry copied with its data) is replaced by a new one: two SMS
     users never share a URL, and the copy still sets up.
     """
-    bucket = TokenBucket(RATE_BURST, RATE_PER_SECOND)
+    drops = _DropLog(entry.title)
 
     async def async_handle(
         hass: HomeAssistant, _webhook_id: str, request: web.Request
     ) -> web.Response:
-        await _async_handle(hass, entry, bucket, request)
+        await _async_handle(hass, entry, drops, request)
         return web.Response(status=200)
 
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
@@ -119,41 +100,49 @@ def _register(
         webhook_id,
         handler,
         local_only=False,
-        allowed_methods=("GET", "POST"),
+        allowed_methods=ALLOWED_METHODS,
     )
+
+
+class _DropLog:
+    """Says once per load of the entry that replies were dropped; never per request."""
+
+    def __init__(self, title: str) -> None:
+        self._title = title
+        self._said = False
+
+    def dropped(self) -> None:
+        if not self._said:
+            self._said = True
+            _LOGGER.warning(
+                "Replies to the delivery report URL of %s come faster than %d at once "
+                "then one every %d seconds: the rest are dropped. If this goes on, its URL "
+                "may have leaked: ask for a new one",
+                self._title,
+                REPLY_BURST,
+                REPLY_INTERVAL,
+            )
 
 
 async def _async_handle(
     hass: HomeAssistant,
     entry: Http2SmsConfigEntry,
-    bucket: TokenBucket,
+    drops: _DropLog,
     request: web.Request | MockRequest,
 ) -> None:
     """Read, parse and hand over one callback; never raise, whatever arrives."""
-    account = entry.runtime_data.account
-    counters = account.deliveries.counters
-    if not bucket.take():
-        counters.dropped_by_rate += 1
-        if not bucket.drop_logged:
-            bucket.drop_logged = True
-            _LOGGER.warning(
-                "Requests to the delivery report URL of %s come faster than %d at once "
-                "then %d per second: the rest are dropped. If this goes on, its URL may have "
-                "leaked: ask for a new one",
-                entry.title,
-                RATE_BURST,
-                RATE_PER_SECOND,
-            )
-        return
     fields = await _async_read_fields(request)
     if entry.state is not ConfigEntryState.LOADED:
         return
+    account = entry.runtime_data.account
+    counters = account.deliveries.counters
     if fields is None:
         counters.garbage += 1
     elif (report := parse_delivery_report(fields)) is not None:
         account.deliveries.async_report(report, entry.entry_id)
     elif (incoming := parse_incoming_sms(fields)) is not None:
-        async_receive(hass, account, entry.entry_id, incoming)
+        if not async_receive(hass, account, entry.entry_id, incoming):
+            drops.dropped()
     else:
         counters.garbage += 1
 
@@ -161,7 +150,13 @@ async def _async_handle(
 async def _async_read_fields(
     request: web.Request | MockRequest,
 ) -> MultiDict[str] | None:
-    """Return the query's fields and the form's, or None for a body too big or unreadable."""
+    """Return the query's fields and the form's, or None for garbage.
+
+    Garbage: a method OVHcloud does not use, a body too big, or one that cannot be read as it
+    says (a lying Content-Encoding, a body cut short, a broken chunk, a connection reset).
+    """
+    if request.method not in ("GET", "POST"):
+        return None
     fields: MultiDict[str] = MultiDict(request.query)
     if request.method != "POST":
         return fields
@@ -171,7 +166,9 @@ async def _async_read_fields(
     try:
         async with asyncio.timeout(READ_TIMEOUT):
             body = await _async_read_capped(request.content)
-    except TimeoutError:
+    # Whatever aiohttp raises on a stranger's bytes (its payload errors, EOF, a reset, a
+    # timeout, a decoding error) means the same: the body is not readable, hence garbage.
+    except Exception:  # noqa: BLE001
         return None
     if body is None:
         return None

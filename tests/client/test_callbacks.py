@@ -18,6 +18,7 @@ from custom_components.ovh_http2sms.http2sms.callbacks import (
     DeliveryReport,
     DeliveryStatus,
     IncomingSms,
+    normalise_sender,
     parse_delivery_report,
     parse_reply,
 )
@@ -352,3 +353,24 @@ def test_arbitrary_text_never_raises(fields: dict[str, str]) -> None:
     """Arbitrary names and values, lone surrogates included, never raise."""
     parse_delivery_report(fields)
     parse_reply(fields)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("+33 (0)6 12 34 56 78", "0033612345678"),
+        ("0033 (0) 6 12 34 56 78", "0033612345678"),
+        ("+44 (0)7911 123456", "00447911123456"),
+        ("+33(0)612345678", "0033612345678"),
+    ],
+)
+def test_a_trunk_zero_in_brackets_after_the_country_code_is_dropped(
+    written: str, stored: str
+) -> None:
+    """`+33 (0)6…` is how many write a French mobile abroad: the (0) is not dialled."""
+    assert normalise_sender(written) == stored
+
+
+def test_a_zero_in_brackets_elsewhere_is_not_dropped() -> None:
+    """Only the trunk prefix right after the country code goes; a 0 inside the number stays."""
+    assert normalise_sender("+33 6 12 (0)4 56 78") == "0033612045678"

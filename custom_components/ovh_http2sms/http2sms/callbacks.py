@@ -46,6 +46,8 @@ _BARE_INTERNATIONAL = re.compile(r"[1-9][0-9]{10,14}")
 # Replies to the short code come from French operators only: a national number is French.
 _FRENCH_NATIONAL = re.compile(r"0([1-9][0-9]{8})")
 _TEXT_CONTROLS_KEPT = frozenset("\r\n\t")
+# `+33 (0)6…`: the national trunk 0 written in brackets after the country code, never dialled.
+_TRUNK_ZERO = re.compile(r"^(\s*(?:\+|00)\s*[1-9][0-9]{0,2})\s*\(\s*0\s*\)")
 
 
 class DeliveryStatus(StrEnum):
@@ -156,9 +158,10 @@ def parse_reply(fields: CallbackFields) -> IncomingSms | None:
 def normalise_sender(text: str) -> str | None:
     """Give a sender's number in stored form (`0033612345678`), or None if it is not one.
 
-    `+33…`, `0033…`, `33…` (the + lost to form decoding) and the French `06…` all give the same.
+    `+33…`, `0033…`, `33…` (the + lost to form decoding), `+33 (0)6…` and the French `06…`
+    all give the same.
     """
-    digits = text.translate(_NUMBER_SEPARATORS)
+    digits = _TRUNK_ZERO.sub(r"\1", text, count=1).translate(_NUMBER_SEPARATORS)
     if digits.startswith("+"):
         international = digits[1:]
     elif digits.startswith("00"):
