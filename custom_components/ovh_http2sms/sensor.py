@@ -29,7 +29,13 @@ from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .data import Http2SmsConfigEntry
 from .deliveries import SIGNAL_DELIVERY, SIGNAL_SENT
 from .entity import AccountEntity, ContactEntity
-from .events import ATTR_DELAY, ATTR_SENT_AT, ATTR_STATUS_AT, delivery_delay
+from .events import (
+    ATTR_DELAY,
+    ATTR_SENT_AT,
+    ATTR_SMS_ID,
+    ATTR_STATUS_AT,
+    delivery_delay,
+)
 from .http2sms import DeliveryStatus, read_credit
 from .ledger import SentSms
 
@@ -217,4 +223,6 @@ class DeliverySensor(ContactEntity, SensorEntity):
             if record.status_at is None
             else record.status_at.isoformat(),
             ATTR_DELAY: delivery_delay(record),
+            # Which SMS the state is about: an automation waits for that very one.
+            ATTR_SMS_ID: record.sms_id,
         }

@@ -171,6 +171,18 @@ async def test_alert_delivered_is_not_escalated(
     assert [event.data["status"] for event in reports][-1] == "delivered"
 
 
+@pytest.mark.parametrize("alert_automation", [0.05], indirect=True)
+async def test_a_delivered_report_right_after_pending_ends_the_wait(
+    hass: HomeAssistant, simulator: RunningSimulator, alert_automation: str
+) -> None:
+    """Pending and delivered back to back: the delivered one is not missed, Bob gets nothing."""
+    simulator.state.delivery = DeliverySettings(delay=0.0)
+    reports = await _raise_alert(hass, simulator, alert_automation)
+
+    assert [sms.recipient for sms in simulator.outbox] == [ALICE]
+    assert [event.data["status"] for event in reports] == ["pending", "delivered"]
+
+
 async def test_alert_that_failed_is_escalated_to_the_other_contact(
     hass: HomeAssistant, simulator: RunningSimulator, alert_automation: str
 ) -> None:
