@@ -509,6 +509,13 @@ async def _second_user_flow(
     return result
 
 
+async def _send_test_sms(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:
+    """Ask the flow's test SMS to Alice's number, as the form does."""
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": "06 12 34 56 78"}
+    )
+
+
 async def test_the_test_sms_is_counted_in_the_day_s_spend(
     hass: HomeAssistant, socket_enabled: None
 ) -> None:
@@ -519,9 +526,7 @@ async def test_the_test_sms_is_counted_in_the_day_s_spend(
     ):
         await async_notify(hass, "notify.alice", "Before")
         result = await _second_user_flow(hass, sim)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"test_number": "06 12 34 56 78"}
-        )
+        result = await _send_test_sms(hass, result)
         assert result["step_id"] == "test_sms_sent"
         assert len(sim.outbox) == 2
         assert _spent(hass) == 2
@@ -537,9 +542,7 @@ async def test_the_test_sms_is_refused_when_the_budget_is_spent(
     ):
         await async_notify(hass, "notify.alice", "The day's only SMS")
         result = await _second_user_flow(hass, sim)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"test_number": "06 12 34 56 78"}
-        )
+        result = await _send_test_sms(hass, result)
         # No dead end: the account can be saved without the test SMS.
         assert result["step_id"] == "test_sms_refused"
         assert result["menu_options"] == ["finish"]
@@ -571,9 +574,7 @@ async def test_the_test_sms_waits_for_the_account_s_pace(
             for n in range(2)
         ]
         await asyncio.sleep(0)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"test_number": "06 12 34 56 78"}
-        )
+        result = await _send_test_sms(hass, result)
         await asyncio.gather(*sends)
         assert result["step_id"] == "test_sms_sent"
         assert [record.fault for record in sim.requests[probes:]] == [None] * 3
