@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
@@ -62,9 +63,14 @@ class Deliveries:
         # The last SMS sent to each contact (its notify entity), for its delivery sensor.
         self._last_to_contact: dict[str, SentSms] = {}
 
-    def signal(self, kind: str) -> str:
-        """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED)."""
-        return f"{DOMAIN}_{kind}_{self._digest}"
+    def signal(self, kind: str, contact: str | None = None) -> str:
+        """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED).
+
+        Sent and delivery signals are a contact's (its entities' unique id): an SMS wakes its
+        own contact's entities, never every contact's, however many the account has.
+        """
+        name = f"{DOMAIN}_{kind}_{self._digest}"
+        return name if contact is None else f"{name}_{contact}"
 
     def last_sent_to(self, contact: str) -> SentSms | None:
         """Return the last SMS on record sent to a contact (its notify entity id)."""
@@ -93,7 +99,7 @@ class Deliveries:
         for record in records:
             if record.contact is not None:
                 index[record.contact] = record
-                async_dispatcher_send(self.hass, self.signal(SIGNAL_SENT), record)
+                self._async_tell_contact(SIGNAL_SENT, record)
 
     @callback
     def async_report(self, report: DeliveryReport, entry_id: str) -> SentSms | None:
@@ -117,5 +123,16 @@ class Deliveries:
         async_fire_delivery(
             self.hass, record, entry_id if sender is None else record.entry_id
         )
-        async_dispatcher_send(self.hass, self.signal(SIGNAL_DELIVERY), record)
+        self._async_tell_contact(SIGNAL_DELIVERY, record)
         return record
+
+    @callback
+    def _async_tell_contact(self, kind: str, record: SentSms) -> None:
+        """Tell the entities of the SMS's contact, found by the notify entity it names."""
+        if record.contact is None:
+            return
+        contact = er.async_get(self.hass).async_get(record.contact)
+        if contact is not None:
+            async_dispatcher_send(
+                self.hass, self.signal(kind, contact.unique_id), record
+            )

@@ -77,7 +77,7 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
         self.async_on_remove(
             async_dispatcher_connect(
                 self.hass,
-                self._account.deliveries.signal(SIGNAL_SENT),
+                self._account.deliveries.signal(SIGNAL_SENT, self.unique_id),
                 self._async_sent,
             )
         )

@@ -186,7 +186,7 @@ class DeliverySensor(ContactEntity, SensorEntity):
             self.async_on_remove(
                 async_dispatcher_connect(
                     self.hass,
-                    self._account.deliveries.signal(kind),
+                    self._account.deliveries.signal(kind, self._contact_unique_id),
                     self._async_changed,
                 )
             )
@@ -206,9 +206,8 @@ class DeliverySensor(ContactEntity, SensorEntity):
 
     @callback
     def _async_changed(self, record: SentSms) -> None:
-        if record.contact is not None and record.contact == self._contact():
-            last = self._account.deliveries.last_sent_to(record.contact)
-            self._show(last)
+        if record.contact is not None:
+            self._show(self._account.deliveries.last_sent_to(record.contact))
             self.async_write_ha_state()
 
     def _show(self, record: SentSms | None) -> None:
