@@ -301,10 +301,14 @@ class SmsAccount:
         delivery: Delivery,
         client: Http2SmsClient | None = None,
     ) -> None:
-        requests = [
-            replace(outgoing.request, recipients=tuple(batch))
-            for batch in batch_recipients(list(delivery.admitted))
-        ]
+        requests = (
+            [outgoing.request]
+            if delivery.admitted == outgoing.request.recipients
+            else [
+                replace(outgoing.request, recipients=tuple(batch))
+                for batch in batch_recipients(list(delivery.admitted))
+            ]
+        )
         delivery.requests = len(requests)
         try:
             for request in requests:

@@ -80,6 +80,23 @@ class Pacer:
     @asynccontextmanager
     async def turn(self, owner: str) -> AsyncIterator[None]:
         """Wait for this owner's turn; raise what `refuse` gave if refused meanwhile."""
+        now = asyncio.get_running_loop().time()
+        if (
+            not self._waiting
+            and self._running < self._concurrency
+            and owner not in self._held
+            and now >= self._next_start
+        ):
+            # Nobody ahead and the pace allows it: no ticket to queue and grant.
+            self._start(now)
+        else:
+            await self._async_wait_turn(owner)
+        try:
+            yield
+        finally:
+            self._finish()
+
+    async def _async_wait_turn(self, owner: str) -> None:
         ticket = _Ticket(owner, asyncio.get_running_loop().create_future())
         self._waiting.append(ticket)
         self._pump()
@@ -96,10 +113,10 @@ class Pacer:
                 # Granted in the same loop turn the caller was cancelled: give the slot back.
                 self._finish()
             raise
-        try:
-            yield
-        finally:
-            self._finish()
+
+    def _start(self, now: float) -> None:
+        self._running += 1
+        self._next_start = max(now, self._next_start) + self._interval
 
     def _finish(self) -> None:
         self._running -= 1
@@ -123,8 +140,7 @@ class Pacer:
                 self._timer = loop.call_at(self._next_start, self._pump)
                 return
             self._waiting.remove(ticket)
-            self._running += 1
-            self._next_start = max(now, self._next_start) + self._interval
+            self._start(now)
             ticket.future.set_result(None)
 
     def cancel_timer(self) -> None:
