@@ -955,6 +955,32 @@ async def test_the_contact_s_last_message_is_true_whichever_way_it_went(
     assert alice[0].data["new_state"].state not in ("unknown", "unavailable")
 
 
+async def test_renamed_contact_entities_follow_their_sms_and_no_other_contact_moves(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """Renamed in the UI, Alice's entities still follow her SMS and its report; Bob's stay."""
+    er.async_get(hass).async_update_entity(
+        "notify.alice", new_entity_id="notify.alice_mobile"
+    )
+    await hass.async_block_till_done()
+    changes = async_capture_events(hass, "state_changed")
+
+    response = await async_send_sms(
+        hass, contacts=["notify.alice_mobile"], message="Freezer door open"
+    )
+    [sms_id] = response["sms_ids"]
+    await _report(client, init_integration, str(sms_id), "1")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(_delivery_sensor(hass))
+    assert state.state == "delivered"
+    assert state.attributes["sms_id"] == str(sms_id)
+    changed = {event.data["entity_id"] for event in changes}
+    assert "notify.alice_mobile" in changed
+    assert _delivery_sensor(hass, "bob") not in changed
+    assert "notify.bob" not in changed
+
+
 async def test_voice_updates_the_contact_s_last_message(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
