@@ -32,6 +32,14 @@ from .send import SmsOrder, SmsReceipt, async_send
 from .validation import InvalidPhoneNumber, regions_of, to_http2sms_number
 
 
+def contact_key(entry_id: str, subentry_id: str) -> str:
+    """Name a contact for good: its entities' unique id, and the record's name for it.
+
+    A rename of its entities keeps it; a contact removed and added again gets another.
+    """
+    return f"{entry_id}_{subentry_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A contact as its subentry stores it."""
@@ -43,6 +51,11 @@ class Contact:
     phone_number: str
     flash: bool
     no_stop: bool
+
+    @property
+    def key(self) -> str:
+        """The contact's key (see `contact_key`)."""
+        return contact_key(self.entry_id, self.subentry_id)
 
 
 def get_contact(
@@ -107,7 +120,7 @@ async def async_send_to_contact(
             flash=contact.flash,
             no_stop=contact.no_stop,
             contacts=(entity_id,),
-            contact_numbers={contact.phone_number: entity_id},
+            contact_numbers={contact.phone_number: contact.key},
         ),
         context,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -66,15 +67,23 @@ class Deliveries:
     def signal(self, kind: str, contact: str | None = None) -> str:
         """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED).
 
-        Sent and delivery signals are a contact's (its entities' unique id): an SMS wakes its
-        own contact's entities, never every contact's, however many the account has.
+        Sent and delivery signals are a contact's (the key the record names it by): an SMS
+        wakes its own contact's entities, never every contact's, however many there are.
         """
         name = f"{DOMAIN}_{kind}_{self._digest}"
         return name if contact is None else f"{name}_{contact}"
 
     def last_sent_to(self, contact: str) -> SentSms | None:
-        """Return the last SMS on record sent to a contact (its notify entity id)."""
+        """Return the last SMS on record sent to a contact (its key)."""
         return self._index().get(contact)
+
+    def contact_entity(self, record: SentSms) -> str | None:
+        """Return the notify entity of the SMS's contact as it is named now (None: gone)."""
+        if record.contact is None:
+            return None
+        return er.async_get(self.hass).async_get_entity_id(
+            NOTIFY_DOMAIN, DOMAIN, record.contact
+        )
 
     def find(self, sms_id: str) -> SentSms | None:
         """Return the SMS on record OVHcloud gave this id, if it was sent from here."""
@@ -121,18 +130,16 @@ class Deliveries:
         self.counters.reports_applied += 1
         sender = self.hass.config_entries.async_get_entry(record.entry_id)
         async_fire_delivery(
-            self.hass, record, entry_id if sender is None else record.entry_id
+            self.hass,
+            record,
+            entry_id if sender is None else record.entry_id,
+            self.contact_entity(record),
         )
         self._async_tell_contact(SIGNAL_DELIVERY, record)
         return record
 
     @callback
     def _async_tell_contact(self, kind: str, record: SentSms) -> None:
-        """Tell the entities of the SMS's contact, found by the notify entity it names."""
-        if record.contact is None:
-            return
-        contact = er.async_get(self.hass).async_get(record.contact)
-        if contact is not None:
-            async_dispatcher_send(
-                self.hass, self.signal(kind, contact.unique_id), record
-            )
+        """Tell the entities of the SMS's contact, whatever they are named now."""
+        if record.contact is not None:
+            async_dispatcher_send(self.hass, self.signal(kind, record.contact), record)

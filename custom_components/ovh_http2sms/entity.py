@@ -13,7 +13,7 @@ from homeassistant.helpers.entity import Entity
 
 from .account import SmsAccount
 from .const import CONF_ACCOUNT, CONF_PHONE_NUMBER, DOMAIN
-from .contacts import is_stored_number
+from .contacts import contact_key, is_stored_number
 from .data import Http2SmsConfigEntry
 from .validation import masked_number
 
@@ -85,7 +85,7 @@ class ContactEntity(Entity):
         contact can be told apart from another of the same name without revealing it.
         """
         number = subentry.data.get(CONF_PHONE_NUMBER, "")
-        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
+        self._attr_unique_id = contact_key(entry.entry_id, subentry.subentry_id)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
             entry_type=DeviceEntryType.SERVICE,

@@ -145,8 +145,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 @callback
-def async_fire_delivery(hass: HomeAssistant, record: SentSms, entry_id: str) -> None:
-    """Say that an SMS's delivery status changed: which SMS, to which contact, how fast."""
+def async_fire_delivery(
+    hass: HomeAssistant, record: SentSms, entry_id: str, contact: str | None
+) -> None:
+    """Say that an SMS's delivery status changed: which SMS, to which contact, how fast.
+
+    `contact` is the contact's notify entity as it is named now (None: no contact, or gone).
+    """
     hass.bus.async_fire(
         EVENT_SMS_DELIVERY,
         {
@@ -154,7 +159,7 @@ def async_fire_delivery(hass: HomeAssistant, record: SentSms, entry_id: str) -> 
             ATTR_SMS_ID: record.sms_id,
             ATTR_STATUS: None if record.status is None else record.status.value,
             ATTR_PTT: record.ptt,
-            ATTR_CONTACT: record.contact,
+            ATTR_CONTACT: contact,
             ATTR_TAG: record.tag,
             ATTR_SENT_AT: _iso(record.sent_at),
             ATTR_DELAY: delivery_delay(record),

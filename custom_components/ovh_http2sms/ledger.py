@@ -184,7 +184,11 @@ FINAL_STATUSES: Final = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """One number an SMS is meant for, and the identity the repeat guard compares."""
+    """One number an SMS is meant for, and the identity the repeat guard compares.
+
+    `contact` is the caller's lasting name for the contact the number belongs to, if any: the
+    record keeps it so that the SMS reaches that contact's status, whatever it is renamed to.
+    """
 
     number: str
     contact: str | None

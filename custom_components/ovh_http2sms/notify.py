@@ -83,8 +83,8 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
         )
 
     @callback
-    def _async_sent(self, record: SentSms) -> None:
-        if record.contact == self.entity_id and not self._own_sends:
+    def _async_sent(self, _record: SentSms) -> None:
+        if not self._own_sends:
             self._async_record_notification()
 
     @override

@@ -23,7 +23,8 @@ class Outgoing:
     request: SmsRequest
     parts: int
     encoding: str
-    # Stored number -> the contact's notify entity, for the numbers that are contacts.
+    # Stored number -> the contact's key (`contacts.contact_key`), for the numbers that are
+    # contacts: renames keep it, a contact added again gets another.
     contacts: Mapping[str, str] = field(default_factory=dict)
     allow_repeat: bool = False
 

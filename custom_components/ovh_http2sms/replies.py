@@ -14,6 +14,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .account import SmsAccount
 from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .contacts import contact_key
 from .deliveries import SIGNAL_RECEIVED
 from .events import async_fire_received
 from .http2sms import IncomingSms
@@ -50,10 +51,8 @@ def async_receive(
         # An id of ours, but another number answers with it: not a reply to that SMS.
         answered = None
     contact = (
-        answered.contact
-        if answered is not None and answered.contact is not None
-        else _contact_of(hass, account, incoming.sender)
-    )
+        None if answered is None else account.deliveries.contact_entity(answered)
+    ) or _contact_of(hass, account, incoming.sender)
     in_reply_to = None if answered is None else answered.sms_id
     async_fire_received(
         hass,
@@ -88,7 +87,7 @@ def _contact_of(hass: HomeAssistant, account: SmsAccount, number: str) -> str | 
                 and subentry.data.get(CONF_PHONE_NUMBER) == number
                 and (
                     entity_id := registry.async_get_entity_id(
-                        "notify", DOMAIN, f"{entry_id}_{subentry.subentry_id}"
+                        "notify", DOMAIN, contact_key(entry_id, subentry.subentry_id)
                     )
                 )
             ):

@@ -79,7 +79,8 @@ class SmsOrder:
     coding: str | None = None
     # The contacts' notify entities among the numbers, for the event and the logbook.
     contacts: Sequence[str] = ()
-    # The stored number of each of those contacts: what was sent to whom is recorded.
+    # The stored number of each of those contacts -> its key (`contacts.contact_key`): what
+    # was sent to whom is recorded.
     contact_numbers: Mapping[str, str] = field(default_factory=dict)
     # A deliberate repeat: the repeat guard lets the same text to the same number through.
     allow_repeat: bool = False

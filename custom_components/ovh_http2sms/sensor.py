@@ -19,13 +19,13 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .account import SmsAccount
-from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .const import SUBENTRY_TYPE_RECIPIENT
+from .contacts import contact_key
 from .data import Http2SmsConfigEntry
 from .deliveries import SIGNAL_DELIVERY, SIGNAL_SENT
 from .entity import AccountEntity, ContactEntity
@@ -175,40 +175,28 @@ class DeliverySensor(ContactEntity, SensorEntity):
         """Attach the sensor to its contact's device."""
         super().__init__(entry, subentry)
         self._account: SmsAccount = entry.runtime_data.account
-        self._contact_unique_id = self._attr_unique_id
-        self._attr_unique_id = f"{self._contact_unique_id}_delivery"
+        # The contact's key (its notify entity's unique id), which the record names it by.
+        self._contact = contact_key(entry.entry_id, subentry.subentry_id)
+        self._attr_unique_id = f"{self._contact}_delivery"
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Show the last SMS on record; follow every send and report of the account."""
+        """Show the contact's last SMS on record; follow its sends and reports."""
         await super().async_added_to_hass()
         for kind in (SIGNAL_SENT, SIGNAL_DELIVERY):
             self.async_on_remove(
                 async_dispatcher_connect(
                     self.hass,
-                    self._account.deliveries.signal(kind, self._contact_unique_id),
+                    self._account.deliveries.signal(kind, self._contact),
                     self._async_changed,
                 )
             )
-        self._show(self._last_sms())
-
-    def _contact(self) -> str | None:
-        """Return the contact's notify entity id, which the record names (it may be renamed)."""
-        return er.async_get(self.hass).async_get_entity_id(
-            "notify", DOMAIN, self._contact_unique_id or ""
-        )
-
-    def _last_sms(self) -> SentSms | None:
-        contact = self._contact()
-        return (
-            None if contact is None else self._account.deliveries.last_sent_to(contact)
-        )
+        self._show(self._account.deliveries.last_sent_to(self._contact))
 
     @callback
-    def _async_changed(self, record: SentSms) -> None:
-        if record.contact is not None:
-            self._show(self._account.deliveries.last_sent_to(record.contact))
-            self.async_write_ha_state()
+    def _async_changed(self, _record: SentSms) -> None:
+        self._show(self._account.deliveries.last_sent_to(self._contact))
+        self.async_write_ha_state()
 
     def _show(self, record: SentSms | None) -> None:
         if record is None:

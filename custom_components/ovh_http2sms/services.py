@@ -67,10 +67,12 @@ SEND_SMS_SCHEMA = probatio.Schema(
 def _contact_numbers(
     hass: HomeAssistant, entry_id: str, entity_ids: list[str]
 ) -> dict[str, str]:
-    """Return the stored number of each contact entity, which must belong to the account."""
+    """Return the stored number and key of each contact entity, which must be the account's."""
     return {
-        get_contact(hass, entity_id, entry_id).phone_number: entity_id
-        for entity_id in entity_ids
+        contact.phone_number: contact.key
+        for contact in (
+            get_contact(hass, entity_id, entry_id) for entity_id in entity_ids
+        )
     }
 
 

@@ -48,12 +48,18 @@ from custom_components.ovh_http2sms.const import (
     EVENT_SMS_RECEIVED,
 )
 from custom_components.ovh_http2sms.http2sms import MAX_CALLBACK_BYTES
-from http2sms_simulator import Account, SimulatorState, SmsUser
+from http2sms_simulator import Account, Fault, FaultKind, SimulatorState, SmsUser
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
 from tests.privacy_scan import EVENT, LOG, Leak, PrivacyWatch
 
-from .conftest import ENTRY_ID, account_entry, async_notify, async_send_sms
+from .conftest import (
+    ENTRY_ID,
+    account_entry,
+    async_add_contact,
+    async_notify,
+    async_send_sms,
+)
 from .fault_helpers import FAST_PACE, async_setup, observed_simulator
 
 ALICE = "0033612345678"
@@ -979,6 +985,75 @@ async def test_renamed_contact_entities_follow_their_sms_and_no_other_contact_mo
     assert "notify.alice_mobile" in changed
     assert _delivery_sensor(hass, "bob") not in changed
     assert "notify.bob" not in changed
+
+
+async def test_a_rename_between_the_send_and_its_report_loses_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """Alice's notify entity renamed after her SMS left: the report still reaches her sensor."""
+    sms_id = await _sent_to_alice(hass, "Freezer door open")
+    er.async_get(hass).async_update_entity("notify.alice", new_entity_id="notify.mum")
+    await hass.async_block_till_done()
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+
+    await _report(client, init_integration, sms_id, "1")
+    await hass.async_block_till_done()
+
+    assert hass.states.get(_delivery_sensor(hass)).state == "delivered"
+    assert [event.data["contact"] for event in deliveries] == ["notify.mum"]
+
+
+async def test_a_rename_while_the_sms_is_on_the_wire_loses_nothing(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Renamed while the gateway takes its time: Alice's sensor and notify entity show the SMS."""
+    async with observed_simulator() as simulator:
+        entry = await async_setup(hass, account_entry(simulator.endpoint, **FAST_PACE))
+        simulator.inject(Fault(kind=FaultKind.DELAY, seconds=0.3, times=1))
+        sending = hass.async_create_task(
+            async_send_sms(hass, contacts=["notify.alice"], message="On the wire")
+        )
+        await asyncio.sleep(0.1)
+        er.async_get(hass).async_update_entity(
+            "notify.alice", new_entity_id="notify.mum"
+        )
+        [sms_id] = (await sending)["sms_ids"]
+        await hass.async_block_till_done()
+        sensor = hass.states.get(_delivery_sensor(hass))
+        notify = hass.states.get("notify.mum")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    assert sensor.attributes["sms_id"] == str(sms_id)
+    assert notify.state not in ("unknown", "unavailable")
+
+
+async def test_a_new_contact_never_shows_a_removed_contact_s_sms(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """Alice removed, another "Alice" added (notify.alice again): nothing of the old SMS shows."""
+    sms_id = await _sent_to_alice(hass, "For the old Alice only")
+    assert hass.config_entries.async_remove_subentry(init_integration, "contact_alice")
+    await hass.async_block_till_done()
+    result = await async_add_contact(
+        hass, init_integration, "Alice", "+33 6 98 76 54 32"
+    )
+    assert result["type"] == "create_entry"
+    assert hass.states.get("notify.alice") is not None
+    [new_sensor] = [
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(er.async_get(hass), ENTRY_ID)
+        if entry.unique_id.endswith("_delivery")
+        and not entry.unique_id.endswith(("contact_alice_delivery", "_bob_delivery"))
+    ]
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    shown = hass.states.get(new_sensor)
+
+    await _report(client, init_integration, sms_id, "1")
+    await hass.async_block_till_done()
+
+    assert shown.state == "unknown"
+    assert "sms_id" not in shown.attributes
+    assert hass.states.get(new_sensor).state == "unknown"
+    assert [event.data["contact"] for event in deliveries] == [None]
 
 
 async def test_voice_updates_the_contact_s_last_message(
