@@ -61,7 +61,7 @@ class Deliveries:
         self._digest = digest
         self._ledger = ledger
         self._indexed: Ledger | None = None
-        # The last SMS sent to each contact (its notify entity), for its delivery sensor.
+        # The last SMS sent to each contact (by its key), for its delivery sensor.
         self._last_to_contact: dict[str, SentSms] = {}
 
     def signal(self, kind: str, contact: str | None = None) -> str:

@@ -13,7 +13,9 @@ import logging
 import sys
 from typing import Any, override
 
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -56,6 +58,7 @@ class RecordStore:
 
     def __init__(self, hass: HomeAssistant, key: tuple[str, str]) -> None:
         """Name the files after the account (hashed)."""
+        self._hass = hass
         digest = account_digest(key)
         self._store = _AnyVersionStore(hass, f"{DOMAIN}.sent.{digest}")
         self._old_store = _AnyVersionStore(hass, f"{DOMAIN}.daily_spend.{digest}")
@@ -82,6 +85,7 @@ class RecordStore:
         else:
             ledger, dropped = Ledger.from_stored(stored, now=now)
             problems += dropped
+            self._name_contacts_by_key(ledger)
         if old is not None:
             await self._old_store.async_remove()
         if not problems:
@@ -95,6 +99,23 @@ class RecordStore:
         # The file is written again from what was kept: the damage is not read twice.
         await self._store.async_save(ledger.as_stored())
         return ledger, not FIGURE_LOST.isdisjoint(problems)
+
+    def _name_contacts_by_key(self, ledger: Ledger) -> None:
+        """Name by their key the contacts a development build named by notify entity id.
+
+        A contact's key is its entities' unique id; an entity gone leaves its SMS no contact.
+        """
+        registry = er.async_get(self._hass)
+        for record in ledger.records():
+            if record.contact is not None and record.contact.startswith(
+                f"{NOTIFY_DOMAIN}."
+            ):
+                entity = registry.async_get(record.contact)
+                record.contact = (
+                    entity.unique_id
+                    if entity is not None and entity.platform == DOMAIN
+                    else None
+                )
 
     @staticmethod
     async def _async_read(store: _AnyVersionStore, problems: list[str]) -> Any:

@@ -50,9 +50,9 @@ def async_receive(
     if answered is not None and answered.number != incoming.sender:
         # An id of ours, but another number answers with it: not a reply to that SMS.
         answered = None
-    contact = (
-        None if answered is None else account.deliveries.contact_entity(answered)
-    ) or _contact_of(hass, account, incoming.sender)
+    contact = _contact_of(
+        hass, account, incoming.sender, None if answered is None else answered.entry_id
+    )
     in_reply_to = None if answered is None else answered.sms_id
     async_fire_received(
         hass,
@@ -74,10 +74,17 @@ def async_receive(
     return True
 
 
-def _contact_of(hass: HomeAssistant, account: SmsAccount, number: str) -> str | None:
-    """Return the notify entity of the account's contact with this number (stored form)."""
+def _contact_of(
+    hass: HomeAssistant, account: SmsAccount, number: str, first: str | None
+) -> str | None:
+    """Return the notify entity of the account's contact who has this number now.
+
+    The SMS user `first` (the one whose SMS is answered) is asked first: two SMS users of an
+    account may each have a contact of that number. The SMS answered may have gone to another
+    contact, one who had the number then: the person who answers is whoever has it now.
+    """
     registry = er.async_get(hass)
-    for entry_id in account.attached:
+    for entry_id in sorted(account.attached, key=lambda entry_id: entry_id != first):
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None:
             continue

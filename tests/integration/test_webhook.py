@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient
 from homeassistant.components import conversation, webhook as ha_webhook
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.const import CONF_NAME, CONF_WEBHOOK_ID
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import json_bytes
@@ -43,6 +43,8 @@ from custom_components.ovh_http2sms.account import ACCOUNTS
 from custom_components.ovh_http2sms.config_flow import entry_unique_id
 from custom_components.ovh_http2sms.const import (
     CONF_LOGIN,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
     DOMAIN,
     EVENT_SMS_DELIVERY,
     EVENT_SMS_RECEIVED,
@@ -407,6 +409,32 @@ async def test_a_reply_from_a_contact_names_the_contact(
     assert state.attributes["contact"] == "notify.alice"
     assert "OK merci" not in str(state.attributes)
     assert "612345678" not in str(state.attributes)
+
+
+async def test_a_reply_names_who_has_the_number_now(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """Alice changed number and Carol has her old one: Carol's reply to that SMS is Carol's."""
+    sms_id = await _sent_to_alice(hass, "To Alice's old number")
+    result = await init_integration.start_subentry_reconfigure_flow(
+        hass, "contact_alice"
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alice", CONF_PHONE_NUMBER: "06 98 76 54 32", CONF_NO_STOP: True},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    result = await async_add_contact(hass, init_integration, "Carol", "06 12 34 56 78")
+    assert result["type"] == "create_entry"
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+
+    await _reply(client, init_integration, "+33612345678", "Who?", sms_id=sms_id)
+    await hass.async_block_till_done()
+
+    assert [(e.data["in_reply_to"], e.data["contact"]) for e in received] == [
+        (sms_id, "notify.carol")
+    ]
 
 
 @pytest.mark.parametrize("in_query", [False, True], ids=["form", "query"])
@@ -1054,6 +1082,35 @@ async def test_a_new_contact_never_shows_a_removed_contact_s_sms(
     assert "sms_id" not in shown.attributes
     assert hass.states.get(new_sensor).state == "unknown"
     assert [event.data["contact"] for event in deliveries] == [None]
+
+
+async def test_a_record_that_names_contacts_by_entity_id_is_read_with_their_keys(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A record a development build saved (contact = "notify.alice") still serves Alice."""
+    sms_id = await _sent_to_alice(hass, "Before the update")
+    await _report(client, init_integration, sms_id, "0", ptt="1")
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    [key] = [key for key in hass_storage if key.startswith(f"{DOMAIN}.sent")]
+    for row in hass_storage[key]["data"]["records"]:
+        row[8] = "notify.alice"
+    hass.data.pop(ACCOUNTS)
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    sensor = _delivery_sensor(hass)
+    read_back = hass.states.get(sensor).state
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+
+    await _report(client, init_integration, sms_id, "1")
+    await hass.async_block_till_done()
+
+    assert read_back == "pending"
+    assert hass.states.get(sensor).state == "delivered"
+    assert [event.data["contact"] for event in deliveries] == ["notify.alice"]
 
 
 async def test_voice_updates_the_contact_s_last_message(
