@@ -167,7 +167,11 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 class DeliveryStatus(StrEnum):
-    """What a delivery report says of one SMS."""
+    """What a delivery report says of one SMS.
+
+    The same values as the http2sms client's, which reads them: the ledger keeps its own copy
+    to import nothing beyond the standard library, and a test holds the two together.
+    """
 
     PENDING = "pending"
     DELIVERED = "delivered"

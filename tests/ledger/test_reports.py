@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from custom_components.ovh_http2sms import http2sms, ledger
 from custom_components.ovh_http2sms.ledger import DeliveryStatus, Ledger, SentSms
 
 from .conftest import ALICE, NOW, admit, recipient
@@ -99,3 +100,13 @@ def test_an_id_of_the_wrong_kind_returns_none() -> None:
 
     assert ledger.apply_report(["1001"], DeliveryStatus.DELIVERED, NOW) is None  # type: ignore[arg-type]
     assert ledger.apply_report(1001, DeliveryStatus.DELIVERED, NOW) is None  # type: ignore[arg-type]
+
+
+def test_every_status_the_client_reads_is_one_the_ledger_keeps() -> None:
+    """A report's status is recorded as is, and final means final on both sides."""
+    assert [(s.name, s.value) for s in ledger.DeliveryStatus] == [
+        (s.name, s.value) for s in http2sms.DeliveryStatus
+    ]
+    assert {s.value for s in ledger.FINAL_STATUSES} == {
+        s.value for s in http2sms.FINAL_STATUSES
+    }
