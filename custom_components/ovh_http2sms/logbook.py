@@ -72,16 +72,14 @@ def async_describe_events(
                 return found.format(**placeholders)
         return key
 
-    def attached_to(data: Mapping[str, Any]) -> dict[str, Any]:
-        contacts = data.get(ATTR_CONTACTS) or []
-        registry = er.async_get(hass)
-        if len(contacts) == 1 and data.get(ATTR_RECIPIENTS) == 1:
-            entity_id = contacts[0]
-        else:
-            entity_id = registry.async_get_entity_id(
-                "sensor", DOMAIN, f"{data.get(ATTR_CONFIG_ENTRY_ID)}_credits"
-            )
-        entry = hass.config_entries.async_get_entry(str(data.get(ATTR_CONFIG_ENTRY_ID)))
+    def account_entity(entry_id: str, key: str, domain: str) -> str | None:
+        return er.async_get(hass).async_get_entity_id(
+            domain, DOMAIN, f"{entry_id}_{key}"
+        )
+
+    def line_of(entity_id: str | None, entry_id: str) -> dict[str, Any]:
+        """Attach a line to an entity, named as shown; the account's title when it is gone."""
+        entry = hass.config_entries.async_get_entry(entry_id)
         state = hass.states.get(entity_id) if entity_id else None
         return {
             LOGBOOK_ENTRY_ENTITY_ID: entity_id,
@@ -89,6 +87,13 @@ def async_describe_events(
             if state is not None
             else (entry.title if entry else DOMAIN),
         }
+
+    def attached_to(data: Mapping[str, Any]) -> dict[str, Any]:
+        contacts = data.get(ATTR_CONTACTS) or []
+        entry_id = str(data.get(ATTR_CONFIG_ENTRY_ID))
+        if len(contacts) == 1 and data.get(ATTR_RECIPIENTS) == 1:
+            return line_of(contacts[0], entry_id)
+        return line_of(account_entity(entry_id, "credits", "sensor"), entry_id)
 
     @callback
     def describe_sent(event: LazyEventPartialState) -> dict[str, Any]:
@@ -122,17 +127,10 @@ def async_describe_events(
     ) -> dict[str, Any]:
         """Attach to the contact if any, else to an entity of the account (by unique id)."""
         entry_id = str(data.get(ATTR_ENTRY_ID))
-        entity_id = data.get(ATTR_CONTACT) or er.async_get(hass).async_get_entity_id(
-            fallback_domain, DOMAIN, f"{entry_id}_{fallback_key}"
+        entity_id = data.get(ATTR_CONTACT) or account_entity(
+            entry_id, fallback_key, fallback_domain
         )
-        entry = hass.config_entries.async_get_entry(entry_id)
-        state = hass.states.get(entity_id) if entity_id else None
-        return {
-            LOGBOOK_ENTRY_ENTITY_ID: entity_id,
-            LOGBOOK_ENTRY_NAME: state.name
-            if state is not None
-            else (entry.title if entry else DOMAIN),
-        }
+        return line_of(entity_id, entry_id)
 
     @callback
     def describe_delivery(event: LazyEventPartialState) -> dict[str, Any]:
