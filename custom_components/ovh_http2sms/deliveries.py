@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+import logging
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
@@ -23,11 +23,14 @@ from .http2sms import DeliveryReport
 from .ledger import DeliveryStatus as RecordedStatus, Ledger, SentSms
 from .rate_limit import REPLY_BURST, REPLY_INTERVAL, TokenBucket
 
-# What the account tells its entities, named per account (see `Deliveries.signal`): an SMS
-# accepted for a contact, a status change of one, a reply received.
-SIGNAL_SENT = "sent"
-SIGNAL_DELIVERY = "delivery"
-SIGNAL_RECEIVED = "received"
+# What a contact's entities hear of (`Deliveries.async_listen`): an SMS accepted for the
+# contact, a status change of one.
+ON_SENT = "sent"
+ON_STATUS = "status"
+
+type ContactListener = Callable[[SentSms], None]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -63,15 +66,33 @@ class Deliveries:
         self._indexed: Ledger | None = None
         # The last SMS sent to each contact (by its key), for its delivery sensor.
         self._last_to_contact: dict[str, SentSms] = {}
+        # Each contact's entities, by what they hear of and the contact's key.
+        self._listeners: dict[tuple[str, str], list[ContactListener]] = {}
 
-    def signal(self, kind: str, contact: str | None = None) -> str:
-        """Name a dispatcher signal of this account (SIGNAL_SENT, _DELIVERY, _RECEIVED).
+    @property
+    def received_signal(self) -> str:
+        """Name the dispatcher signal of the account's replies (its event entities hear it)."""
+        return f"{DOMAIN}_received_{self._digest}"
 
-        Sent and delivery signals are a contact's (the key the record names it by): an SMS
-        wakes its own contact's entities, never every contact's, however many there are.
+    @callback
+    def async_listen(
+        self, kind: str, contact: str, listener: ContactListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with each SMS of a contact (its key) sent, or whose status changed.
+
+        An SMS wakes its own contact's entities only, however many contacts there are, and
+        nothing on the way: this runs on every send.
         """
-        name = f"{DOMAIN}_{kind}_{self._digest}"
-        return name if contact is None else f"{name}_{contact}"
+        listeners = self._listeners.setdefault((kind, contact), [])
+        listeners.append(listener)
+
+        @callback
+        def async_stop_listening() -> None:
+            listeners.remove(listener)
+            if not listeners:
+                self._listeners.pop((kind, contact), None)
+
+        return async_stop_listening
 
     def last_sent_to(self, contact: str) -> SentSms | None:
         """Return the last SMS on record sent to a contact (its key)."""
@@ -108,7 +129,7 @@ class Deliveries:
         for record in records:
             if record.contact is not None:
                 index[record.contact] = record
-                self._async_tell_contact(SIGNAL_SENT, record)
+                self._async_tell_contact(ON_SENT, record)
 
     @callback
     def async_report(self, report: DeliveryReport, entry_id: str) -> SentSms | None:
@@ -135,11 +156,17 @@ class Deliveries:
             entry_id if sender is None else record.entry_id,
             self.contact_entity(record),
         )
-        self._async_tell_contact(SIGNAL_DELIVERY, record)
+        self._async_tell_contact(ON_STATUS, record)
         return record
 
     @callback
     def _async_tell_contact(self, kind: str, record: SentSms) -> None:
         """Tell the entities of the SMS's contact, whatever they are named now."""
         if record.contact is not None:
-            async_dispatcher_send(self.hass, self.signal(kind, record.contact), record)
+            for listener in tuple(self._listeners.get((kind, record.contact), ())):
+                try:
+                    listener(record)
+                except Exception:
+                    # An entity's fault never turns an SMS that left into an error (and a
+                    # retry that sends it twice).
+                    _LOGGER.exception("Error showing an SMS on its contact's entities")

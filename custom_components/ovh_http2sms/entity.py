@@ -85,7 +85,10 @@ class ContactEntity(Entity):
         contact can be told apart from another of the same name without revealing it.
         """
         number = subentry.data.get(CONF_PHONE_NUMBER, "")
-        self._attr_unique_id = contact_key(entry.entry_id, subentry.subentry_id)
+        # The contact's lasting key, which the record names it by: its notify entity's
+        # unique id, whatever the entity is named.
+        self._contact = contact_key(entry.entry_id, subentry.subentry_id)
+        self._attr_unique_id = self._contact
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
             entry_type=DeviceEntryType.SERVICE,

@@ -16,7 +16,6 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import Http2SmsConfigEntry
-from .deliveries import SIGNAL_RECEIVED
 from .entity import AccountEntity
 from .replies import Received
 
@@ -57,7 +56,7 @@ class ReceivedEventEntity(AccountEntity, EventEntity):
         self.async_on_remove(
             async_dispatcher_connect(
                 self.hass,
-                self._account.deliveries.signal(SIGNAL_RECEIVED),
+                self._account.deliveries.received_signal,
                 self._async_received,
             )
         )

@@ -8,13 +8,12 @@ from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_FLASH, CONF_NO_STOP, CONF_PHONE_NUMBER, SUBENTRY_TYPE_RECIPIENT
 from .contacts import async_send_to_contact, is_stored_number
 from .data import Http2SmsConfigEntry
-from .deliveries import SIGNAL_SENT
+from .deliveries import ON_SENT
 from .entity import ContactEntity
 from .ledger import SentSms
 from .validation import formats_to_read, masked_number, preload_number_formats
@@ -75,10 +74,8 @@ class ContactNotifyEntity(ContactEntity, NotifyEntity):
         """Say when the contact got an SMS, whichever way it went (action, voice, notify)."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                self._account.deliveries.signal(SIGNAL_SENT, self.unique_id),
-                self._async_sent,
+            self._account.deliveries.async_listen(
+                ON_SENT, self._contact, self._async_sent
             )
         )
 

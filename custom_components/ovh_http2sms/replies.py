@@ -15,7 +15,6 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from .account import SmsAccount
 from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .contacts import contact_key
-from .deliveries import SIGNAL_RECEIVED
 from .events import async_fire_received
 from .http2sms import IncomingSms
 
@@ -63,7 +62,7 @@ def async_receive(
     )
     async_dispatcher_send(
         hass,
-        account.deliveries.signal(SIGNAL_RECEIVED),
+        account.deliveries.received_signal,
         Received(
             contact=contact,
             sender_last_digits=incoming.sender[-2:],

@@ -19,15 +19,13 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .account import SmsAccount
 from .const import SUBENTRY_TYPE_RECIPIENT
-from .contacts import contact_key
 from .data import Http2SmsConfigEntry
-from .deliveries import SIGNAL_DELIVERY, SIGNAL_SENT
+from .deliveries import ON_SENT, ON_STATUS
 from .entity import AccountEntity, ContactEntity
 from .events import (
     ATTR_DELAY,
@@ -175,20 +173,16 @@ class DeliverySensor(ContactEntity, SensorEntity):
         """Attach the sensor to its contact's device."""
         super().__init__(entry, subentry)
         self._account: SmsAccount = entry.runtime_data.account
-        # The contact's key (its notify entity's unique id), which the record names it by.
-        self._contact = contact_key(entry.entry_id, subentry.subentry_id)
         self._attr_unique_id = f"{self._contact}_delivery"
 
     @override
     async def async_added_to_hass(self) -> None:
         """Show the contact's last SMS on record; follow its sends and reports."""
         await super().async_added_to_hass()
-        for kind in (SIGNAL_SENT, SIGNAL_DELIVERY):
+        for kind in (ON_SENT, ON_STATUS):
             self.async_on_remove(
-                async_dispatcher_connect(
-                    self.hass,
-                    self._account.deliveries.signal(kind, self._contact),
-                    self._async_changed,
+                self._account.deliveries.async_listen(
+                    kind, self._contact, self._async_changed
                 )
             )
         self._show(self._account.deliveries.last_sent_to(self._contact))

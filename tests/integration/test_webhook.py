@@ -50,6 +50,8 @@ from custom_components.ovh_http2sms.const import (
     EVENT_SMS_RECEIVED,
 )
 from custom_components.ovh_http2sms.http2sms import MAX_CALLBACK_BYTES
+from custom_components.ovh_http2sms.notify import ContactNotifyEntity
+from custom_components.ovh_http2sms.sensor import DeliverySensor
 from http2sms_simulator import Account, Fault, FaultKind, SimulatorState, SmsUser
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT, LOGIN, PASSWORD, SENDER
@@ -1013,6 +1015,62 @@ async def test_renamed_contact_entities_follow_their_sms_and_no_other_contact_mo
     assert "notify.alice_mobile" in changed
     assert _delivery_sensor(hass, "bob") not in changed
     assert "notify.bob" not in changed
+
+
+async def test_after_reloads_an_sms_wakes_its_contact_s_entities_once_and_no_one_else(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entities of a reloaded entry stop listening: each SMS and report is shown once, by its own."""
+    for _ in range(2):
+        assert await hass.config_entries.async_reload(init_integration.entry_id)
+        await hass.async_block_till_done()
+    shown: list[str] = []
+    for entity_class in (DeliverySensor, ContactNotifyEntity):
+        write = entity_class.async_write_ha_state
+
+        def counted(entity: Any, write: Callable[[Any], None] = write) -> None:
+            shown.append(entity.entity_id)
+            write(entity)
+
+        monkeypatch.setattr(entity_class, "async_write_ha_state", counted)
+
+    response = await async_send_sms(
+        hass, contacts=["notify.alice"], message="Freezer door open"
+    )
+    [sms_id] = response["sms_ids"]
+    await _report(client, init_integration, str(sms_id), "1")
+    await hass.async_block_till_done()
+
+    sensor = _delivery_sensor(hass)
+    assert sorted(shown) == sorted(["notify.alice", sensor, sensor])
+    assert hass.states.get(sensor).state == "delivered"
+
+
+async def test_a_contact_entity_s_fault_never_fails_an_sms_that_left(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The sensor breaks while showing the SMS: the action still says sent, once, with its id."""
+
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("broken sensor")
+
+    monkeypatch.setattr(DeliverySensor, "_show", broken)
+    changes = async_capture_events(hass, "state_changed")
+
+    response = await async_send_sms(
+        hass, contacts=["notify.alice"], message="Freezer door open"
+    )
+    await hass.async_block_till_done()
+
+    assert len(response["sms_ids"]) == 1
+    assert "Error showing an SMS on its contact's entities" in caplog.text
+    assert "notify.alice" in {event.data["entity_id"] for event in changes}
 
 
 async def test_a_rename_between_the_send_and_its_report_loses_nothing(
