@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+import re
 import unicodedata
 
 import phonenumbers
@@ -25,6 +26,10 @@ from .http2sms import (
 
 SENDER_MAX_LENGTH = 11
 PHONE_SENDER_MAX_LENGTH = 15
+# A phone number, or a name of ASCII letters, digits, spaces and "-._".
+_SENDER = re.compile(
+    f"[0-9]{{1,{PHONE_SENDER_MAX_LENGTH}}}|[A-Za-z0-9 ._-]{{1,{SENDER_MAX_LENGTH}}}"
+)
 # Kinds of numbers that cannot receive an SMS, and the error that says so.
 _NO_SMS_KINDS = {
     PhoneNumberType.PREMIUM_RATE: "premium_rate_number",
@@ -35,8 +40,10 @@ _NO_SMS_KINDS = {
 }
 # Country codes whose number formats phonenumbers has read from disk for masked_number.
 _COUNTRIES_READ: set[str] = set()
-# Line breaks and tabs are text; every other control character is not.
-_ALLOWED_CONTROLS = frozenset("\r\n\t")
+# What cannot be sent: a lone surrogate (no encoding takes it), or a control character (Unicode
+# category Cc: U+0000-U+001F and U+007F-U+009F, a set Unicode never changes) other than the
+# tab and the line breaks.
+_UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class InvalidPhoneNumber(ValueError):
@@ -169,11 +176,7 @@ def number_error(err: InvalidPhoneNumber) -> Exception:
 
 def is_valid_sender(sender: str) -> bool:
     """Tell whether a sender has a shape OVH accepts: 11 letters or digits, or a phone number."""
-    if sender.isascii() and sender.isdigit():
-        return len(sender) <= PHONE_SENDER_MAX_LENGTH
-    return 0 < len(sender) <= SENDER_MAX_LENGTH and all(
-        char.isascii() and (char.isalnum() or char in " -._") for char in sender
-    )
+    return _SENDER.fullmatch(sender) is not None
 
 
 def checked_sender(sender: str) -> str:
@@ -219,14 +222,12 @@ def checked_tag(tag: str | None) -> str | None:
 
 
 def _refuse_unsendable(text: str, key: str) -> None:
-    for position, char in enumerate(text, start=1):
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF or (
-            unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS
-        ):
-            raise validation_error(
-                key, character=f"U+{code:04X}", position=str(position)
-            )
+    if (found := _UNSENDABLE.search(text)) is not None:
+        raise validation_error(
+            key,
+            character=f"U+{ord(found.group()):04X}",
+            position=str(found.start() + 1),
+        )
 
 
 def checked_deferred(deferred: datetime | None, zone: tzinfo) -> datetime | None:

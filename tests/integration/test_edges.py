@@ -10,12 +10,14 @@ sent, and a partial batch says how many got it, may have, and did not.
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ovh_http2sms.validation import checked_text
 from http2sms_simulator import Fault, FaultKind
 from http2sms_simulator.testing import RunningSimulator
 from tests.conftest import ACCOUNT
@@ -52,6 +54,26 @@ async def test_a_lone_surrogate_through_notify_is_refused_translated(
         await async_notify(hass, "notify.alice", "Door \ud83d open")
     assert_translated(raised.value, "message_invalid_character", validation=True)
     assert simulator.requests == []
+
+
+def test_exactly_control_characters_and_lone_surrogates_are_refused() -> None:
+    """Over every character of the Basic Multilingual Plane: refused iff it cannot be text.
+
+    A control character (Unicode category Cc) other than a tab or a line break, or a lone
+    surrogate; format characters, private use and unassigned code points are sent as given.
+    """
+    refused = {}
+    for code in range(0x10000):
+        try:
+            checked_text(f"Door {chr(code)} open", None)
+        except ServiceValidationError as err:
+            refused[code] = err.translation_placeholders
+    assert refused == {
+        code: {"character": f"U+{code:04X}", "position": "6"}
+        for code in range(0x10000)
+        if 0xD800 <= code <= 0xDFFF
+        or (unicodedata.category(chr(code)) == "Cc" and chr(code) not in "\t\n\r")
+    }
 
 
 async def test_tabs_and_line_breaks_are_text(

@@ -112,16 +112,23 @@ def layout(
     """
     if encoding is None:
         encoding = cheapest_encoding(text)
-    if encoding == Encoding.GSM7:
-        costs = _gsm7_costs(text)
+    gsm7 = encoding == Encoding.GSM7
+    if gsm7:
+        units = gsm7_septets(text)
         single, per_part = _GSM7_SINGLE, _GSM7_PART
     else:
-        costs = [_utf16_units(char) for char in text]
+        units = utf16_units(text)
         single, per_part = _UNICODE_SINGLE, _UNICODE_PART
     stop = STOP_MENTION_LENGTH if stop_mention else 0
-    if sum(costs) + stop <= single:
+    if units + stop <= single:
         return SmsLayout(Encoding(encoding), 1)
 
+    # Longer than one SMS: filled character by character, as pairs are never split.
+    costs = (
+        [2 if char in _GSM7_EXTENSION else 1 for char in text]
+        if gsm7
+        else [_utf16_units(char) for char in text]
+    )
     parts = 1
     fill = 0
     for cost in costs:
@@ -139,27 +146,16 @@ def layout(
 
 def gsm7_septets(text: str) -> int:
     """Return the septets `text` takes in GSM-7; raise ValueError if it is not GSM-7."""
-    return sum(_gsm7_costs(text))
+    if not _GSM7.issuperset(text):
+        outside = dict.fromkeys(char for char in text if char not in _GSM7)
+        raise ValueError(f"Not in the GSM-7 alphabet: {''.join(outside)!r}")
+    # Every character is one septet; an extension character is two (escape + code).
+    return len(text) + sum(map(text.count, _GSM7_EXTENSION))
 
 
 def utf16_units(text: str) -> int:
-    """Return the UTF-16 code units `text` takes in Unicode."""
-    return sum(_utf16_units(char) for char in text)
-
-
-def _gsm7_costs(text: str) -> list[int]:
-    costs: list[int] = []
-    outside: dict[str, None] = {}
-    for char in text:
-        if char in _GSM7_BASIC:
-            costs.append(1)
-        elif char in _GSM7_EXTENSION:
-            costs.append(2)
-        else:
-            outside[char] = None
-    if outside:
-        raise ValueError(f"Not in the GSM-7 alphabet: {''.join(outside)!r}")
-    return costs
+    """Return the UTF-16 code units `text` takes in Unicode (a lone surrogate is one)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _utf16_units(char: str) -> int:
