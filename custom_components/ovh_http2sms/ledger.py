@@ -90,11 +90,12 @@ def displayed_text(text: str) -> str:
     are one, spaces at the end of a line go. Any line break is one newline, several blank
     lines in a row are one blank line, and the text is trimmed. Letter case is kept.
     """
+    # Printable text has no format, control or line-break character and no space but " ".
     if (
-        text.isascii()
-        and text.isprintable()
+        text.isprintable()
         and "  " not in text
         and text.strip(" ") == text
+        and unicodedata.is_normalized("NFC", text)
     ):
         return text
     text = unicodedata.normalize("NFC", text)
