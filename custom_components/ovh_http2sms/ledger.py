@@ -50,6 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 import hashlib
 import math
 from typing import Any, Final
@@ -81,6 +82,8 @@ _JOINERS: Final = frozenset({"\u200c", "\u200d"})
 _INVISIBLE_CATEGORIES: Final = frozenset({"Cf", "Cc", "Zs"})
 
 
+# One text, many recipients (and a looping automation's same alert): worked out once.
+@lru_cache(maxsize=32)
 def displayed_text(text: str) -> str:
     """Return the text as a phone displays it, so invisible differences make no new SMS.
 
