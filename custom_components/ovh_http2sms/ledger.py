@@ -80,6 +80,13 @@ _LATEST: Final = 253_402_300_799
 # differently. Elsewhere they show nothing.
 _JOINERS: Final = frozenset({"\u200c", "\u200d"})
 _INVISIBLE_CATEGORIES: Final = frozenset({"Cf", "Cc", "Zs"})
+# Format characters a phone draws: the signs that number or close what follows them (Unicode's
+# Prepended_Concatenation_Mark: the Arabic number sign, the end of ayah ...), and the tags
+# that make a black flag England's or Scotland's.
+_DRAWN_FORMATS: Final = frozenset(
+    "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd"
+) | frozenset(map(chr, range(0xE0020, 0xE0080)))
 
 
 # One text, many recipients (and a looping automation's same alert): worked out once.
@@ -87,9 +94,10 @@ _INVISIBLE_CATEGORIES: Final = frozenset({"Cf", "Cc", "Zs"})
 def displayed_text(text: str) -> str:
     """Return the text as a phone displays it, so invisible differences make no new SMS.
 
-    Composed and decomposed accents are one (NFC). Format characters (zero-width space, word
-    joiner, direction marks, BOM, soft hyphen ...) and control characters go, except a joiner
-    between two visible characters. Every space separator and tab is a space, runs of spaces
+    Composed and decomposed accents are one (NFC, once the rest is done). Format characters
+    (zero-width space, word joiner, direction marks, BOM, soft hyphen ...) and control
+    characters go, except a joiner between two visible characters and the format characters
+    a phone draws. Every space separator and tab is a space, runs of spaces
     are one, spaces at the end of a line go. Any line break is one newline, several blank
     lines in a row are one blank line, and the text is trimmed. Letter case is kept.
     """
@@ -101,7 +109,6 @@ def displayed_text(text: str) -> str:
         and unicodedata.is_normalized("NFC", text)
     ):
         return text
-    text = unicodedata.normalize("NFC", text)
     lines: list[str] = []
     blank = False
     for raw in text.splitlines():
@@ -115,7 +122,15 @@ def displayed_text(text: str) -> str:
             line = line.lstrip(" ")
         blank = False
         lines.append(line)
-    return "\n".join(lines)
+    # Last: an invisible character gone may leave a letter and its accent side by side.
+    return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def _is_shown(char: str) -> bool:
+    return (
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        or char in _DRAWN_FORMATS
+    )
 
 
 def _displayed_line(raw: str) -> str:
@@ -124,11 +139,10 @@ def _displayed_line(raw: str) -> str:
     last = len(raw) - 1
     space = False
     for index, char in enumerate(raw):
-        category = unicodedata.category(char)
-        if category not in _INVISIBLE_CATEGORIES:
+        if _is_shown(char):
             out.append(char)
             space = False
-        elif category == "Zs" or char == "\t":
+        elif char == "\t" or unicodedata.category(char) == "Zs":
             if not space:
                 out.append(" ")
                 space = True
@@ -137,7 +151,7 @@ def _displayed_line(raw: str) -> str:
             and out
             and not space
             and index < last
-            and unicodedata.category(raw[index + 1]) not in _INVISIBLE_CATEGORIES
+            and _is_shown(raw[index + 1])
         ):
             out.append(char)
     return "".join(out).rstrip(" ")

@@ -320,6 +320,21 @@ async def test_texts_a_phone_shows_the_same_are_one_sms_letter_case_is_not(
         assert [sms.message for sms in sim.outbox] == ["Door open", "DOOR OPEN"]
 
 
+async def test_texts_a_phone_shows_differently_both_go_out(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Two subdivision flags differ by invisible-looking tags a phone draws: two alerts."""
+    england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    async with _account(hass) as (sim, _entry):
+        await async_notify(hass, "notify.alice", f"Match {england} tonight")
+        response = await async_send_sms(
+            hass, recipients=["06 12 34 56 78"], message=f"Match {scotland} tonight"
+        )
+        assert response["suppressed"] == []
+        assert len(sim.outbox) == 2
+
+
 # --- What a reply's ids count ----------------------------------------------------------------
 
 

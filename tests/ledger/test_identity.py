@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import example, given, strategies as st
 import pytest
 
 from custom_components.ovh_http2sms.ledger import Ledger, displayed_text, sms_identity
@@ -145,6 +146,61 @@ def test_a_joiner_that_shapes_what_is_drawn_is_kept() -> None:
     assert displayed_text(persian) == persian
     assert displayed_text(f"\u200d{TEXT}\u200d") == TEXT
     assert displayed_text("Alarm \u200d now") == "Alarm now"
+
+
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+# Texts that differ by a format character a phone draws: held back, the second would be lost.
+SHOWN_DIFFERENTLY = {
+    "two flags": (f"Match {ENGLAND} tonight", f"Match {SCOTLAND} tonight"),
+    "a flag and the black flag": (f"Match {ENGLAND}", "Match \U0001f3f4"),
+    "end of ayah": ("Verse \u06dd12", "Verse 12"),
+    "Arabic number sign": ("\u0600123", "123"),
+    "Kaithi number sign": ("\U000110bd1", "1"),
+}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), SHOWN_DIFFERENTLY.values(), ids=SHOWN_DIFFERENTLY
+)
+def test_a_format_character_a_phone_draws_makes_another_sms(
+    first: str, second: str
+) -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE, first)])
+
+    again = admit(ledger, [recipient(ALICE, second)], now=NOW + timedelta(seconds=30))
+
+    assert displayed_text(first) == first
+    assert [r.number for r in again.admitted] == [ALICE]
+
+
+def test_an_invisible_character_inside_an_accented_letter_is_the_same_sms() -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE, "\u1ea0larm")])
+
+    again = admit(
+        ledger, [recipient(ALICE, "A\u200b\u0323larm")], now=NOW + timedelta(seconds=30)
+    )
+
+    assert [r.number for r in again.suppressed] == [ALICE]
+
+
+_SHOWN_OR_NOT = st.sampled_from(
+    [
+        *" \t\n\r\x1b\x85\u00a0\u00ad\u0301\u0323\u06dd\u200b\u200c\u200d\u2028\u3000",
+        *"\ufeff\U000e0067\U0001f3f4eA\u0644\u0627",
+    ]
+)
+
+
+@given(st.text(st.one_of(_SHOWN_OR_NOT, st.characters()), max_size=16))
+@example("A\x1b\u0323")
+def test_what_a_phone_shows_is_shown_the_same_again(text: str) -> None:
+    """Otherwise a text and its displayed form would be two SMS."""
+    displayed = displayed_text(text)
+
+    assert displayed_text(displayed) == displayed
 
 
 def test_lone_surrogates_do_not_crash() -> None:
