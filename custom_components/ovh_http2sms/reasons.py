@@ -58,6 +58,7 @@ KIND_OF_ERROR: dict[str, FailureKind] = {
     "empty_message": FailureKind.INPUT,
     "not_gsm7": FailureKind.INPUT,
     "message_invalid_character": FailureKind.INPUT,
+    "title_invalid_character": FailureKind.INPUT,
     "tag_too_long": FailureKind.INPUT,
     "tag_invalid_character": FailureKind.INPUT,
     "deferred_in_past": FailureKind.INPUT,

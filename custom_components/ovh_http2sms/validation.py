@@ -182,9 +182,10 @@ def is_valid_sender(sender: str) -> bool:
 def checked_sender(sender: str) -> str:
     """Return the sender, or raise: OVH refuses any other shape.
 
+    Spaces around it go, as the config flow takes it: a sender of only spaces is none.
     The error shows a sender that may be a phone number with its last two digits only.
     """
-    if not is_valid_sender(sender):
+    if not is_valid_sender(sender := sender.strip()):
         raise validation_error("invalid_sender", sender=shown(private_reason(sender)))
     return sender
 
@@ -193,10 +194,13 @@ def checked_text(message: str, title: str | None) -> str:
     """Return the text to send (title on its own first line, CR line breaks), or raise.
 
     Lone surrogates (a template can make one) cannot be encoded; control characters would be
-    sent and billed as garbage; a text of only spaces and invisible characters is empty.
+    sent and billed as garbage; a text of only spaces and invisible characters is empty. Each
+    field is checked as it was written, so that the error places the character where it is.
     """
+    if title:
+        _refuse_unsendable(title, "title_invalid_character")
+    _refuse_unsendable(message, "message_invalid_character")
     text = normalise_line_breaks(message if not title else f"{title}\r{message}")
-    _refuse_unsendable(text, "message_invalid_character")
     if not is_visible(text):
         raise validation_error("empty_message")
     return text

@@ -145,6 +145,7 @@ REFUSED_INPUT = [
         {"message": "x", "sender": "Far too long sender"},
         "invalid_sender",
     ),
+    ("spaces_only_sender", {"message": "x", "sender": "   "}, "invalid_sender"),
     (
         "deferred_in_past",
         {"message": "x", "deferred": "2001-01-01 10:00"},
@@ -160,7 +161,7 @@ REFUSED_INPUT = [
     (
         "lone_low_surrogate_in_title",
         {"message": "Door open", "title": "Alarm \udfff"},
-        "message_invalid_character",
+        "title_invalid_character",
     ),
     ("nul", {"message": "Door\x00open"}, "message_invalid_character"),
     ("bell", {"message": "Bell \x07"}, "message_invalid_character"),
@@ -197,6 +198,31 @@ async def test_bad_input_is_refused_translated_before_any_request(
         await async_send_sms(hass, **data, dry_run=dry_run)
     assert_translated(raised.value, key, validation=True)
     str(raised.value).encode("utf-8")
+    assert simulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "position"),
+    [
+        ({"title": "Alarm", "message": "ab\x07"}, "message_invalid_character", "3"),
+        ({"message": "ab\r\ncd\x01"}, "message_invalid_character", "7"),
+        ({"title": "Al\x07", "message": "Door open"}, "title_invalid_character", "3"),
+    ],
+    ids=["after_a_title", "after_a_crlf", "in_the_title"],
+)
+async def test_a_character_that_cannot_be_sent_is_placed_where_the_user_typed_it(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    data: dict[str, Any],
+    key: str,
+    position: str,
+) -> None:
+    """The position counts the characters of the field it is in, as they were written."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_send_sms(hass, recipients=[NUMBER], **data)
+    assert raised.value.translation_key == key
+    assert raised.value.translation_placeholders["position"] == position
     assert simulator.requests == []
 
 
