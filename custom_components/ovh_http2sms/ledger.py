@@ -81,12 +81,16 @@ _LATEST: Final = 253_402_300_799
 _JOINERS: Final = frozenset({"\u200c", "\u200d"})
 _INVISIBLE_CATEGORIES: Final = frozenset({"Cf", "Cc", "Zs"})
 # Format characters a phone draws: the signs that number or close what follows them (Unicode's
-# Prepended_Concatenation_Mark: the Arabic number sign, the end of ayah ...), and the tags
-# that make a black flag England's or Scotland's.
+# Prepended_Concatenation_Mark: the Arabic number sign, the end of ayah ...).
 _DRAWN_FORMATS: Final = frozenset(
     "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
     "\U000110bd\U000110cd"
-) | frozenset(map(chr, range(0xE0020, 0xE0080)))
+)
+# Tags right after a black flag make it England's or Scotland's, up to the cancel tag;
+# anywhere else they show nothing.
+_BLACK_FLAG: Final = "\U0001f3f4"
+_TAGS: Final = frozenset(map(chr, range(0xE0020, 0xE0080)))
+_CANCEL_TAG: Final = "\U000e007f"
 
 
 # One text, many recipients (and a looping automation's same alert): worked out once.
@@ -97,9 +101,9 @@ def displayed_text(text: str) -> str:
     Composed and decomposed accents are one (NFC, once the rest is done). Format characters
     (zero-width space, word joiner, direction marks, BOM, soft hyphen ...) and control
     characters go, except a joiner between two visible characters and the format characters
-    a phone draws. Every space separator and tab is a space, runs of spaces
-    are one, spaces at the end of a line go. Any line break is one newline, several blank
-    lines in a row are one blank line, and the text is trimmed. Letter case is kept.
+    a phone draws. Every space separator and tab is a space, runs of spaces are one, spaces
+    at the end of a line go. Any line break is one newline, several blank lines in a row are
+    one blank line, and the text is trimmed. Letter case is kept.
     """
     # Printable text has no format, control or line-break character and no space but " ".
     if (
@@ -138,7 +142,14 @@ def _displayed_line(raw: str) -> str:
     out: list[str] = []
     last = len(raw) - 1
     space = False
+    flag = False
     for index, char in enumerate(raw):
+        if char in _TAGS:
+            if flag:
+                out.append(char)
+                flag = char != _CANCEL_TAG
+            continue
+        flag = char == _BLACK_FLAG
         if _is_shown(char):
             out.append(char)
             space = False

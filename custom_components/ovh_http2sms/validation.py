@@ -183,11 +183,14 @@ def checked_sender(sender: str) -> str:
     """Return the sender, or raise: OVH refuses any other shape.
 
     Spaces around it go, as the config flow takes it: a sender of only spaces is none.
-    The error shows a sender that may be a phone number with its last two digits only.
+    The error shows a sender that may be a phone number with its last two digits only, and a
+    blank one character by character.
     """
-    if not is_valid_sender(sender := sender.strip()):
-        raise validation_error("invalid_sender", sender=shown(private_reason(sender)))
-    return sender
+    if not is_valid_sender(trimmed := sender.strip()):
+        # A blank sender is spelled out, or the error would name nothing.
+        given = sender if trimmed else " ".join(f"U+{ord(char):04X}" for char in sender)
+        raise validation_error("invalid_sender", sender=shown(private_reason(given)))
+    return trimmed
 
 
 def checked_text(message: str, title: str | None) -> str:

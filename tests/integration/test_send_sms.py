@@ -226,6 +226,30 @@ async def test_a_character_that_cannot_be_sent_is_placed_where_the_user_typed_it
     assert simulator.requests == []
 
 
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("   ", "U+0020 U+0020 U+0020"),
+        ("\t", "U+0009"),
+        (" \u00a0 ", "U+0020 U+00A0 U+0020"),
+    ],
+    ids=["spaces", "tab", "no_break_space"],
+)
+async def test_a_blank_sender_is_named_in_its_error(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: RunningSimulator,
+    sender: str,
+    shown: str,
+) -> None:
+    """The error says what was given, invisible characters spelled out, not an empty name."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await async_send_sms(hass, recipients=[NUMBER], message="x", sender=sender)
+    assert raised.value.translation_key == "invalid_sender"
+    assert raised.value.translation_placeholders == {"sender": shown}
+    assert simulator.requests == []
+
+
 async def test_part_limit_from_options(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: RunningSimulator
 ) -> None:

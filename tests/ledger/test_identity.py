@@ -157,6 +157,10 @@ SHOWN_DIFFERENTLY = {
     "end of ayah": ("Verse \u06dd12", "Verse 12"),
     "Arabic number sign": ("\u0600123", "123"),
     "Kaithi number sign": ("\U000110bd1", "1"),
+    "a flag and one a zero-width space breaks": (
+        f"Match {ENGLAND}",
+        f"Match {ENGLAND.replace('\U0001f3f4', '\U0001f3f4\u200b')}",
+    ),
 }
 
 
@@ -173,6 +177,26 @@ def test_a_format_character_a_phone_draws_makes_another_sms(
 
     assert displayed_text(first) == first
     assert [r.number for r in again.admitted] == [ALICE]
+
+
+# Tag characters are drawn only as a flag's; anywhere else a phone shows nothing.
+STRAY_TAGS = {
+    "after a letter": ("Door\U000e0061 open", "Door open"),
+    "on a line of their own": ("Door open\n\U000e0067\U000e007f", "Door open"),
+    "a cancel tag": ("Door open\U000e007f", "Door open"),
+    "after a whole flag": (f"Go {ENGLAND}\U000e0061", f"Go {ENGLAND}"),
+}
+
+
+@pytest.mark.parametrize(("variant", "shown"), STRAY_TAGS.values(), ids=STRAY_TAGS)
+def test_a_tag_outside_a_flag_is_invisible(variant: str, shown: str) -> None:
+    ledger = Ledger()
+    send(ledger, [recipient(ALICE, shown)])
+
+    again = admit(ledger, [recipient(ALICE, variant)], now=NOW + timedelta(seconds=30))
+
+    assert displayed_text(variant) == shown
+    assert [r.number for r in again.suppressed] == [ALICE]
 
 
 def test_an_invisible_character_inside_an_accented_letter_is_the_same_sms() -> None:
