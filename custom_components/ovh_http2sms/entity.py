@@ -59,6 +59,11 @@ def async_register_account_device(
     )
 
 
+def account_unique_id(entry_id: str, key: str) -> str:
+    """Name an entity of the SMS account's device for good (`key`: its description's)."""
+    return f"{entry_id}_{key}"
+
+
 class AccountEntity(Entity):
     """An entity of the SMS account's device, which reads the account's figures."""
 
@@ -68,7 +73,7 @@ class AccountEntity(Entity):
     def __init__(self, entry: Http2SmsConfigEntry, key: str) -> None:
         """Attach the entity to its account and its account's device."""
         self._account: SmsAccount = entry.runtime_data.account
-        self._attr_unique_id = f"{entry.entry_id}_{key}"
+        self._attr_unique_id = account_unique_id(entry.entry_id, key)
         self._attr_device_info = account_device_info(entry)
 
 

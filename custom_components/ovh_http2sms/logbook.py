@@ -32,6 +32,7 @@ from .const import (
     EVENT_SMS_SENT,
     EVENT_SMS_SUPPRESSED,
 )
+from .entity import account_unique_id
 from .errors import Outcome
 from .events import (
     ATTR_CONFIG_ENTRY_ID,
@@ -74,7 +75,7 @@ def async_describe_events(
 
     def account_entity(entry_id: str, key: str, domain: str) -> str | None:
         return er.async_get(hass).async_get_entity_id(
-            domain, DOMAIN, f"{entry_id}_{key}"
+            domain, DOMAIN, account_unique_id(entry_id, key)
         )
 
     def line_of(entity_id: str | None, entry_id: str) -> dict[str, Any]:
