@@ -26,7 +26,7 @@ lowered budget refuses the next admissions, not the queued ones.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -131,6 +131,8 @@ class SmsAccount:
         self._sequence = itertools.count(1)
         self._pacer = Pacer(SmsOptions().max_sends_per_second, MAX_CONCURRENT_REQUESTS)
         self._links: dict[str, _Link] = {}
+        # Read at every SMS (the record's budget): worked out when the SMS users change.
+        self._daily_budgets: dict[str, int] = {}
         self._grace_timers: dict[str, asyncio.TimerHandle] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._closed = False
@@ -175,7 +177,7 @@ class SmsAccount:
         self._links[entry.entry_id] = _Link(entry, client, options)
         if timer := self._grace_timers.pop(entry.entry_id, None):
             timer.cancel()
-        self._set_pace()
+        self._links_changed()
         self._pacer.release(entry.entry_id)
         self._async_show_credit(entry.entry_id)
         self.record.async_review_budget()
@@ -195,9 +197,8 @@ class SmsAccount:
         self._links.pop(entry.entry_id, None)
         repairs.async_withdraw_send_failed(self.hass, entry.entry_id)
         repairs.async_withdraw_low_credit(self.hass, entry.entry_id)
-        if self._links:
-            self._set_pace()
-        else:
+        self._links_changed()
+        if not self._links:
             self.record.async_stop()
         if entry.disabled_by is not None:
             repairs.async_withdraw_entry_issues(self.hass, entry.entry_id)
@@ -208,14 +209,16 @@ class SmsAccount:
         if self._pacer.waiting(entry.entry_id):
             self._async_start_grace(entry.entry_id)
 
-    def _budgets(self) -> dict[str, int]:
+    def _budgets(self) -> Mapping[str, int]:
         """Return the daily budgets of the SMS users attached now, as their options say."""
-        return {
+        return self._daily_budgets
+
+    def _links_changed(self) -> None:
+        """Follow the attached SMS users' options: their budgets, and the slowest pace."""
+        self._daily_budgets = {
             entry_id: link.options.daily_budget
             for entry_id, link in self._links.items()
         }
-
-    def _set_pace(self) -> None:
         if self._links:
             self._pacer.set_rate(
                 min(link.options.max_sends_per_second for link in self._links.values())

@@ -94,6 +94,11 @@ class Deliveries:
 
         return async_stop_listening
 
+    @property
+    def reports_received(self) -> bool:
+        """Tell whether OVHcloud's delivery reports ever reached the account (saved)."""
+        return self._ledger().reports_received
+
     def last_sent_to(self, contact: str) -> SentSms | None:
         """Return the last SMS on record sent to a contact (its key)."""
         return self._index().get(contact)

@@ -59,7 +59,11 @@ async def async_get_config_entry_diagnostics(
             "records_kept": data.account.record.records_kept,
             **asdict(data.account.record.counters),
         },
-        "callbacks": asdict(data.account.deliveries.counters),
+        "callbacks": {
+            # Ever, saved: whether OVHcloud's reports reach this Home Assistant at all.
+            "reports_received": data.account.deliveries.reports_received,
+            **asdict(data.account.deliveries.counters),
+        },
     }
 
 

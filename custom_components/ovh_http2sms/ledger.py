@@ -17,7 +17,9 @@ What is kept, for how long and how many:
   figure. A send is counted in the bucket of its admission (its cost is booked before it
   leaves), so a send that crosses midnight counts in the day whose budget let it through;
 - the last budget each SMS user (config entry) had, so that the account can apply the
-  tightest one even to an SMS user whose option was dropped by a downgrade.
+  tightest one even to an SMS user whose option was dropped by a downgrade;
+- whether a delivery report ever changed an SMS of the account: until then, nothing says
+  that OVHcloud sends reports at all.
 
 A record beyond either bound leaves the repeat guard and `find` with it, never the day's
 figure (the buckets carry it). Buckets are bounded by number (twice `KEEP` each side of the
@@ -62,6 +64,7 @@ BUCKET: Final = timedelta(minutes=15)
 STORED_VERSION: Final = 1
 
 _BUCKET_SECONDS: Final = int(BUCKET.total_seconds())
+_NO_WINDOW: Final = timedelta(0)
 # Sanity bounds of what a file may hold: a concatenated SMS has at most 255 parts, and no
 # account sends ten million parts in a quarter of an hour.
 _MAX_RECORD_PARTS: Final = 255
@@ -314,6 +317,7 @@ class _Books:
         "pending",
         "pruned_bucket",
         "records",
+        "reports_received",
     )
 
     def __init__(self, limit: int, keep: timedelta) -> None:
@@ -330,6 +334,7 @@ class _Books:
         self.budgets: dict[str, int] = {}
         self.last_sent: datetime | None = None
         self.pruned_bucket: int | None = None
+        self.reports_received = False
         self.on_change: Callable[[], None] | None = None
 
     def changed(self) -> None:
@@ -405,13 +410,12 @@ class _Books:
                 self.drop_note(record.identity, note)
                 return
 
-    def prune(self, now: datetime) -> None:
+    def prune(self, now: datetime, current: int) -> None:
         """Forget the records older than KEEP; at most once per quarter hour of the clock.
 
-        Buckets are bounded by their number, not their age: a clock that jumps days ahead
-        and comes back must still find today's figure.
+        `current` is the bucket of `now`. Buckets are bounded by their number, not their age:
+        a clock that jumps days ahead and comes back must still find today's figure.
         """
-        current = _bucket_of(now)
         if current == self.pruned_bucket:
             return
         self.pruned_bucket = current
@@ -464,12 +468,13 @@ class Ledger:
         admitted recipients' parts would take the day past `budget` (0: off).
         """
         books = self._books
-        books.prune(now)
+        bucket = _bucket_of(now)
+        books.prune(now, bucket)
         parts = max(parts, 1)
         admitted: list[Recipient] = []
         suppressed: list[Recipient] = []
         seen: set[str] = set()
-        guard = repeat_window > timedelta(0) and not allow_repeat
+        guard = repeat_window > _NO_WINDOW and not allow_repeat
         for recipient in recipients:
             if recipient.number in seen or (
                 guard and books.is_recent(recipient.identity, now, repeat_window)
@@ -488,9 +493,9 @@ class Ledger:
             parts=parts,
             encoding=encoding,
             planned_for=planned_for,
-            tag=_storable(tag, _MAX_TEXT_LENGTH),
+            tag=None if tag is None else _storable(tag, _MAX_TEXT_LENGTH),
             admitted_at=now,
-            bucket=_bucket_of(now),
+            bucket=bucket,
             open={},
         )
         for recipient in admitted:
@@ -516,6 +521,14 @@ class Ledger:
     def last_sent(self) -> datetime | None:
         """Tell when the latest SMS on record was sent."""
         return self._books.last_sent
+
+    @property
+    def reports_received(self) -> bool:
+        """Tell whether a delivery report ever changed an SMS of this account.
+
+        Kept in the saved form, so that it outlives the records it was seen on.
+        """
+        return self._books.reports_received
 
     def find(self, sms_id: str) -> SentSms | None:
         """Return the record of the SMS OVH gave this id, if it is still kept."""
@@ -563,6 +576,7 @@ class Ledger:
         record.status_at = at
         # The account's status callback gives no operator code: the last one given stays.
         record.ptt = _storable(ptt, _MAX_ID_LENGTH) or record.ptt
+        self._books.reports_received = True
         self._books.changed()
         return record
 
@@ -607,6 +621,7 @@ class Ledger:
             "buckets": [[bucket, parts] for bucket, parts in books.buckets.items()],
             "records": rows,
             "budgets": dict(books.budgets),
+            "reports_received": books.reports_received,
         }
 
     @classmethod
@@ -648,7 +663,7 @@ class Ledger:
             return ledger, ["old_spend"]
         books = ledger._books
         now, day_start_utc = _as_utc(now), _as_utc(day_start_utc)
-        books.prune(now)
+        books.prune(now, _bucket_of(now))
         if parts and abs(day_start_utc - now) <= books.keep:
             books.book(_bucket_of(day_start_utc), parts)
         return ledger, []
@@ -715,11 +730,11 @@ class Reservation:
         number; otherwise none is recorded. The cost was booked at admission: whatever the
         reply says, it stays parts x recipients.
         """
-        numbers = _as_list(numbers)
-        ids = _as_list(sms_ids)
+        numbers = [numbers] if isinstance(numbers, str) else list(numbers)
+        ids = [sms_ids] if isinstance(sms_ids, str) else list(sms_ids)
         if (
             len(ids) != len(numbers)
-            or len(set(numbers)) != len(numbers)
+            or (len(numbers) > 1 and len(set(numbers)) != len(numbers))
             or not _usable_ids(ids, self._books)
         ):
             ids = []
@@ -785,13 +800,16 @@ def _as_list(values: Sequence[str]) -> list[str]:
 
 def _usable_ids(ids: list[str], books: _Books) -> bool:
     """Ids fit to be matched: distinct short strings, none already given to another SMS."""
-    return all(
-        isinstance(sms_id, str)
-        and 0 < len(sms_id) <= _MAX_ID_LENGTH
-        and _encodable(sms_id)
-        and sms_id not in books.by_id
-        for sms_id in ids
-    ) and len(set(ids)) == len(ids)
+    by_id = books.by_id
+    for sms_id in ids:
+        if not (
+            isinstance(sms_id, str)
+            and 0 < len(sms_id) <= _MAX_ID_LENGTH
+            and sms_id not in by_id
+            and _encodable(sms_id)
+        ):
+            return False
+    return len(ids) == 1 or len(set(ids)) == len(ids)
 
 
 def _storable(text: str | None, limit: int) -> str | None:
@@ -812,7 +830,8 @@ def _storable(text: str | None, limit: int) -> str | None:
 #  "records": [[number, entry (index in entries), parts, encoding, identity (hex), sent_at,
 #               outcome_known (0/1), sms_id, contact, planned_for, tag, status, status_at,
 #               ptt], ...],                  trailing nulls left out
-#  "budgets": {entry_id: budget}}
+#  "budgets": {entry_id: budget},
+#  "reports_received": true once a delivery report changed an SMS (absent: false)}
 # Times are whole seconds since the epoch (UTC); ISO strings with an offset are read too.
 _ROW_FIELDS: Final = 14
 _ROW_REQUIRED: Final = 7
@@ -866,6 +885,10 @@ class _Reader:
         records = self._read_records(data.get("records"), data.get("entries"))
         self._read_buckets(data.get("buckets"), records)
         self._read_budgets(data.get("budgets"))
+        # Left out by the first files of this layout: their statuses tell.
+        self._books.reports_received = data.get("reports_received") is True or any(
+            record.status is not None for record in records
+        )
 
     def _read_records(self, rows: object, entries: object) -> list[SentSms]:
         books = self._books

@@ -151,19 +151,16 @@ class SentRecord:
         planned = dt_util.as_utc(request.deferred) if request.deferred else None
         day = self._clock.today(now)
         budget, budget_entry = self._tightest_budget()
+        contacts = outgoing.contacts
+        message, flash = request.message, request.flash
         try:
             reservation = self._ledger.admit(
                 entry_id=entry_id,
                 recipients=[
                     Recipient(
                         number,
-                        outgoing.contacts.get(number),
-                        sms_identity(
-                            number,
-                            request.message,
-                            planned_for=planned,
-                            flash=request.flash,
-                        ),
+                        contacts.get(number),
+                        sms_identity(number, message, planned_for=planned, flash=flash),
                     )
                     for number in outgoing.recipients
                 ],
@@ -186,9 +183,9 @@ class SentRecord:
                 spent=str(err.spent),
                 needed=str(err.needed),
             ) from None
-        delivery.suppressed = tuple(r.number for r in reservation.suppressed)
-        delivery.admitted = tuple(r.number for r in reservation.admitted)
+        delivery.admitted = tuple([r.number for r in reservation.admitted])
         if reservation.suppressed:
+            delivery.suppressed = tuple([r.number for r in reservation.suppressed])
             self.counters.suppressed_repeats += len(reservation.suppressed)
             _LOGGER.info(
                 "The same SMS went to %d recipient(s) less than %d minute(s) ago: "

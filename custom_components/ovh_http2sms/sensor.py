@@ -164,7 +164,9 @@ class DeliverySensor(ContactEntity, SensorEntity):
     """Where the last SMS to a contact is, as OVHcloud's delivery reports say; never its text.
 
     Read from the account's record, which is saved: after a restart the sensor shows the last
-    SMS again, and a report for it still matches. Unknown until a report arrives.
+    SMS again, and a report for it still matches. It follows the contact's SMS once a report
+    ever reached the account: until then nothing says that OVHcloud sends any, and a sensor
+    that could only say "unknown" is left unknown, not written at every SMS.
     """
 
     entity_description = DELIVERY_DESCRIPTION
@@ -174,6 +176,7 @@ class DeliverySensor(ContactEntity, SensorEntity):
         super().__init__(entry, subentry)
         self._account: SmsAccount = entry.runtime_data.account
         self._attr_unique_id = f"{self._contact}_delivery"
+        self._shown: SentSms | None = None
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -185,14 +188,25 @@ class DeliverySensor(ContactEntity, SensorEntity):
                     kind, self._contact, self._async_changed
                 )
             )
-        self._show(self._account.deliveries.last_sent_to(self._contact))
+        self._show(self._to_show())
+
+    def _to_show(self) -> SentSms | None:
+        deliveries = self._account.deliveries
+        if not deliveries.reports_received:
+            return None
+        return deliveries.last_sent_to(self._contact)
 
     @callback
-    def _async_changed(self, _record: SentSms) -> None:
-        self._show(self._account.deliveries.last_sent_to(self._contact))
+    def _async_changed(self, record: SentSms) -> None:
+        shown = self._to_show()
+        # A late report about an older SMS changes nothing shown: the sensor is the last one's.
+        if shown is self._shown and shown is not record:
+            return
+        self._show(shown)
         self.async_write_ha_state()
 
     def _show(self, record: SentSms | None) -> None:
+        self._shown = record
         if record is None:
             self._attr_native_value = None
             self._attr_extra_state_attributes = {}

@@ -211,6 +211,9 @@ def checked_text(message: str, title: str | None) -> str:
 
 def is_visible(text: str) -> bool:
     """Tell whether a person would see anything: not only spaces and format characters."""
+    if text.isprintable():
+        # Printable: no format character, and no white space but " ".
+        return bool(text.strip(" "))
     return any(
         not char.isspace() and unicodedata.category(char) != "Cf" for char in text
     )

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from compression import zstd
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 import gzip
@@ -1369,3 +1369,27 @@ async def test_a_reply_shorter_than_it_announced_may_have_been_sent(
 
     assert caught.value.request_sent is True
     assert_no_secret(caught.value)
+
+
+async def test_credentials_with_form_characters_reach_the_gateway_intact(
+    session: aiohttp.ClientSession, simulator: RunningSimulator, state: SimulatorState
+) -> None:
+    """A login and password with & = + % spaces and accents arrive as typed, SMS after SMS."""
+    login, password = "ops+sms@home", "p&ss=w+rd %25é/?"
+    state.account(ACCOUNT).users[login] = replace(
+        state.account(ACCOUNT).users[LOGIN], password=password
+    )
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=login, password=password
+    )
+
+    await client.send(sms(message="un"))
+    await client.send(sms(message="deux & trois"))
+
+    # The simulator checks the password (and logs it masked): both SMS were authenticated.
+    assert [record.params["login"] for record in simulator.requests] == [login] * 2
+    assert [record.params["message"] for record in simulator.requests] == [
+        "un",
+        "deux & trois",
+    ]
+    assert [sent.message for sent in simulator.outbox] == ["un", "deux & trois"]

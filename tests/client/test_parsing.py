@@ -12,6 +12,7 @@ from custom_components.ovh_http2sms.http2sms import (
     Http2SmsInvalidResponseError,
     Reply,
     parse_reply,
+    read_credit,
 )
 
 # OVH's documented examples, byte for byte (the JSON link is misspelled in the original).
@@ -405,3 +406,19 @@ def test_arbitrary_text_raises_only_the_invalid_response_error(body: str) -> Non
     if reply.credits_left is not None:
         assert reply.credits_left.is_finite()
         assert abs(reply.credits_left) < 10**9
+
+
+@given(
+    st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{0,5})?([eE][-+]?[0-9]{1,3})?", fullmatch=True)
+)
+def test_every_credit_figure_reads_the_same_however_it_is_written(figure: str) -> None:
+    """A figure alone and the same figure padded by spaces read alike: kept, exactly, or none.
+
+    Plain figures ("997", "230.50"), which every reply carries, are read without taking them
+    apart; padding makes the same figure go the long way round.
+    """
+    plain, padded = read_credit(figure), read_credit(f" {figure}\t")
+    assert plain == padded
+    if plain is not None:
+        assert padded is not None
+        assert plain.as_tuple() == padded.as_tuple()

@@ -147,6 +147,16 @@ async def _sent_to_alice(hass: HomeAssistant, message: str) -> str:
     return str(sms_id)
 
 
+async def _reports_in_use(
+    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
+) -> None:
+    """OVHcloud's reports reach this Home Assistant: one came, for an SMS to Bob."""
+    response = await async_send_sms(hass, contacts=["notify.bob"], message="Reports")
+    [sms_id] = response["sms_ids"]
+    await _report(client, entry, str(sms_id), "1")
+    await hass.async_block_till_done()
+
+
 async def _figures(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> dict[str, int]:
@@ -209,6 +219,57 @@ async def test_an_old_entry_gets_a_webhook_id_and_keeps_it_across_restarts(
 # --- Delivery reports ------------------------------------------------------------------------
 
 
+async def test_until_a_report_comes_the_last_sms_sensor_is_left_unknown(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """No report yet, nothing says OVHcloud sends any: SMS leave the sensor alone, unwritten.
+
+    The first report brings it to life on the contact's last SMS, whichever SMS it is about.
+    """
+    sensor = _delivery_sensor(hass)
+    changes = async_capture_events(hass, "state_changed")
+    await async_notify(hass, "notify.alice", "First")
+    older = await _sent_to_alice(hass, "Second")
+    last = await _sent_to_alice(hass, "Third")
+    await hass.async_block_till_done()
+
+    assert [e for e in changes if e.data["entity_id"] == sensor] == []
+    state = hass.states.get(sensor)
+    assert (state.state, state.attributes.get("sms_id")) == ("unknown", None)
+    assert (await _figures(hass, hass_client, init_integration))[
+        "reports_received"
+    ] is False
+
+    await _report(client, init_integration, older, "1")
+    await hass.async_block_till_done()
+    state = hass.states.get(sensor)
+    assert (state.state, state.attributes["sms_id"]) == ("unknown", last)
+
+    await _report(client, init_integration, last, "2")
+    await hass.async_block_till_done()
+    state = hass.states.get(sensor)
+    assert (state.state, state.attributes["sms_id"]) == ("failed", last)
+    assert (await _figures(hass, hass_client, init_integration))[
+        "reports_received"
+    ] is True
+
+
+async def test_once_reports_came_the_sensor_is_each_sms_s_right_after_the_action(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """Even after a restart: an automation reading the sensor after sending finds its SMS."""
+    await _reports_in_use(hass, client, init_integration)
+    await _restart(hass, [init_integration])
+
+    for message in ("Leak", "Leak again"):
+        sms_id = await _sent_to_alice(hass, message)
+        state = hass.states.get(_delivery_sensor(hass))
+        assert (state.state, state.attributes["sms_id"]) == ("unknown", sms_id)
+
+
 @pytest.mark.freeze_time("2026-12-01 10:00:00+00:00", tick=True)
 async def test_a_delivered_report_turns_the_contact_s_sensor_and_fires_the_event(
     hass: HomeAssistant,
@@ -216,16 +277,24 @@ async def test_a_delivered_report_turns_the_contact_s_sensor_and_fires_the_event
     client: TestClient,
     freezer: Any,
 ) -> None:
-    """Alice's SMS turns "delivered" with how long it took; the event names no number, no text."""
+    """Alice's SMS turns "delivered" with how long it took; the event names no number, no text.
+
+    Reports are in use: right after the action, the sensor is this SMS's (no status yet).
+    """
+    await _reports_in_use(hass, client, init_integration)
     deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
     sms_id = await _sent_to_alice(hass, "Water leak in the cellar")
     sensor = _delivery_sensor(hass)
     sent = hass.states.get(sensor)
     assert sent.state == "unknown"
     assert sent.attributes["sent_at"] is not None
+    assert sent.attributes["sms_id"] == sms_id
 
     # The clock ticks on: 7.6 s rounds to 8 s for almost a second more.
-    freezer.tick(7.6)
+    freezer.move_to(
+        dt_util.parse_datetime(sent.attributes["sent_at"])
+        + timedelta(seconds=7, milliseconds=600)
+    )
     await _report(client, init_integration, sms_id, "0", ptt="1")
     await hass.async_block_till_done()
     assert hass.states.get(sensor).state == "pending"
@@ -314,6 +383,32 @@ async def test_a_late_pending_never_undoes_delivered_and_a_duplicate_fires_nothi
     await hass.async_block_till_done()
     assert hass.states.get(_delivery_sensor(hass)).state == "delivered"
     assert [event.data["status"] for event in deliveries] == ["delivered"]
+
+
+async def test_a_report_for_an_earlier_sms_leaves_the_sensor_on_the_last_one(
+    hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
+) -> None:
+    """The sensor is the last SMS's: the first one's report fires its event and moves nothing."""
+    await _reports_in_use(hass, client, init_integration)
+    deliveries = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    first = await _sent_to_alice(hass, "Water leak in the cellar")
+    last = await _sent_to_alice(hass, "Water leak stopped")
+    changes = async_capture_events(hass, "state_changed")
+
+    await _report(client, init_integration, first, "2", ptt="5")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(_delivery_sensor(hass))
+    assert (state.state, state.attributes["sms_id"]) == ("unknown", last)
+    assert [(event.data["sms_id"], event.data["status"]) for event in deliveries] == [
+        (first, "failed")
+    ]
+    assert [event.data["entity_id"] for event in changes] == []
+
+    await _report(client, init_integration, last, "1")
+    await hass.async_block_till_done()
+    state = hass.states.get(_delivery_sensor(hass))
+    assert (state.state, state.attributes["sms_id"]) == ("delivered", last)
 
 
 async def test_a_report_for_an_sms_this_home_did_not_send_is_counted_and_dropped(
@@ -1029,6 +1124,7 @@ async def test_after_reloads_an_sms_wakes_its_contact_s_entities_once_and_no_one
     for _ in range(2):
         assert await hass.config_entries.async_reload(init_integration.entry_id)
         await hass.async_block_till_done()
+    await _reports_in_use(hass, client, init_integration)
     shown: list[str] = []
     for entity_class in (DeliverySensor, ContactNotifyEntity):
         write = entity_class.async_write_ha_state
@@ -1054,10 +1150,12 @@ async def test_after_reloads_an_sms_wakes_its_contact_s_entities_once_and_no_one
 async def test_a_contact_entity_s_fault_never_fails_an_sms_that_left(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
+    client: TestClient,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The sensor breaks while showing the SMS: the action still says sent, once, with its id."""
+    await _reports_in_use(hass, client, init_integration)
 
     def broken(*_args: Any) -> None:
         raise RuntimeError("broken sensor")
@@ -1092,11 +1190,14 @@ async def test_a_rename_between_the_send_and_its_report_loses_nothing(
 
 
 async def test_a_rename_while_the_sms_is_on_the_wire_loses_nothing(
-    hass: HomeAssistant, socket_enabled: None
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    socket_enabled: None,
 ) -> None:
     """Renamed while the gateway takes its time: Alice's sensor and notify entity show the SMS."""
     async with observed_simulator() as simulator:
         entry = await async_setup(hass, account_entry(simulator.endpoint, **FAST_PACE))
+        await _reports_in_use(hass, await hass_client_no_auth(), entry)
         simulator.inject(Fault(kind=FaultKind.DELAY, seconds=0.3, times=1))
         sending = hass.async_create_task(
             async_send_sms(hass, contacts=["notify.alice"], message="On the wire")

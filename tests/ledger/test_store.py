@@ -447,3 +447,53 @@ def test_a_naive_clock_when_reading_is_taken_as_utc() -> None:
 
     assert (problems, old_problems) == ([], [])
     assert (ledger.spent_in(*TODAY), old.spent_in(*TODAY)) == (2, 3)
+
+
+def test_that_reports_ever_came_is_kept_beyond_the_sms_it_was_seen_on() -> None:
+    """A report changes an SMS: the ledger says so, and still does once that SMS is gone."""
+    ledger = Ledger()
+    admit(ledger, [recipient(ALICE)]).accepted([ALICE], ["1001"], NOW)
+    unreported, _ = Ledger.from_stored(ledger.as_stored(), now=NOW)
+    assert not ledger.reports_received
+    assert not unreported.reports_received
+
+    ledger.apply_report("1001", DeliveryStatus.DELIVERED, NOW + timedelta(seconds=8))
+    saved = ledger.as_stored()
+    saved["records"] = []
+    read, problems = Ledger.from_stored(saved, now=NOW + KEEP * 2)
+
+    assert ledger.reports_received
+    assert read.reports_received
+    assert problems == []
+
+
+def test_a_file_without_the_word_tells_by_its_statuses() -> None:
+    """Files written before the word existed: a record with a status says reports came."""
+    reported = Ledger()
+    admit(reported, [recipient(ALICE)]).accepted([ALICE], ["1001"], NOW)
+    reported.apply_report("1001", DeliveryStatus.PENDING, NOW)
+    with_status = reported.as_stored()
+    without_status = _saved()
+    for data in (with_status, without_status):
+        del data["reports_received"]
+
+    assert Ledger.from_stored(with_status, now=NOW)[0].reports_received
+    assert not Ledger.from_stored(without_status, now=NOW)[0].reports_received
+
+
+@pytest.mark.parametrize("value", [1, "true", "yes", [True], {"": True}, None, 1.0])
+def test_anything_but_true_says_no_report_came(value: object) -> None:
+    """Only JSON's true counts: a damaged word is no report, and no problem to name."""
+    data = _saved()
+    data["reports_received"] = value
+    read, problems = Ledger.from_stored(data, now=NOW)
+    assert not read.reports_received
+    assert problems == []
+
+
+def test_a_report_that_changes_nothing_says_nothing_of_reports() -> None:
+    """An unknown id is no proof that OVHcloud reports this account's SMS."""
+    ledger = Ledger()
+    admit(ledger, [recipient(ALICE)]).accepted([ALICE], ["1001"], NOW)
+    assert ledger.apply_report("9999", DeliveryStatus.DELIVERED, NOW) is None
+    assert not ledger.reports_received

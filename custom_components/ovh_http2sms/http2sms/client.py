@@ -140,6 +140,8 @@ class Http2SmsClient:
         self._timeout = aiohttp.ClientTimeout(
             total=timeout, connect=min(connect_timeout, timeout)
         )
+        # The first fields of every SMS request never change: encoded once, not at each SMS.
+        self._signed_form = urlencode(self._common_form(credentials.password))
 
     @property
     def endpoint(self) -> URL:
@@ -158,7 +160,9 @@ class Http2SmsClient:
 
     async def send(self, request: SmsRequest) -> SendResult:
         """Send one SMS request; raise a typed error unless the service accepted it."""
-        reply = await self._exchange(self._form(request))
+        reply = await self._exchange(
+            f"{self._signed_form}&{urlencode(self._form(request))}"
+        )
         if not reply.accepted:
             raise self._service_error(
                 reply,
@@ -185,7 +189,7 @@ class Http2SmsClient:
         sent once to learn that order: a 401 to it means the first reply was authenticated.
         """
         reply = await self._exchange(
-            self._probe_form(self._credentials.password, sender)
+            urlencode(self._probe_form(self._credentials.password, sender))
         )
         if reply.accepted:
             return ProbeResult(
@@ -193,7 +197,9 @@ class Http2SmsClient:
             )
         if reply.status != 201:
             raise self._service_error(reply)
-        control = await self._exchange(self._probe_form(_CONTROL_PASSWORD, sender))
+        control = await self._exchange(
+            urlencode(self._probe_form(_CONTROL_PASSWORD, sender))
+        )
         verified = control.status == 401
         _LOGGER.debug(
             "Probe: the service answered %s, and %s to a wrong password: credentials %s",
@@ -219,8 +225,8 @@ class Http2SmsClient:
         return [*self._common_form(password), ("from", sender)]
 
     def _form(self, request: SmsRequest) -> list[tuple[str, str]]:
-        form = self._common_form(self._credentials.password)
-        form += [
+        """Return the fields of an SMS request that follow the signed ones."""
+        form = [
             ("from", "" if request.sender_for_response else request.sender or ""),
             ("to", ",".join(request.recipients)),
             ("message", normalise_line_breaks(request.message)),
@@ -239,9 +245,9 @@ class Http2SmsClient:
         form += [(name, value) for name, value in optional if value is not None]
         return form
 
-    async def _exchange(self, form: list[tuple[str, str]]) -> Reply:
+    async def _exchange(self, form: str) -> Reply:
         """POST the form once (twice only if the first connection never opened), read the reply."""
-        body = urlencode(form).encode()
+        body = form.encode()
         for attempt in range(1, CONNECT_ATTEMPTS + 1):
             try:
                 return await self._post(body)

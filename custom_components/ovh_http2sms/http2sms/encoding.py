@@ -110,9 +110,8 @@ def layout(
     transliterate, or send as Unicode). A message longer than MAX_PARTS is still counted, so that
     the caller can say by how much it is too long.
     """
-    if encoding is None:
-        encoding = cheapest_encoding(text)
-    gsm7 = encoding == Encoding.GSM7
+    encoding = cheapest_encoding(text) if encoding is None else Encoding(encoding)
+    gsm7 = encoding is Encoding.GSM7
     if gsm7:
         units = gsm7_septets(text)
         single, per_part = _GSM7_SINGLE, _GSM7_PART
@@ -121,7 +120,7 @@ def layout(
         single, per_part = _UNICODE_SINGLE, _UNICODE_PART
     stop = STOP_MENTION_LENGTH if stop_mention else 0
     if units + stop <= single:
-        return SmsLayout(Encoding(encoding), 1)
+        return SmsLayout(encoding, 1)
 
     # Longer than one SMS: filled character by character, as pairs are never split.
     costs = (
@@ -141,7 +140,7 @@ def layout(
     # rest (fewer than a part's worth) opens one more part.
     if fill + stop > per_part:
         parts += 1
-    return SmsLayout(Encoding(encoding), parts)
+    return SmsLayout(encoding, parts)
 
 
 def gsm7_septets(text: str) -> int:

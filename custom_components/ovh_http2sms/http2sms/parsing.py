@@ -31,6 +31,10 @@ _MAX_JSON_DEPTH = 4
 # A credit figure no SMS account can have is a broken or hostile reply, not a figure to show.
 _MAX_CREDIT_DIGITS = 9
 _MAX_CREDIT_DECIMALS = 3
+# What every reply the service sends holds: read at once, without taking the figure apart.
+_PLAIN_CREDIT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,3})?")
+# Exact figures: a credit of 0.1 stays 0.1, not 0.1000000000000000055...
+_JSON_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ def _parse_json(text: str) -> Reply:
     if _json_depth_exceeds(text, _MAX_JSON_DEPTH):
         raise Http2SmsInvalidResponseError("The JSON reply is nested too deeply")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data = _JSON_DECODER.decode(text)
     except (ValueError, RecursionError) as err:
         raise Http2SmsInvalidResponseError("The JSON reply is malformed") from err
     if not isinstance(data, dict):
@@ -173,6 +177,8 @@ def read_credit(value: Any) -> Decimal | None:
     than an error: it arrives with replies whose SMS may have been sent, and an error there
     would invite a retry that sends it twice.
     """
+    if type(value) is str and _PLAIN_CREDIT.fullmatch(value):
+        return Decimal(value)
     try:
         credit = Decimal(str(value).strip())
     except InvalidOperation:
