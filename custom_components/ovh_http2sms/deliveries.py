@@ -144,6 +144,7 @@ class Deliveries:
         report) when that is no entry any more, or never was (the config flow's test SMS).
         """
         ledger = self._ledger()
+        first_report = not ledger.reports_received
         record = ledger.apply_report(
             report.sms_id, RecordedStatus(report.status), dt_util.utcnow(), report.ptt
         )
@@ -161,6 +162,11 @@ class Deliveries:
             entry_id if sender is None else record.entry_id,
             self.contact_entity(record),
         )
+        if first_report:
+            # Reports do come: every contact's sensor shows its last SMS from now on.
+            for last in self._index().values():
+                if last.contact != record.contact:
+                    self._async_tell_contact(ON_STATUS, last)
         self._async_tell_contact(ON_STATUS, record)
         return record
 

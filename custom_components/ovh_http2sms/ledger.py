@@ -885,7 +885,7 @@ class _Reader:
         records = self._read_records(data.get("records"), data.get("entries"))
         self._read_buckets(data.get("buckets"), records)
         self._read_budgets(data.get("budgets"))
-        # Left out by the first files of this layout: their statuses tell.
+        # A status is proof too (and the first files of this layout left the word out).
         self._books.reports_received = data.get("reports_received") is True or any(
             record.status is not None for record in records
         )

@@ -1393,3 +1393,13 @@ async def test_credentials_with_form_characters_reach_the_gateway_intact(
         "deux & trois",
     ]
     assert [sent.message for sent in simulator.outbox] == ["un", "deux & trois"]
+
+
+def test_a_client_is_made_whatever_its_password_holds(
+    session: aiohttp.ClientSession, simulator: RunningSimulator
+) -> None:
+    """Nothing is encoded before the first request: making a client never fails on it."""
+    client = client_with(
+        session, simulator, account=ACCOUNT, login=LOGIN, password="\ud83d lone"
+    )
+    assert client.endpoint == URL(simulator.endpoint)

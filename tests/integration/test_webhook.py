@@ -257,6 +257,46 @@ async def test_until_a_report_comes_the_last_sms_sensor_is_left_unknown(
     ] is True
 
 
+@pytest.mark.parametrize(
+    "reported",
+    [
+        pytest.param(("notify.bob",), id="another-contact-s-sms"),
+        pytest.param((), id="an-sms-to-no-contact"),
+    ],
+)
+async def test_the_first_report_brings_every_contact_s_sensor_to_life(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    reported: tuple[str, ...],
+) -> None:
+    """Whatever SMS the first report is about, Alice's sensor shows her last SMS at once.
+
+    What it shows then is what a restart shows: nothing waits for a report about her SMS.
+    """
+    to_alice = await _sent_to_alice(hass, "To Alice")
+    response = await async_send_sms(
+        hass,
+        **(
+            {"contacts": list(reported)}
+            if reported
+            else {"recipients": ["+33 7 98 76 54 32"]}
+        ),
+        message="Reported",
+    )
+    [other] = response["sms_ids"]
+
+    await _report(client, init_integration, str(other), "1")
+    await hass.async_block_till_done()
+    state = hass.states.get(_delivery_sensor(hass))
+    shown = (state.state, state.attributes.get("sms_id"))
+    await _restart(hass, [init_integration])
+    state = hass.states.get(_delivery_sensor(hass))
+
+    assert shown == ("unknown", to_alice)
+    assert (state.state, state.attributes.get("sms_id")) == shown
+
+
 async def test_once_reports_came_the_sensor_is_each_sms_s_right_after_the_action(
     hass: HomeAssistant, init_integration: MockConfigEntry, client: TestClient
 ) -> None:

@@ -481,7 +481,9 @@ def test_a_file_without_the_word_tells_by_its_statuses() -> None:
     assert not Ledger.from_stored(without_status, now=NOW)[0].reports_received
 
 
-@pytest.mark.parametrize("value", [1, "true", "yes", [True], {"": True}, None, 1.0])
+@pytest.mark.parametrize(
+    "value", [False, 1, "true", "yes", [True], {"": True}, None, 1.0]
+)
 def test_anything_but_true_says_no_report_came(value: object) -> None:
     """Only JSON's true counts: a damaged word is no report, and no problem to name."""
     data = _saved()
@@ -497,3 +499,14 @@ def test_a_report_that_changes_nothing_says_nothing_of_reports() -> None:
     admit(ledger, [recipient(ALICE)]).accepted([ALICE], ["1001"], NOW)
     assert ledger.apply_report("9999", DeliveryStatus.DELIVERED, NOW) is None
     assert not ledger.reports_received
+
+
+@pytest.mark.parametrize("value", [False, "false", 0, None])
+def test_a_status_on_record_is_proof_whatever_the_word_says(value: object) -> None:
+    """A record with a status was changed by a report: a word saying otherwise is damage."""
+    ledger = Ledger()
+    admit(ledger, [recipient(ALICE)]).accepted([ALICE], ["1001"], NOW)
+    ledger.apply_report("1001", DeliveryStatus.FAILED, NOW)
+    data = ledger.as_stored()
+    data["reports_received"] = value
+    assert Ledger.from_stored(data, now=NOW)[0].reports_received

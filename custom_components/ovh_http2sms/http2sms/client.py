@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cached_property
 from ipaddress import ip_address
 import logging
 import re
@@ -140,8 +141,11 @@ class Http2SmsClient:
         self._timeout = aiohttp.ClientTimeout(
             total=timeout, connect=min(connect_timeout, timeout)
         )
-        # The first fields of every SMS request never change: encoded once, not at each SMS.
-        self._signed_form = urlencode(self._common_form(credentials.password))
+
+    @cached_property
+    def _signed_form(self) -> str:
+        """The first fields of every SMS request: they never change, so encoded once."""
+        return urlencode(self._common_form(self._credentials.password))
 
     @property
     def endpoint(self) -> URL:
