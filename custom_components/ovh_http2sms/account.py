@@ -370,8 +370,10 @@ class SmsAccount:
                     except Http2SmsError as err:
                         if outcome(err) is Outcome.UNKNOWN:
                             # It may have been billed: the budget must not forget it.
-                            reservation.may_have_been_sent(
-                                request.recipients, dt_util.utcnow()
+                            delivery.may_have_been_sent += (
+                                reservation.may_have_been_sent(
+                                    request.recipients, dt_util.utcnow()
+                                )
                             )
                         else:
                             reservation.not_sent(request.recipients)
@@ -380,7 +382,7 @@ class SmsAccount:
                     except asyncio.CancelledError:
                         # Cut off by its caller (an automation restarted, a timeout): it
                         # may have been billed all the same.
-                        reservation.may_have_been_sent(
+                        delivery.may_have_been_sent += reservation.may_have_been_sent(
                             request.recipients, dt_util.utcnow()
                         )
                         raise

@@ -129,7 +129,7 @@ class Deliveries:
 
     @callback
     def async_sent(self, records: Iterable[SentSms]) -> None:
-        """Note SMS just accepted: each contact's sensor and notify entity hear of theirs."""
+        """Note SMS just accepted, or that may have been sent: each contact hears of its own."""
         index = self._index()
         for record in records:
             if record.contact is not None:

@@ -22,6 +22,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_NAME, CONF_WEBHOOK_ID
 from homeassistant.core import Context, Event, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
@@ -295,6 +296,44 @@ async def test_the_first_report_brings_every_contact_s_sensor_to_life(
 
     assert shown == ("unknown", to_alice)
     assert (state.state, state.attributes.get("sms_id")) == shown
+
+
+@pytest.mark.parametrize(
+    "reports_before", [False, True], ids=["first-report-after", "reports-before"]
+)
+async def test_an_sms_that_may_have_been_sent_is_the_contact_s_last_now_and_after_a_restart(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    client: TestClient,
+    simulator: RunningSimulator,
+    reports_before: bool,
+) -> None:
+    """Alice's second SMS left but its reply broke: her sensor no longer says the first arrived.
+
+    It shows that SMS, with no status and no id (none came back), live as after a restart.
+    """
+    first = await _sent_to_alice(hass, "First")
+    if reports_before:
+        await _report(client, init_integration, first, "1")
+    simulator.state.inject(Fault(kind=FaultKind.RESET, after_send=True))
+    with pytest.raises(HomeAssistantError):
+        await _sent_to_alice(hass, "Second")
+    if not reports_before:
+        await _reports_in_use(hass, client, init_integration)
+    await hass.async_block_till_done()
+    state = hass.states.get(_delivery_sensor(hass))
+    live = (
+        state.state,
+        state.attributes.get("sms_id"),
+        state.attributes.get("sent_at"),
+    )
+
+    await _restart(hass, [init_integration])
+    state = hass.states.get(_delivery_sensor(hass))
+
+    assert live[:2] == ("unknown", None)
+    assert live[2] is not None
+    assert (state.state, state.attributes.get("sms_id")) == live[:2]
 
 
 async def test_once_reports_came_the_sensor_is_each_sms_s_right_after_the_action(
