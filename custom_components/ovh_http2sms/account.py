@@ -370,10 +370,8 @@ class SmsAccount:
                     except Http2SmsError as err:
                         if outcome(err) is Outcome.UNKNOWN:
                             # It may have been billed: the budget must not forget it.
-                            delivery.may_have_been_sent += (
-                                reservation.may_have_been_sent(
-                                    request.recipients, dt_util.utcnow()
-                                )
+                            reservation.may_have_been_sent(
+                                request.recipients, dt_util.utcnow()
                             )
                         else:
                             reservation.not_sent(request.recipients)
@@ -382,7 +380,7 @@ class SmsAccount:
                     except asyncio.CancelledError:
                         # Cut off by its caller (an automation restarted, a timeout): it
                         # may have been billed all the same.
-                        delivery.may_have_been_sent += reservation.may_have_been_sent(
+                        reservation.may_have_been_sent(
                             request.recipients, dt_util.utcnow()
                         )
                         raise

@@ -116,20 +116,24 @@ class Deliveries:
         return self._ledger().find(sms_id)
 
     def _index(self) -> dict[str, SentSms]:
-        """Each contact's last SMS, found again in a record read back after a restart."""
+        """Each contact's last SMS OVHcloud accepted, found again after a restart.
+
+        An SMS whose request broke after it left may have been sent, but no id came back and
+        no report will: it is not shown, as it was not before the restart.
+        """
         ledger = self._ledger()
         if ledger is not self._indexed:
             self._indexed = ledger
             self._last_to_contact = {
                 record.contact: record
                 for record in ledger.records()
-                if record.contact is not None
+                if record.contact is not None and record.outcome_known
             }
         return self._last_to_contact
 
     @callback
     def async_sent(self, records: Iterable[SentSms]) -> None:
-        """Note SMS just accepted, or that may have been sent: each contact hears of its own."""
+        """Note SMS just accepted: each contact's sensor and notify entity hear of theirs."""
         index = self._index()
         for record in records:
             if record.contact is not None:

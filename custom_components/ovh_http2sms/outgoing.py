@@ -37,6 +37,4 @@ class Delivery:
     admitted: tuple[str, ...] = ()
     requests: int = 0
     sent: list[SentSms] = field(default_factory=list)
-    # Recipients whose request broke after it left (a timeout, a cut): it may have reached them.
-    may_have_been_sent: list[SentSms] = field(default_factory=list)
     credits_left: Decimal | None = None

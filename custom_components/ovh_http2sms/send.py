@@ -252,12 +252,8 @@ async def async_send(
                 recipients=len(delivery.suppressed),
                 context=context,
             )
-        if delivery.sent or delivery.may_have_been_sent:
-            # An SMS that may have reached its contact is the contact's last one (no status).
-            data.account.deliveries.async_sent(
-                [*delivery.sent, *delivery.may_have_been_sent]
-            )
         if delivery.sent:
+            data.account.deliveries.async_sent(delivery.sent)
             _async_fire_sent(hass, entry.entry_id, order, delivery, context)
     return SmsReceipt(
         sms_ids=_sms_ids(delivery),
