@@ -730,8 +730,8 @@ class Reservation:
         number; otherwise none is recorded. The cost was booked at admission: whatever the
         reply says, it stays parts x recipients.
         """
-        numbers = [numbers] if isinstance(numbers, str) else list(numbers)
-        ids = [sms_ids] if isinstance(sms_ids, str) else list(sms_ids)
+        numbers = _as_list(numbers)
+        ids = _as_list(sms_ids)
         if (
             len(ids) != len(numbers)
             or (len(numbers) > 1 and len(set(numbers)) != len(numbers))
